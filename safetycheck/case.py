@@ -1,0 +1,381 @@
+"""A case: one person's checks, evidence log and action plan.
+
+The model is plain dataclasses with ``to_dict``/``from_dict`` so the storage
+layer can version and migrate the dict form without touching these classes.
+Times are timezone-aware UTC and stored as ISO 8601 strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Status(enum.StrEnum):
+    """What the person found for one check.  The values are stored on disk: never rename."""
+
+    NOT_CHECKED = "not_checked"
+    LOOKS_OK = "looks_ok"
+    CONCERN = "concern"
+    NOT_SURE = "not_sure"
+    CANT_CHECK_SAFELY = "cant_check_safely"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_answered(self) -> bool:
+        return self is not Status.NOT_CHECKED
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.NOT_CHECKED: "Not checked yet",
+    Status.LOOKS_OK: "Looks OK",
+    Status.CONCERN: "Concern found",
+    Status.NOT_SURE: "Not sure",
+    Status.CANT_CHECK_SAFELY: "Can't check safely now",
+    Status.NOT_APPLICABLE: "Not applicable",
+}
+
+
+@dataclass
+class Change:
+    """One saved change to an answer, kept so the record shows when things were found."""
+
+    at: dt.datetime
+    status: Status
+    note: str
+
+    def to_dict(self) -> dict:
+        return {"at": _iso(self.at), "status": self.status.value, "note": self.note}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Change:
+        return cls(_parse_time(data["at"]), Status(data["status"]), data.get("note", ""))
+
+
+@dataclass
+class Answer:
+    status: Status = Status.NOT_CHECKED
+    note: str = ""
+    history: list[Change] = field(default_factory=list)
+
+    @property
+    def changed_at(self) -> dt.datetime | None:
+        return self.history[-1].at if self.history else None
+
+    def to_dict(self) -> dict:
+        return {
+            "status": self.status.value,
+            "note": self.note,
+            "history": [c.to_dict() for c in self.history],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Answer:
+        return cls(
+            Status(data.get("status", Status.NOT_CHECKED.value)),
+            data.get("note", ""),
+            [Change.from_dict(c) for c in data.get("history", [])],
+        )
+
+
+@dataclass
+class Attachment:
+    """A file copied into the case (e.g. a screenshot).  ``stored_as`` is a random name."""
+
+    original_name: str
+    stored_as: str
+    size: int
+    sha256: str
+
+    def to_dict(self) -> dict:
+        return {
+            "original_name": self.original_name,
+            "stored_as": self.stored_as,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Attachment:
+        return cls(data["original_name"], data["stored_as"], data["size"], data["sha256"])
+
+
+@dataclass
+class EvidenceEntry:
+    id: str
+    at: dt.datetime
+    what: str
+    where: str = ""
+    check_id: str | None = None
+    attachment: Attachment | None = None
+    source: str = "person"  # "person", or the scan that produced it (e.g. "android-scan")
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "at": _iso(self.at),
+            "what": self.what,
+            "where": self.where,
+            "check_id": self.check_id,
+            "attachment": self.attachment.to_dict() if self.attachment else None,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> EvidenceEntry:
+        attachment = data.get("attachment")
+        return cls(
+            id=data["id"],
+            at=_parse_time(data["at"]),
+            what=data.get("what", ""),
+            where=data.get("where", ""),
+            check_id=data.get("check_id"),
+            attachment=Attachment.from_dict(attachment) if attachment else None,
+            source=data.get("source", "person"),
+        )
+
+
+@dataclass
+class Action:
+    id: str
+    what: str
+    who: str = ""
+    by_when: str = ""  # free text on purpose: "before next session" is a real answer
+    done: bool = False
+    check_id: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "what": self.what,
+            "who": self.who,
+            "by_when": self.by_when,
+            "done": self.done,
+            "check_id": self.check_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Action:
+        return cls(
+            id=data["id"],
+            what=data.get("what", ""),
+            who=data.get("who", ""),
+            by_when=data.get("by_when", ""),
+            done=bool(data.get("done", False)),
+            check_id=data.get("check_id"),
+        )
+
+
+@dataclass
+class Progress:
+    """Counts for a set of checks; the sidebar, the case list and the report use it."""
+
+    total: int = 0
+    answered: int = 0
+    concerns: int = 0
+    not_sure: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "answered": self.answered,
+            "concerns": self.concerns,
+            "not_sure": self.not_sure,
+        }
+
+
+def suggest_reference() -> str:
+    """A neutral reference such as ``Case 7F3K``: never a real name by default."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+    return "Case " + "".join(secrets.choice(alphabet) for _ in range(4))
+
+
+@dataclass
+class Case:
+    id: str
+    reference: str
+    created: dt.datetime
+    updated: dt.datetime
+    topics: list[str] = field(default_factory=list)
+    intake: list[str] = field(default_factory=list)
+    answers: dict[str, Answer] = field(default_factory=dict)
+    evidence: list[EvidenceEntry] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    sessions: list[dt.date] = field(default_factory=list)
+    checklist_versions: dict[str, str] = field(default_factory=dict)
+    exported_files: list[str] = field(default_factory=list)
+
+    @classmethod
+    def new(cls, reference: str | None = None) -> Case:
+        stamp = now()
+        reference = (reference or "").strip() or suggest_reference()
+        return cls(
+            id=new_id(), reference=reference, created=stamp, updated=stamp, sessions=[stamp.date()]
+        )
+
+    # -- changes -----------------------------------------------------------
+    # Each returns nothing; the caller (the store) saves straight after.
+
+    def touch(self, at: dt.datetime | None = None) -> None:
+        self.updated = at or now()
+        today = self.updated.date()
+        if not self.sessions or self.sessions[-1] != today:
+            self.sessions.append(today)
+
+    def answer(self, check_id: str) -> Answer:
+        return self.answers.get(check_id) or Answer()
+
+    def set_answer(
+        self,
+        check_id: str,
+        status: Status | None = None,
+        note: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> Answer:
+        current = self.answers.get(check_id) or Answer()
+        new_status = current.status if status is None else Status(status)
+        new_note = current.note if note is None else note
+        if new_status == current.status and new_note == current.note and current.history:
+            return current
+        stamp = at or now()
+        current.status, current.note = new_status, new_note
+        current.history.append(Change(stamp, new_status, new_note))
+        self.answers[check_id] = current
+        self.touch(stamp)
+        return current
+
+    def add_evidence(
+        self,
+        what: str,
+        where: str = "",
+        check_id: str | None = None,
+        attachment: Attachment | None = None,
+        source: str = "person",
+        at: dt.datetime | None = None,
+    ) -> EvidenceEntry:
+        entry = EvidenceEntry(new_id(), at or now(), what, where, check_id, attachment, source)
+        self.evidence.append(entry)
+        self.touch(entry.at)
+        return entry
+
+    def add_action(
+        self, what: str, who: str = "", by_when: str = "", check_id: str | None = None
+    ) -> Action:
+        action = Action(new_id(), what, who, by_when, False, check_id)
+        self.actions.append(action)
+        self.touch()
+        return action
+
+    def update_action(self, action_id: str, **changes: object) -> Action:
+        action = next(a for a in self.actions if a.id == action_id)
+        for key, value in changes.items():
+            if key not in ("what", "who", "by_when", "done"):
+                raise AttributeError(key)
+            setattr(action, key, value)
+        self.touch()
+        return action
+
+    def remove_action(self, action_id: str) -> None:
+        self.actions = [a for a in self.actions if a.id != action_id]
+        self.touch()
+
+    # -- reading -----------------------------------------------------------
+
+    def status(self, check_id: str) -> Status:
+        answer = self.answers.get(check_id)
+        return answer.status if answer else Status.NOT_CHECKED
+
+    def progress(self, check_ids: Iterable[str]) -> Progress:
+        result = Progress()
+        for check_id in check_ids:
+            result.total += 1
+            status = self.status(check_id)
+            if status.is_answered:
+                result.answered += 1
+            if status is Status.CONCERN:
+                result.concerns += 1
+            elif status is Status.NOT_SURE:
+                result.not_sure += 1
+        return result
+
+    def concerns(self) -> list[str]:
+        return [cid for cid, a in self.answers.items() if a.status is Status.CONCERN]
+
+    # -- storage form ------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "reference": self.reference,
+            "created": _iso(self.created),
+            "updated": _iso(self.updated),
+            "topics": list(self.topics),
+            "intake": list(self.intake),
+            "answers": {k: a.to_dict() for k, a in self.answers.items()},
+            "evidence": [e.to_dict() for e in self.evidence],
+            "actions": [a.to_dict() for a in self.actions],
+            "sessions": [d.isoformat() for d in self.sessions],
+            "checklist_versions": dict(self.checklist_versions),
+            "exported_files": list(self.exported_files),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Case:
+        return cls(
+            id=data["id"],
+            reference=data["reference"],
+            created=_parse_time(data["created"]),
+            updated=_parse_time(data["updated"]),
+            topics=list(data.get("topics", [])),
+            intake=list(data.get("intake", [])),
+            answers={k: Answer.from_dict(v) for k, v in data.get("answers", {}).items()},
+            evidence=[EvidenceEntry.from_dict(e) for e in data.get("evidence", [])],
+            actions=[Action.from_dict(a) for a in data.get("actions", [])],
+            sessions=[dt.date.fromisoformat(d) for d in data.get("sessions", [])],
+            checklist_versions=dict(data.get("checklist_versions", {})),
+            exported_files=list(data.get("exported_files", [])),
+        )
+
+    def summary(self, progress: Progress | None = None) -> dict:
+        """The small header written first in the case file, so listing cases is cheap."""
+        if progress is None:
+            progress = Progress(
+                total=len(self.answers),
+                answered=sum(1 for a in self.answers.values() if a.status.is_answered),
+                concerns=sum(1 for a in self.answers.values() if a.status is Status.CONCERN),
+                not_sure=sum(1 for a in self.answers.values() if a.status is Status.NOT_SURE),
+            )
+        return {
+            "id": self.id,
+            "reference": self.reference,
+            "created": _iso(self.created),
+            "updated": _iso(self.updated),
+            "progress": progress.to_dict(),
+        }

@@ -1,0 +1,540 @@
+"""Checklist content: the data model, the loader and the validator.
+
+Content lives in TOML files under ``checklists/`` so that an advisor service can
+edit it without a programmer.  The validator is the loader: the app, the tests
+and ``check-content`` all go through :func:`load_checklists`, so a file the
+validator passes is exactly a file the app will show.  A broken file is refused
+with ``file:line: message`` problems and the other files still load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT_VERSION = 1
+INTAKE_FILE = "_intake.toml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+# Applies to every case whatever the intake answers (e.g. "Before you start").
+EVERYONE = "everyone"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file, printed as ``file:line: message``."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Steps for one make or version, where the path differs (e.g. Samsung vs Pixel)."""
+
+    label: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    why: str
+    variants: tuple[Variant, ...]
+    look_for: tuple[str, ...]
+    if_found: str
+    evidence: str
+    caution: str = ""
+    changes_something: bool = False
+    topic_id: str = ""
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The first (default) set of steps."""
+        return self.variants[0].steps
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    intro: str
+    applies_to: tuple[str, ...]
+    format: int
+    reviewed: dt.date
+    verified_against: tuple[str, ...]
+    sources: tuple[Source, ...]
+    checks: tuple[Check, ...]
+    order: int = 100
+    path: Path | None = None
+
+    def applies(self, chosen: Iterable[str]) -> bool:
+        return EVERYONE in self.applies_to or bool(set(self.applies_to) & set(chosen))
+
+    @property
+    def version_label(self) -> str:
+        """How a printed record names the content it used."""
+        return f"{self.id} (reviewed {self.reviewed.isoformat()})"
+
+
+@dataclass(frozen=True)
+class IntakeOption:
+    """One answer to "Which of these do you have or use?"."""
+
+    id: str
+    label: str
+    group: str
+
+
+@dataclass
+class Library:
+    """Everything loaded from a content folder, with what was refused and why."""
+
+    topics: list[Topic] = field(default_factory=list)
+    intake: list[IntakeOption] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def check(self, check_id: str) -> Check | None:
+        for topic in self.topics:
+            for check in topic.checks:
+                if check.id == check_id:
+                    return check
+        return None
+
+    def topics_for(self, chosen: Iterable[str]) -> list[Topic]:
+        chosen = list(chosen)
+        return [t for t in self.topics if t.applies(chosen)]
+
+
+# ---------------------------------------------------------------------------
+# Field rules.  Each entry: name -> (kind, required).  Kinds are checked by
+# _check_kind below; keeping them as data keeps the rules readable for the
+# people who write docs/checklist-format.md.
+
+TOPIC_FIELDS: dict[str, tuple[str, bool]] = {
+    "format": ("int", True),
+    "id": ("id", True),
+    "title": ("text", True),
+    "intro": ("text", True),
+    "applies_to": ("tags", True),
+    "reviewed": ("date", True),
+    "verified_against": ("texts", True),
+    "order": ("int", False),
+    "sources": ("sources", True),
+    "checks": ("checks", True),
+}
+CHECK_FIELDS: dict[str, tuple[str, bool]] = {
+    "id": ("id", True),
+    "title": ("text", True),
+    "why": ("text", True),
+    "steps": ("texts", False),
+    "variants": ("variants", False),
+    "look_for": ("texts", True),
+    "caution": ("text", False),
+    "changes_something": ("bool", False),
+    "if_found": ("text", True),
+    "evidence": ("text", True),
+}
+SOURCE_FIELDS: dict[str, tuple[str, bool]] = {"title": ("text", True), "url": ("url", True)}
+VARIANT_FIELDS: dict[str, tuple[str, bool]] = {"label": ("text", True), "steps": ("texts", True)}
+INTAKE_FIELDS: dict[str, tuple[str, bool]] = {
+    "id": ("id", True),
+    "label": ("text", True),
+    "group": ("text", True),
+}
+
+
+class _Lines:
+    """Finds the line a problem belongs to.
+
+    ``tomllib`` returns plain dicts with no positions, so we index the raw text:
+    the line of each ``[[checks]]`` (and nested) table header, then the first
+    ``key =`` inside that block.  Good enough to send an editor to the right place.
+    """
+
+    _header = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, str]] = []  # (1-based line, dotted name)
+        for number, line in enumerate(self.lines, start=1):
+            match = self._header.match(line)
+            if match:
+                self.headers.append((number, match.group(1).replace(" ", "")))
+
+    def table(self, name: str, index: int) -> tuple[int, int]:
+        """Line span (start, end) of the ``index``-th ``[[name]]`` table."""
+        seen = -1
+        for pos, (number, header) in enumerate(self.headers):
+            if header == name:
+                seen += 1
+                if seen == index:
+                    end = len(self.lines) + 1
+                    for later_number, later in self.headers[pos + 1 :]:
+                        # A nested table (checks.variants) belongs to its parent block.
+                        if not later.startswith(name + "."):
+                            end = later_number
+                            break
+                    return number, end
+        return 1, len(self.lines) + 1
+
+    def top_level_span(self) -> tuple[int, int]:
+        end = self.headers[0][0] if self.headers else len(self.lines) + 1
+        return 1, end
+
+    def key(self, key: str, span: tuple[int, int]) -> int:
+        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        start, end = span
+        for number in range(start, min(end, len(self.lines) + 1)):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return start
+
+
+class _FileValidator:
+    """Validates one parsed file, collecting problems with line numbers."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = _Lines(text)
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def fields(
+        self,
+        data: dict,
+        rules: dict[str, tuple[str, bool]],
+        span: tuple[int, int],
+        where: str,
+    ) -> bool:
+        ok = True
+        for key in data:
+            if key not in rules:
+                known = ", ".join(sorted(rules))
+                self.problem(
+                    self.lines.key(key, span),
+                    f"unknown field '{key}' in {where} (known fields: {known})",
+                )
+                ok = False
+        for key, (kind, required) in rules.items():
+            if key not in data:
+                if required:
+                    self.problem(span[0], f"missing field '{key}' in {where}")
+                    ok = False
+                continue
+            message = _check_kind(kind, data[key])
+            if message:
+                self.problem(self.lines.key(key, span), f"'{key}' in {where} {message}")
+                ok = False
+        return ok
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _check_kind(kind: str, value: object) -> str | None:
+    """Return what is wrong with ``value`` for ``kind``, or None."""
+    if kind == "text":
+        return None if _is_text(value) else "must be some text in quotes"
+    if kind == "texts":
+        if isinstance(value, list) and value and all(_is_text(v) for v in value):
+            return None
+        return 'must be a list of text, like ["first", "second"]'
+    if kind == "tags":
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, str) and ID_PATTERN.match(v) for v in value)
+        ):
+            return None
+        return 'must be a list of short ids, like ["android"]'
+    if kind == "id":
+        if isinstance(value, str) and ID_PATTERN.match(value):
+            return None
+        return (
+            "must be lower-case letters, digits and dashes (2 to 63 characters), "
+            "like 'android-apps'"
+        )
+    if kind == "int":
+        return (
+            None
+            if isinstance(value, int) and not isinstance(value, bool)
+            else "must be a whole number"
+        )
+    if kind == "bool":
+        return None if isinstance(value, bool) else "must be true or false"
+    if kind == "date":
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return None
+        return "must be a date written like 2026-11-28 (no quotes)"
+    if kind == "url":
+        if isinstance(value, str) and re.match(r"^https://\S+$", value):
+            return None
+        return "must be a web address starting with https://"
+    if kind in ("sources", "checks", "variants"):
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return None
+        return f"must be one or more [[{kind}]] tables"
+    raise ValueError(f"unknown field kind {kind}")
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def _parse(path: Path) -> tuple[dict | None, str, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, "", [Problem(path, 1, f"cannot read the file ({exc.strerror or exc})")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, "", [Problem(path, line, "the file is not saved as UTF-8 text")]
+    try:
+        return tomllib.loads(text), text, []
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_POSITION.search(str(exc))
+        line = int(match.group(1)) if match else 1
+        message = _TOML_POSITION.sub("", str(exc)).strip()
+        return None, text, [Problem(path, line, f"not valid TOML: {message}")]
+
+
+def _build_topic(path: Path, data: dict, text: str) -> tuple[Topic | None, list[Problem]]:
+    v = _FileValidator(path, text)
+    top_span = v.lines.top_level_span()
+    if not v.fields(data, TOPIC_FIELDS, top_span, "the topic"):
+        # Keep going into checks only if the list is usable, to report more at once.
+        if not isinstance(data.get("checks"), list):
+            return None, v.problems
+    if data.get("format") not in (None, FORMAT_VERSION) and isinstance(data.get("format"), int):
+        v.problem(
+            v.lines.key("format", top_span),
+            f"format {data['format']} is not supported "
+            f"(this version reads format {FORMAT_VERSION})",
+        )
+
+    sources: list[Source] = []
+    for index, item in enumerate(data.get("sources") or []):
+        if not isinstance(item, dict):
+            continue
+        span = v.lines.table("sources", index)
+        if v.fields(item, SOURCE_FIELDS, span, f"source {index + 1}"):
+            sources.append(Source(item["title"].strip(), item["url"].strip()))
+
+    topic_id = data.get("id") if isinstance(data.get("id"), str) else ""
+    checks: list[Check] = []
+    seen_ids: dict[str, int] = {}
+    variant_counter = 0
+    for index, item in enumerate(data.get("checks") or []):
+        if not isinstance(item, dict):
+            continue
+        span = v.lines.table("checks", index)
+        where = f"check {index + 1}"
+        if isinstance(item.get("id"), str):
+            where = f"check '{item['id']}'"
+        ok = v.fields(item, CHECK_FIELDS, span, where)
+        variants: list[Variant] = []
+        raw_variants = item.get("variants")
+        has_steps = "steps" in item
+        if has_steps and raw_variants:
+            v.problem(
+                span[0], f"{where} has both 'steps' and [[checks.variants]]: use one or the other"
+            )
+            ok = False
+        elif not has_steps and not raw_variants:
+            v.problem(span[0], f"{where} needs 'steps' (or two or more [[checks.variants]])")
+            ok = False
+        if isinstance(raw_variants, list):
+            if len(raw_variants) == 1:
+                v.problem(span[0], f"{where} has only one variant: use plain 'steps' instead")
+                ok = False
+            labels: set[str] = set()
+            for variant in raw_variants:
+                vspan = v.lines.table("checks.variants", variant_counter)
+                variant_counter += 1
+                if not isinstance(variant, dict):
+                    continue
+                if v.fields(variant, VARIANT_FIELDS, vspan, f"a variant of {where}"):
+                    label = variant["label"].strip()
+                    if label in labels:
+                        v.problem(vspan[0], f"{where} has two variants called '{label}'")
+                        ok = False
+                    labels.add(label)
+                    variants.append(Variant(label, tuple(s.strip() for s in variant["steps"])))
+        if has_steps and isinstance(item.get("steps"), list):
+            variants = [Variant("", tuple(str(s).strip() for s in item["steps"]))]
+        if item.get("changes_something") is True and not _is_text(item.get("caution")):
+            v.problem(
+                span[0],
+                f"{where} changes something on the device or account, so it needs a 'caution'",
+            )
+            ok = False
+        check_id = item.get("id")
+        if isinstance(check_id, str):
+            if check_id in seen_ids:
+                v.problem(
+                    v.lines.key("id", span),
+                    f"duplicate check id '{check_id}' (also on line {seen_ids[check_id]})",
+                )
+                ok = False
+            else:
+                seen_ids[check_id] = v.lines.key("id", span)
+        if ok and variants:
+            checks.append(
+                Check(
+                    id=item["id"],
+                    title=item["title"].strip(),
+                    why=item["why"].strip(),
+                    variants=tuple(variants),
+                    look_for=tuple(s.strip() for s in item["look_for"]),
+                    if_found=item["if_found"].strip(),
+                    evidence=item["evidence"].strip(),
+                    caution=(item.get("caution") or "").strip(),
+                    changes_something=bool(item.get("changes_something", False)),
+                    topic_id=topic_id,
+                )
+            )
+    if v.problems:
+        return None, v.problems
+    topic = Topic(
+        id=data["id"],
+        title=data["title"].strip(),
+        intro=data["intro"].strip(),
+        applies_to=tuple(data["applies_to"]),
+        format=data["format"],
+        reviewed=data["reviewed"],
+        verified_against=tuple(s.strip() for s in data["verified_against"]),
+        sources=tuple(sources),
+        checks=tuple(checks),
+        order=data.get("order", 100),
+        path=path,
+    )
+    return topic, []
+
+
+def _load_intake(path: Path) -> tuple[list[IntakeOption], list[Problem]]:
+    data, text, problems = _parse(path)
+    if data is None:
+        return [], problems
+    v = _FileValidator(path, text)
+    v.fields(data, {"options": ("variants", True)}, v.lines.top_level_span(), "the intake file")
+    options: list[IntakeOption] = []
+    for index, item in enumerate(data.get("options") or []):
+        if not isinstance(item, dict):
+            continue
+        span = v.lines.table("options", index)
+        if v.fields(item, INTAKE_FIELDS, span, f"option {index + 1}"):
+            if any(o.id == item["id"] for o in options) or item["id"] == EVERYONE:
+                v.problem(v.lines.key("id", span), f"duplicate intake option id '{item['id']}'")
+                continue
+            options.append(IntakeOption(item["id"], item["label"].strip(), item["group"].strip()))
+    return (options if not v.problems else []), v.problems
+
+
+def _files(paths: Sequence[Path]) -> tuple[list[Path], Path | None, list[Problem]]:
+    topic_files: list[Path] = []
+    intake: Path | None = None
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.glob("*.toml")):
+                if child.name == INTAKE_FILE:
+                    intake = child
+                else:
+                    topic_files.append(child)
+        elif path.name == INTAKE_FILE:
+            intake = path
+        elif path.exists():
+            topic_files.append(path)
+        else:
+            problems.append(Problem(path, 1, "no such file or folder"))
+    return topic_files, intake, problems
+
+
+def load_checklists(paths: Sequence[Path | str] | Path | str) -> Library:
+    """Load every topic under ``paths`` (folders or files), refusing broken files.
+
+    Problems that span files (the same topic or check id in two files) refuse
+    the later file, so the earlier, already-known content keeps working.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    topic_files, intake_file, problems = _files([Path(p) for p in paths])
+    library = Library(problems=problems)
+    if intake_file is not None:
+        library.intake, intake_problems = _load_intake(intake_file)
+        library.problems.extend(intake_problems)
+    known_tags = {o.id for o in library.intake} | {EVERYONE}
+
+    topic_lines: dict[str, Problem] = {}
+    check_owner: dict[str, Path] = {}
+    for path in topic_files:
+        data, text, file_problems = _parse(path)
+        if data is None:
+            library.problems.extend(file_problems)
+            continue
+        topic, file_problems = _build_topic(path, data, text)
+        if topic is None:
+            library.problems.extend(file_problems)
+            continue
+        lines = _Lines(text)
+        cross: list[Problem] = []
+        if intake_file is not None:
+            for tag in topic.applies_to:
+                if tag not in known_tags:
+                    cross.append(
+                        Problem(
+                            path,
+                            lines.key("applies_to", lines.top_level_span()),
+                            f"'applies_to' names '{tag}', which is not an option in {INTAKE_FILE}",
+                        )
+                    )
+        if topic.id in topic_lines:
+            other = topic_lines[topic.id]
+            cross.append(
+                Problem(
+                    path,
+                    lines.key("id", lines.top_level_span()),
+                    f"duplicate topic id '{topic.id}' (also in {other.path.name})",
+                )
+            )
+        for index, check in enumerate(topic.checks):
+            if check.id in check_owner:
+                span = lines.table("checks", index)
+                cross.append(
+                    Problem(
+                        path,
+                        lines.key("id", span),
+                        f"duplicate check id '{check.id}' (also in {check_owner[check.id].name})",
+                    )
+                )
+        if cross:
+            library.problems.extend(cross)
+            continue
+        topic_lines[topic.id] = Problem(path, 1, "")
+        for check in topic.checks:
+            check_owner[check.id] = path
+        library.topics.append(topic)
+    library.topics.sort(key=lambda t: (t.order, t.title))
+    return library

@@ -1,0 +1,199 @@
+"""The checklist loader and validator, on the shipped files and on broken ones."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+from conftest import ROOT, run_cli
+
+from safetycheck.checklist import load_checklists
+
+GOOD_TOPIC = textwrap.dedent(
+    """\
+    format = 1
+    id = "tablet"
+    title = "A tablet"
+    intro = "Checks for a tablet."
+    applies_to = ["android"]
+    reviewed = 2026-11-28
+    verified_against = ["Android 16"]
+
+    [[sources]]
+    title = "Android Help"
+    url = "https://support.google.com/android/"
+
+    [[checks]]
+    id = "tablet-apps"
+    title = "Apps"
+    why = "Because."
+    steps = ["Open Settings.", "Tap Apps."]
+    look_for = ["An app you do not know."]
+    if_found = "Write it down."
+    evidence = "Take a photo."
+
+    [[checks]]
+    id = "tablet-location"
+    title = "Location"
+    why = "Because."
+    look_for = ["A name you do not know."]
+    changes_something = true
+    caution = "It may be noticed."
+    if_found = "Plan first."
+    evidence = "Take a photo."
+
+    [[checks.variants]]
+    label = "Pixel"
+    steps = ["Open Settings."]
+
+    [[checks.variants]]
+    label = "Samsung"
+    steps = ["Open Settings.", "Tap Location."]
+    """
+)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_for(tmp_path: Path, text: str) -> list[str]:
+    path = write(tmp_path, "topic.toml", text)
+    library = load_checklists([path])
+    return [str(p) for p in library.problems]
+
+
+def line_of(text: str, needle: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_good_topic_loads_with_variants(tmp_path: Path) -> None:
+    library = load_checklists([write(tmp_path, "topic.toml", GOOD_TOPIC)])
+    assert library.problems == []
+    (topic,) = library.topics
+    assert [c.id for c in topic.checks] == ["tablet-apps", "tablet-location"]
+    location = topic.checks[1]
+    assert [v.label for v in location.variants] == ["Pixel", "Samsung"]
+    assert location.variants[1].steps == ("Open Settings.", "Tap Location.")
+    assert topic.checks[0].steps == ("Open Settings.", "Tap Apps.")
+    assert location.topic_id == "tablet"
+
+
+def test_unknown_field_is_reported_on_its_line(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace('why = "Because."\nsteps', 'why = "Because."\nwhyy = "x"\nsteps', 1)
+    problems = problems_for(tmp_path, text)
+    assert len(problems) == 1
+    assert f"topic.toml:{line_of(text, 'whyy')}: unknown field 'whyy'" in problems[0]
+
+
+def test_missing_field_names_the_check(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace('if_found = "Write it down."\n', "", 1)
+    (problem,) = problems_for(tmp_path, text)
+    assert re.search(r"topic\.toml:\d+: missing field 'if_found' in check 'tablet-apps'", problem)
+    # It points at the check's table header.
+    assert f":{line_of(text, '[[checks]]')}:" in problem
+
+
+def test_duplicate_check_id_in_one_file(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace('id = "tablet-location"', 'id = "tablet-apps"')
+    (problem,) = problems_for(tmp_path, text)
+    assert "duplicate check id 'tablet-apps'" in problem
+
+
+def test_duplicate_ids_across_files_refuse_the_later_file(tmp_path: Path) -> None:
+    write(tmp_path, "a.toml", GOOD_TOPIC)
+    write(tmp_path, "b.toml", GOOD_TOPIC.replace('id = "tablet"', 'id = "tablet-two"'))
+    library = load_checklists([tmp_path])
+    assert [t.id for t in library.topics] == ["tablet"]
+    messages = [str(p) for p in library.problems]
+    assert any(
+        "b.toml" in m and "duplicate check id 'tablet-apps' (also in a.toml)" in m for m in messages
+    )
+
+
+def test_bad_date_and_bad_url(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace("reviewed = 2026-11-28", 'reviewed = "last week"').replace(
+        "https://support.google.com/android/", "support.google.com"
+    )
+    problems = problems_for(tmp_path, text)
+    assert any(f":{line_of(text, 'reviewed')}: 'reviewed'" in p and "date" in p for p in problems)
+    assert any(f":{line_of(text, 'url =')}: 'url'" in p and "https://" in p for p in problems)
+
+
+def test_toml_syntax_error_gives_the_line(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace('title = "Apps"', 'title = "Apps')
+    (problem,) = problems_for(tmp_path, text)
+    line = line_of(text, 'title = "Apps')
+    assert f"topic.toml:{line}: not valid TOML" in problem
+
+
+def test_change_without_caution_is_refused(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace('caution = "It may be noticed."\n', "")
+    (problem,) = problems_for(tmp_path, text)
+    assert "needs a 'caution'" in problem
+
+
+def test_steps_and_variants_together_are_refused(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace('caution = "It may be noticed."', 'caution = "x"\nsteps = ["a"]')
+    assert any("both 'steps' and" in p for p in problems_for(tmp_path, text))
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(GOOD_TOPIC.replace("A tablet", "Un café").encode("latin-1"))
+    (problem,) = [str(p) for p in load_checklists([path]).problems]
+    assert "UTF-8" in problem
+
+
+def test_broken_file_is_refused_and_the_others_still_load(tmp_path: Path) -> None:
+    write(tmp_path, "good.toml", GOOD_TOPIC)
+    write(tmp_path, "broken.toml", "format = 1\nid = \n")
+    library = load_checklists([tmp_path])
+    assert [t.id for t in library.topics] == ["tablet"]
+    assert len(library.problems) == 1 and "broken.toml:2:" in str(library.problems[0])
+
+
+def test_applies_to_must_name_an_intake_option(tmp_path: Path) -> None:
+    write(tmp_path, "_intake.toml", '[[options]]\nid = "android"\nlabel = "A"\ngroup = "G"\n')
+    write(tmp_path, "t.toml", GOOD_TOPIC.replace('["android"]', '["androd"]'))
+    library = load_checklists([tmp_path])
+    assert library.topics == []
+    assert "'androd', which is not an option" in str(library.problems[0])
+
+
+def test_check_content_cli_on_shipped_files() -> None:
+    result = run_cli("check-content")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_check_content_cli_reports_file_line_message(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.toml", GOOD_TOPIC.replace('title = "Apps"', 'titel = "Apps"'))
+    result = run_cli("check-content", str(bad))
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert any(line.startswith(f"{bad}:") and "unknown field 'titel'" in line for line in lines)
+    assert any("missing field 'title'" in line for line in lines)
+
+
+def test_documented_example_is_valid(tmp_path: Path) -> None:
+    """The example in docs/checklist-format.md must pass the validator it documents."""
+    doc = (ROOT / "docs" / "checklist-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    path = write(tmp_path, "example.toml", example)
+    library = load_checklists([path, ROOT / "checklists" / "_intake.toml"])
+    assert library.problems == []
+    assert len(library.topics[0].checks) == 2
+
+
+def test_shipped_content_loads(library) -> None:
+    assert library.topic("before-you-start") is not None
+    assert library.intake, "the intake question must load"
+    ids = [c.id for t in library.topics for c in t.checks]
+    assert len(ids) == len(set(ids))
