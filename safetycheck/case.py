@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
