@@ -1,0 +1,248 @@
+"""Quality rules for checklist content, beyond what the loader needs to show a file.
+
+The loader (:mod:`safetycheck.checklist`) refuses files the app cannot show.  These
+rules catch content the app *can* show but should not ship: a stale review date, a
+check that tells someone to delete something without a caution, text too hard to
+read in a crisis, ids that look like they will be renumbered.  Each rule returns
+plain ``Finding`` records so the tests, ``check-content --strict`` and reviewers
+read the same words.
+
+Readability uses ``textstat`` (a test/authoring dependency), imported only when
+asked for, so the app itself never needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from safetycheck.checklist import Check, Topic
+
+# A review older than this is out of date: phone and app menus move about twice a year.
+MAX_REVIEW_AGE_MONTHS = 18
+# Flesch reading ease: 60-70 is "plain English"; people read this in crisis.
+MIN_READING_EASE = 60.0
+
+# Words in steps or "if found" that mean the person may change something.  A check
+# that says them must be marked ``changes_something = true`` and carry a caution,
+# even when the text says "do not ... yet": the action is on the table.
+CHANGE_WORDS = re.compile(
+    r"""\b(
+        remov(e|es|ed|ing)
+      | delet(e|es|ed|ing)
+      | uninstall\w*
+      | turn(s|ed|ing)?\s+(\w+\s+){0,3}off
+      | switch(es|ed|ing)?\s+(\w+\s+){0,3}off
+      | disabl(e|es|ed|ing)
+      | sign(s|ed|ing)?\s+(\w+\s+){0,3}out
+      | log(s|ged|ging)?\s+(\w+\s+){0,3}out
+      | change\w*\s+(\w+\s+){0,3}(password|passcode|pin)s?
+      | reset\w*
+      | unlink\w*
+      | revok\w*
+      | stop(s|ped|ping)?\s+sharing
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One quality problem, naming the topic and (when it has one) the check."""
+
+    topic: str
+    check: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.topic}: {self.check}" if self.check else self.topic
+        return f"{where}: {self.message}"
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole calendar months from ``earlier`` to ``later`` (negative if ``later`` is sooner)."""
+    months = (later.year - earlier.year) * 12 + (later.month - earlier.month)
+    if later.day < earlier.day:
+        months -= 1
+    return months
+
+
+def review_due(topic: Topic) -> dt.date:
+    """The day a topic's review runs out (its ``reviewed`` date plus 18 months)."""
+    month_index = topic.reviewed.month - 1 + MAX_REVIEW_AGE_MONTHS
+    year, month = topic.reviewed.year + month_index // 12, month_index % 12 + 1
+    day = min(topic.reviewed.day, 28)
+    return dt.date(year, month, day)
+
+
+def check_text(check: Check) -> str:
+    """All the words a person reads for one check, as one piece of prose.
+
+    Items without an end mark get a full stop so a list of steps counts as
+    sentences, not one endless sentence.
+    """
+    parts = [
+        check.title,
+        check.why,
+        *(step for variant in check.variants for step in variant.steps),
+        *check.look_for,
+        check.if_found,
+        check.evidence,
+        check.caution,
+    ]
+    sentences = []
+    for part in parts:
+        part = part.strip()
+        if part:
+            sentences.append(part if part[-1] in ".?!:" else part + ".")
+    return " ".join(sentences)
+
+
+def reading_ease(text: str) -> float:
+    """Flesch reading ease of ``text`` (higher is easier)."""
+    import textstat
+
+    return float(textstat.flesch_reading_ease(text))
+
+
+# ---------------------------------------------------------------------------
+# The rules.  Each takes a topic (and today's date) and yields findings.
+
+
+def rule_review_date(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    if topic.reviewed > today:
+        yield Finding(
+            topic.id,
+            "",
+            "review-date",
+            f"'reviewed' is {topic.reviewed}, which is in the future (today is {today})",
+        )
+    elif months_between(topic.reviewed, today) >= MAX_REVIEW_AGE_MONTHS:
+        yield Finding(
+            topic.id,
+            "",
+            "review-date",
+            f"'reviewed' is {topic.reviewed}, more than {MAX_REVIEW_AGE_MONTHS} months ago: "
+            "check every step again, then update 'reviewed' and 'verified_against'",
+        )
+
+
+def rule_sources(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    if not topic.sources:
+        yield Finding(topic.id, "", "sources", "no [[sources]]: say where the facts come from")
+    seen: set[str] = set()
+    for source in topic.sources:
+        if not source.url.startswith("https://"):
+            yield Finding(topic.id, "", "sources", f"source '{source.title}' is not https")
+        if source.url in seen:
+            yield Finding(topic.id, "", "sources", f"source {source.url} is listed twice")
+        seen.add(source.url)
+    if not [v for v in topic.verified_against if v.strip()]:
+        yield Finding(topic.id, "", "verified", "'verified_against' is empty")
+
+
+def rule_steps(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    for check in topic.checks:
+        if not check.variants or any(not v.steps for v in check.variants):
+            yield Finding(topic.id, check.id, "steps", "has no steps")
+
+
+def rule_caution(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    for check in topic.checks:
+        if check.changes_something and not check.caution.strip():
+            yield Finding(
+                topic.id, check.id, "caution", "changes_something = true but no 'caution'"
+            )
+
+
+def rule_change_words(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    """Heuristic: telling someone to delete, reset or sign out is a change, and needs a caution."""
+    for check in topic.checks:
+        text = " ".join([*(s for v in check.variants for s in v.steps), check.if_found])
+        match = CHANGE_WORDS.search(text)
+        if match and not (check.changes_something and check.caution.strip()):
+            yield Finding(
+                topic.id,
+                check.id,
+                "change-words",
+                f"its steps or 'if_found' say '{match.group(0)}', so it needs "
+                "changes_something = true and a 'caution'",
+            )
+
+
+def rule_ids(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    """Check ids start with the topic's family word and do not end in a number.
+
+    The family is the first word of the check id (``android`` in
+    ``android-accessibility``).  It must be one of the words of the topic id
+    (``trackers`` allows ``tracker-``), and every check in a topic shares it, so
+    an id says where it belongs.  A trailing number (``social-3``) would tempt
+    someone to renumber ids, which breaks saved answers.
+    """
+    words = set(topic.id.split("-"))
+    allowed = words | {w[:-1] for w in words if w.endswith("s")}
+    families = {check.id.split("-")[0] for check in topic.checks}
+    for check in topic.checks:
+        family, _, rest = check.id.partition("-")
+        if family not in allowed or not rest:
+            yield Finding(
+                topic.id,
+                check.id,
+                "ids",
+                "id should be '<family>-<name>', where the family is a word of the topic id "
+                f"'{topic.id}'",
+            )
+        elif re.search(r"-\d+$", check.id):
+            yield Finding(
+                topic.id, check.id, "ids", "id ends in a number: use a name that says what it is"
+            )
+    if len(families) > 1:
+        yield Finding(
+            topic.id,
+            "",
+            "ids",
+            f"checks use more than one id prefix ({', '.join(sorted(families))}): use one",
+        )
+
+
+def rule_readability(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    for check in topic.checks:
+        score = reading_ease(check_text(check))
+        if score < MIN_READING_EASE:
+            yield Finding(
+                topic.id,
+                check.id,
+                "readability",
+                f"Flesch reading ease {score:.1f} is below {MIN_READING_EASE:.0f}: "
+                "use shorter sentences and shorter words",
+            )
+
+
+RULES: dict[str, Callable[[Topic, dt.date], Iterable[Finding]]] = {
+    "review-date": rule_review_date,
+    "sources": rule_sources,
+    "steps": rule_steps,
+    "caution": rule_caution,
+    "change-words": rule_change_words,
+    "ids": rule_ids,
+    "readability": rule_readability,
+}
+
+
+def check_topic(
+    topic: Topic, today: dt.date | None = None, rules: Iterable[str] | None = None
+) -> list[Finding]:
+    """Run the named rules (all by default) on one topic."""
+    today = today or dt.date.today()
+    findings: list[Finding] = []
+    for name in rules or RULES:
+        findings.extend(RULES[name](topic, today))
+    return findings
+
+
+def check_topics(topics: Iterable[Topic], today: dt.date | None = None) -> list[Finding]:
+    """Every rule on every topic."""
+    return [finding for topic in topics for finding in check_topic(topic, today)]

@@ -1,0 +1,329 @@
+"""Quality of the shipped checklists, and proof that each rule catches a bad file.
+
+Every shipped topic file goes through every rule in ``safetycheck.content_rules``
+(one test per file and rule, so a failure names both).  Below that, each rule is
+shown failing on a deliberately bad file, so none of these tests can pass by
+accident.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+
+from safetycheck import content_rules
+from safetycheck.checklist import load_checklists
+
+CHECKLISTS = ROOT / "checklists"
+TOPIC_FILES = sorted(p for p in CHECKLISTS.glob("*.toml") if not p.name.startswith("_"))
+TODAY = dt.date.today()
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_checklists(CHECKLISTS)
+
+
+def _topic_in(library, path: Path):
+    return next((t for t in library.topics if t.path and t.path.name == path.name), None)
+
+
+# ---------------------------------------------------------------------------
+# The shipped files.
+
+
+def test_there_are_topic_files() -> None:
+    assert TOPIC_FILES, "no topic files found in checklists/"
+
+
+@pytest.mark.parametrize("path", TOPIC_FILES, ids=lambda p: p.name)
+def test_shipped_file_loads_with_no_problems(shipped, path: Path) -> None:
+    problems = [str(p) for p in shipped.problems if p.path.name == path.name]
+    assert not problems, "\n".join(problems)
+    assert _topic_in(shipped, path) is not None
+
+
+@pytest.mark.parametrize("rule", list(content_rules.RULES))
+@pytest.mark.parametrize("path", TOPIC_FILES, ids=lambda p: p.name)
+def test_shipped_file_follows_rule(shipped, path: Path, rule: str) -> None:
+    topic = _topic_in(shipped, path)
+    if topic is None:
+        pytest.fail(f"{path.name} did not load; see test_shipped_file_loads_with_no_problems")
+    findings = content_rules.check_topic(topic, TODAY, rules=[rule])
+    assert not findings, f"{path.name}:\n" + "\n".join(map(str, findings))
+
+
+def test_check_ids_are_unique_across_files(shipped) -> None:
+    ids = [c.id for t in shipped.topics for c in t.checks]
+    assert len(ids) == len(set(ids))
+    assert sum(len(t.checks) for t in shipped.topics) == len(ids)
+
+
+# ---------------------------------------------------------------------------
+# Each rule fails on a bad file.
+
+GOOD = textwrap.dedent(
+    """\
+    format = 1
+    id = "tablet"
+    title = "A tablet"
+    intro = "Checks for a tablet."
+    applies_to = ["android"]
+    reviewed = {reviewed}
+    verified_against = ["Android 16"]
+
+    [[sources]]
+    title = "Android Help"
+    url = "https://support.google.com/android/"
+
+    [[checks]]
+    id = "{first_id}"
+    title = "Apps you do not know"
+    why = "A spy app can hide behind a plain name."
+    steps = ["Open Settings.", "Tap Apps."]
+    look_for = ["An app you did not put there."]
+    if_found = "{if_found}"
+    evidence = "Take a photo of the list."
+    {change}
+
+    [[checks]]
+    id = "{second_id}"
+    title = "Who can see where you are"
+    why = "Sharing your place on a map is an easy way to follow you."
+    steps = ["Open Settings.", "Tap Location."]
+    look_for = ["A name you do not know."]
+    if_found = "Write down the name."
+    evidence = "Take a photo of the list."
+    """
+)
+
+
+def make_topic(tmp_path: Path, **fields: str):
+    values = {
+        "reviewed": TODAY.isoformat(),
+        "first_id": "tablet-apps",
+        "second_id": "tablet-location",
+        "if_found": "Write down the name. Talk to an advisor.",
+        "change": "",
+    }
+    values.update(fields)
+    path = tmp_path / "topic.toml"
+    path.write_text(GOOD.format(**values), encoding="utf-8")
+    library = load_checklists([path])
+    assert not library.problems, "\n".join(map(str, library.problems))
+    return library.topics[0]
+
+
+def findings(topic, rule: str) -> list[str]:
+    return [str(f) for f in content_rules.check_topic(topic, TODAY, rules=[rule])]
+
+
+def test_good_file_passes_every_rule(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path)
+    assert content_rules.check_topic(topic, TODAY) == []
+
+
+def test_broken_file_does_not_load(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    text = GOOD.format(
+        reviewed=TODAY.isoformat(),
+        first_id="tablet-apps",
+        second_id="tablet-location",
+        if_found="Write it down.",
+        change="",
+    )
+    path.write_text(text.replace('steps = ["Open Settings.", "Tap Apps."]\n', "", 1), "utf-8")
+    library = load_checklists([path])
+    assert library.topics == []
+    assert any("steps" in str(p) for p in library.problems)
+
+
+def test_old_review_date_fails(tmp_path: Path) -> None:
+    old = TODAY - dt.timedelta(days=19 * 31)
+    (message,) = findings(make_topic(tmp_path, reviewed=old.isoformat()), "review-date")
+    assert "months ago" in message
+
+
+def test_review_date_just_inside_the_limit_passes(tmp_path: Path) -> None:
+    recent = TODAY - dt.timedelta(days=17 * 30)
+    assert findings(make_topic(tmp_path, reviewed=recent.isoformat()), "review-date") == []
+
+
+def test_future_review_date_fails(tmp_path: Path) -> None:
+    future = TODAY + dt.timedelta(days=2)
+    (message,) = findings(make_topic(tmp_path, reviewed=future.isoformat()), "review-date")
+    assert "future" in message
+
+
+def test_missing_sources_and_versions_fail(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path)
+    bare = dataclasses.replace(topic, sources=(), verified_against=())
+    messages = findings(bare, "sources")
+    assert any("no [[sources]]" in m for m in messages)
+    assert any("verified_against" in m for m in messages)
+    twice = dataclasses.replace(topic, sources=topic.sources * 2)
+    assert any("listed twice" in m for m in findings(twice, "sources"))
+
+
+def test_check_without_steps_fails(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path)
+    emptied = dataclasses.replace(topic.checks[0], variants=())
+    bad = dataclasses.replace(topic, checks=(emptied, topic.checks[1]))
+    (message,) = findings(bad, "steps")
+    assert "tablet-apps" in message
+
+
+def test_change_without_caution_fails(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path)
+    changed = dataclasses.replace(topic.checks[0], changes_something=True, caution="")
+    bad = dataclasses.replace(topic, checks=(changed, topic.checks[1]))
+    (message,) = findings(bad, "caution")
+    assert "tablet-apps" in message
+
+
+@pytest.mark.parametrize(
+    "if_found",
+    [
+        "Tap Uninstall.",
+        "Remove the app.",
+        "Do not delete it yet.",
+        "Turn location sharing off.",
+        "Turn off Bluetooth.",
+        "Sign the other phone out.",
+        "Change your Google password.",
+        "Reset the router.",
+        "Stop sharing with them.",
+    ],
+)
+def test_telling_someone_to_change_something_needs_a_caution(tmp_path: Path, if_found) -> None:
+    topic = make_topic(tmp_path, if_found=if_found)
+    (message,) = findings(topic, "change-words")
+    assert "tablet-apps" in message and "caution" in message
+    marked = make_topic(
+        tmp_path,
+        if_found=if_found,
+        change='changes_something = true\ncaution = "It may be noticed. Plan first."',
+    )
+    assert findings(marked, "change-words") == []
+
+
+def test_looking_is_not_a_change(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path, if_found="Write down the name. Sign in later to look again.")
+    assert findings(topic, "change-words") == []
+
+
+@pytest.mark.parametrize(
+    ("first_id", "second_id", "expect"),
+    [
+        ("phone-apps", "phone-location", "family"),
+        ("tablet-apps", "tablet-3", "number"),
+        ("tablet", "tablet-location", "family"),
+    ],
+)
+def test_badly_named_ids_fail(tmp_path: Path, first_id, second_id, expect) -> None:
+    topic = make_topic(tmp_path, first_id=first_id, second_id=second_id)
+    messages = findings(topic, "ids")
+    assert messages
+    assert any(expect in m for m in messages)
+
+
+def test_plural_topic_allows_singular_family(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path)
+    plural = dataclasses.replace(topic, id="tablets")
+    assert findings(plural, "ids") == []
+
+
+def test_hard_text_fails_readability_naming_check_and_score(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path)
+    hard = dataclasses.replace(
+        topic.checks[1],
+        why="Geolocation dissemination functionality, if misconfigured, facilitates "
+        "unauthorised surveillance of the individual's contemporaneous whereabouts, "
+        "constituting considerable organisational vulnerability.",
+        if_found="Subsequently, systematically investigate administrative configuration "
+        "possibilities, documenting comprehensive identification particulars.",
+    )
+    bad = dataclasses.replace(topic, checks=(topic.checks[0], hard))
+    (message,) = findings(bad, "readability")
+    assert "tablet-location" in message
+    score = content_rules.reading_ease(content_rules.check_text(hard))
+    assert score < content_rules.MIN_READING_EASE
+    assert f"{score:.1f}" in message
+
+
+def test_check_text_covers_every_field_a_person_reads(tmp_path: Path) -> None:
+    topic = make_topic(
+        tmp_path, change='changes_something = true\ncaution = "Careful now, it can be seen"'
+    )
+    text = content_rules.check_text(topic.checks[0])
+    check = topic.checks[0]
+    for part in [check.title, check.why, *check.steps, *check.look_for, check.if_found]:
+        assert part.rstrip(".") in text
+    assert check.evidence in text and "Careful now, it can be seen." in text
+
+
+def test_check_content_strict_reports_findings(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    folder.mkdir()
+    shutil.copy(CHECKLISTS / "_intake.toml", folder)
+    (folder / "topic.toml").write_text(
+        GOOD.format(
+            reviewed="2020-01-01",
+            first_id="tablet-apps",
+            second_id="tablet-location",
+            if_found="Remove the app.",
+            change="",
+        ),
+        encoding="utf-8",
+    )
+    plain = run_cli("check-content", str(folder))
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    strict = run_cli("check-content", "--strict", str(folder))
+    assert strict.returncode == 1
+    assert "topic.toml: tablet-apps:" in strict.stdout
+    assert "months ago" in strict.stdout
+
+
+def test_check_content_strict_is_clean_on_shipped_files() -> None:
+    result = run_cli("check-content", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------------------
+# docs/content.md is generated from the files and must be current.
+
+
+def _report_module():
+    spec = importlib.util.spec_from_file_location(
+        "content_report", ROOT / "scripts" / "content_report.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_content_page_is_up_to_date(shipped) -> None:
+    report = _report_module()
+    expected = report.render(shipped)
+    current = (ROOT / "docs" / "content.md").read_text(encoding="utf-8")
+    assert current == expected, f"docs/content.md is out of date. Run: {report.COMMAND}"
+
+
+def test_content_page_reflects_the_files(tmp_path: Path) -> None:
+    report = _report_module()
+    make_topic(tmp_path)
+    library = load_checklists([tmp_path / "topic.toml"])
+    page = report.render(library)
+    assert "## A tablet" in page
+    assert "`tablet-apps`" in page and "`tablet-location`" in page
+    assert "| A tablet | `topic.toml` | android | 2 | 0 |" in page
+    changed = dataclasses.replace(library.topics[0], title="A different tablet")
+    library.topics[0] = changed
+    assert report.render(library) != page
