@@ -177,22 +177,24 @@ def rule_ids(topic: Topic, today: dt.date) -> Iterable[Finding]:
     """Check ids start with the topic's family word and do not end in a number.
 
     The family is the first word of the check id (``android`` in
-    ``android-accessibility``).  It must be one of the words of the topic id
-    (``trackers`` allows ``tracker-``), and every check in a topic shares it, so
+    ``android-accessibility``).  It must be one of the words of the topic id, or
+    the start of one (``trackers`` allows ``tracker-``, ``windows`` allows
+    ``win-``), and every check in a topic shares it, so
     an id says where it belongs.  A trailing number (``social-3``) would tempt
     someone to renumber ids, which breaks saved answers.
     """
-    words = set(topic.id.split("-"))
-    allowed = words | {w[:-1] for w in words if w.endswith("s")}
+    words = topic.id.split("-")
     families = {check.id.split("-")[0] for check in topic.checks}
     for check in topic.checks:
         family, _, rest = check.id.partition("-")
-        if family not in allowed or not rest:
+        fits = any(w == family or (len(family) >= 3 and w.startswith(family)) for w in words)
+        if not fits or not rest:
             yield Finding(
                 topic.id,
                 check.id,
                 "ids",
                 "id should be '<family>-<name>', where the family is a word of the topic id "
+                "(or the start of one, 3 letters or more) "
                 f"'{topic.id}'",
             )
         elif re.search(r"-\d+$", check.id):

@@ -234,10 +234,12 @@ def test_badly_named_ids_fail(tmp_path: Path, first_id, second_id, expect) -> No
     assert any(expect in m for m in messages)
 
 
-def test_plural_topic_allows_singular_family(tmp_path: Path) -> None:
+def test_family_may_be_the_start_of_a_topic_word(tmp_path: Path) -> None:
     topic = make_topic(tmp_path)
-    plural = dataclasses.replace(topic, id="tablets")
-    assert findings(plural, "ids") == []
+    assert findings(dataclasses.replace(topic, id="tablets"), "ids") == []
+    assert findings(dataclasses.replace(topic, id="my-tablets"), "ids") == []
+    short = make_topic(tmp_path, first_id="ta-apps", second_id="ta-location")
+    assert findings(short, "ids"), "a 2-letter family is too short to say where it belongs"
 
 
 def test_hard_text_fails_readability_naming_check_and_score(tmp_path: Path) -> None:
