@@ -330,7 +330,8 @@ class Case:
 
     # -- storage form ------------------------------------------------------
 
-    def to_dict(self) -> dict:
+    def to_dict(self, *, include_answers: bool = True) -> dict:
+        """The stored form.  ``include_answers=False`` leaves a placeholder for the encoder."""
         return {
             "id": self.id,
             "reference": self.reference,
@@ -338,7 +339,9 @@ class Case:
             "updated": _iso(self.updated),
             "topics": list(self.topics),
             "intake": list(self.intake),
-            "answers": {k: a.to_dict() for k, a in self.answers.items()},
+            "answers": {k: a.to_dict() for k, a in self.answers.items()}
+            if include_answers
+            else None,
             "evidence": [e.to_dict() for e in self.evidence],
             "actions": [a.to_dict() for a in self.actions],
             "sessions": [d.isoformat() for d in self.sessions],
@@ -366,12 +369,7 @@ class Case:
     def summary(self, progress: Progress | None = None) -> dict:
         """The small header written first in the case file, so listing cases is cheap."""
         if progress is None:
-            progress = Progress(
-                total=len(self.answers),
-                answered=sum(1 for a in self.answers.values() if a.status.is_answered),
-                concerns=sum(1 for a in self.answers.values() if a.status is Status.CONCERN),
-                not_sure=sum(1 for a in self.answers.values() if a.status is Status.NOT_SURE),
-            )
+            progress = self.progress(self.answers)
         return {
             "id": self.id,
             "reference": self.reference,

@@ -27,7 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from safetycheck import case_json
 from safetycheck.case import Attachment, Case, Progress, _parse_time
+from safetycheck.case_json import CaseEncoder
 from safetycheck.checklist import Library
 from safetycheck.codec import Codec, CodecError, PlainCodec, WrongPassphraseError
 from safetycheck.durable import (
@@ -110,6 +112,7 @@ class CaseStore:
         self.cases_dir = self.data_dir / "cases"
         self.attachments_dir = self.data_dir / "attachments"
         self.damaged_dir = self.data_dir / "damaged"
+        self._encoder = CaseEncoder()
 
     # -- paths ---------------------------------------------------------------
 
@@ -133,17 +136,16 @@ class CaseStore:
 
     def progress(self, case: Case) -> Progress:
         if self.library is None:
-            return Progress(**case.summary()["progress"])
-        ids = [c.id for t in self.library.topics if t.id in case.topics for c in t.checks]
+            return case.progress(case.answers)
+        topics = set(case.topics)
+        ids = [c.id for t in self.library.topics if t.id in topics for c in t.checks]
         return case.progress(ids)
 
     def encode_case(self, case: Case) -> bytes:
         header = case.summary(self.progress(case))
         header["schema_version"] = SCHEMA_VERSION
-        body = case.to_dict()
-        body["schema_version"] = SCHEMA_VERSION
-        header_bytes = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
-        body_bytes = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        header_bytes = case_json.dumps(header).encode()
+        body_bytes = self._encoder.body(case, {"schema_version": SCHEMA_VERSION}).encode()
         return b"".join(
             (
                 _tag(self.codec),
