@@ -18,6 +18,7 @@ from safetycheck import __version__
 COMMAND_MODULES = [
     "safetycheck.commands.content",
     "safetycheck.commands.cases",
+    "safetycheck.commands.passphrase",
 ]
 
 GuiRunner = Callable[[argparse.Namespace, list[str]], int]

@@ -32,6 +32,7 @@ from safetycheck.case import Attachment, Case, Progress, _parse_time
 from safetycheck.case_json import CaseEncoder
 from safetycheck.checklist import Library
 from safetycheck.codec import Codec, CodecError, PlainCodec, WrongPassphraseError
+from safetycheck.crypto import record_key_id
 from safetycheck.durable import (
     Platform,
     current_platform,
@@ -41,8 +42,10 @@ from safetycheck.durable import (
 )
 from safetycheck.paths import ensure_private_dir
 from safetycheck.schema import SCHEMA_VERSION, NewerSchemaError, upgrade
+from safetycheck.vault import is_protected
 
 MAGIC = b"SAFETYCHECK-CASE"
+SEALED_MAGIC = b"SAFETYCHECK-SEALED"  # a damaged file sealed whole when a passphrase was set
 FILE_FORMAT = 1
 SUFFIX = ".case"
 STALE_TEMP_SECONDS = 60
@@ -58,6 +61,16 @@ class CaseNotFoundError(StoreError):
 
 class SaveError(StoreError):
     pass
+
+
+class LockedError(SaveError):
+    """A write to a passphrase-protected folder by a store that was never unlocked."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This data folder is protected with a passphrase. Unlock SafetyCheck first; "
+            "nothing was saved."
+        )
 
 
 class CorruptCaseError(StoreError):
@@ -126,6 +139,10 @@ class CaseStore:
         return path.with_name(path.name + ".bak")
 
     def _prepare(self) -> None:
+        # A store without keys must never write plaintext next to sealed files (for
+        # example an interface that forgot to unlock): refuse instead.
+        if self.codec.name == PlainCodec.name and is_protected(self.data_dir):
+            raise LockedError()
         try:
             ensure_private_dir(self.data_dir)
             ensure_private_dir(self.cases_dir)
@@ -357,6 +374,9 @@ class CaseStore:
         for candidate in list(self.cases_dir.glob(f"*{case_id}{SUFFIX}*")):
             if candidate.name.startswith(path.name) or is_temp_for(candidate, path):
                 candidate.unlink(missing_ok=True)
+        if self.damaged_dir.is_dir():
+            for candidate in list(self.damaged_dir.glob(f"{case_id}{SUFFIX}*")):
+                candidate.unlink(missing_ok=True)  # copies set aside as damaged go too
         attachments = self.attachments_dir / case_id
         if attachments.is_dir():
             for child in attachments.iterdir():
@@ -388,6 +408,7 @@ class CaseStore:
         except OSError as exc:
             raise StoreError(_plain_os_error(exc, Path(source))) from exc
         folder = self.attachments_dir / case.id
+        self._prepare()
         try:
             ensure_private_dir(self.attachments_dir)
             ensure_private_dir(folder)
@@ -406,6 +427,8 @@ class CaseStore:
     def read_attachment(self, case: Case, attachment: Attachment) -> bytes:
         raw = (self.attachments_dir / case.id / attachment.stored_as).read_bytes()
         if self.codec.name == "plain":
+            if record_key_id(raw) is not None:
+                raise StoreError("This file is protected with a passphrase. Unlock SafetyCheck.")
             return raw
         return self.codec.decode(raw, context=f"{case.id}:{attachment.stored_as}".encode())
 
@@ -419,6 +442,124 @@ class CaseStore:
             for folder in sorted(self.attachments_dir.iterdir()):
                 if folder.is_dir():
                     yield from sorted(folder.iterdir())
+
+    # -- re-encryption ---------------------------------------------------------------
+
+    def reencode_all(self) -> int:
+        """Rewrite every file in the folder with this store's codec and current key.
+
+        Used when a passphrase is set or changed.  Every file is rewritten atomically
+        on its own, and files already sealed with the current key are skipped, so a
+        run that was cut off is finished by running it again.  Leftover temp files
+        (which may hold plaintext) are removed; damaged files are sealed whole, so
+        that nothing readable stays behind.  Returns how many files were rewritten.
+        """
+        self._prepare()
+        rewritten = 0
+        for entry in sorted(self.cases_dir.iterdir()):
+            main = self.cases_dir / entry.name[1:].rsplit(".", 2)[0]
+            if _is_temp_name(entry.name) and main.name.endswith(SUFFIX):
+                self._recover_missing(main)  # a cut-off save's temp may be the latest state
+        for entry in sorted(self.cases_dir.iterdir()):
+            if _is_temp_name(entry.name):
+                entry.unlink(missing_ok=True)
+            elif entry.is_file() and _case_id_of(entry.name):
+                rewritten += self._reencode_case_file(entry, _case_id_of(entry.name))
+        if self.attachments_dir.is_dir():
+            for folder in sorted(self.attachments_dir.iterdir()):
+                if folder.is_dir():
+                    for entry in sorted(folder.iterdir()):
+                        if _is_temp_name(entry.name):
+                            entry.unlink(missing_ok=True)
+                        else:
+                            rewritten += self._reencode_attachment(folder.name, entry)
+        if self.damaged_dir.is_dir():
+            for entry in sorted(self.damaged_dir.iterdir()):
+                if _is_temp_name(entry.name):
+                    entry.unlink(missing_ok=True)
+                elif entry.is_file():
+                    rewritten += self._seal_damaged(entry)
+        return rewritten
+
+    def _current_key(self) -> str | None:
+        return getattr(self.codec, "current_key_id", None)
+
+    def _reencode_case_file(self, path: Path, case_id: str) -> int:
+        raw = path.read_bytes()
+        lines = raw.split(b"\n")
+        try:
+            if len(lines) != 4 or lines[3] != b"":
+                raise CodecError("the file is incomplete")
+            version, codec_name = _parse_tag(lines[0])
+            if version > FILE_FORMAT:
+                return 0  # written by a newer SafetyCheck: leave it exactly as it is
+            current = self._current_key()
+            if codec_name == self.codec.name and all(
+                record_key_id(line) == current for line in lines[1:3]
+            ):
+                return 0
+            codec = self._codec_for(codec_name)
+            header_context, body_context = f"{case_id}:header".encode(), f"{case_id}:body".encode()
+            header = codec.decode(lines[1], context=header_context)
+            body = codec.decode(lines[2], context=body_context)
+        except WrongPassphraseError:
+            return 0  # sealed with a key this folder does not hold: not ours to touch
+        except (CodecError, ValueError):
+            moved = self._move_to_damaged(path)
+            return self._seal_damaged(moved)
+        data = b"".join(
+            (
+                _tag(self.codec),
+                self.codec.encode(header, context=header_context),
+                b"\n",
+                self.codec.encode(body, context=body_context),
+                b"\n",
+            )
+        )
+        self._write(path, data, backup=False)
+        return 1
+
+    def _reencode_attachment(self, case_id: str, path: Path) -> int:
+        raw = path.read_bytes()
+        key_id = record_key_id(raw)
+        if key_id is not None and key_id == self._current_key():
+            return 0
+        context = f"{case_id}:{path.name}".encode()
+        if key_id is None:
+            content = raw  # written while the folder had no passphrase
+        else:
+            try:
+                content = self.codec.decode(raw, context=context)
+            except CodecError:
+                return 0  # damaged or foreign, and sealed already: nothing readable in it
+        self._write(path, self.codec.encode(content, context=context), backup=False)
+        return 1
+
+    def _seal_damaged(self, path: Path) -> int:
+        """Seal a set-aside file whole.  It stays recoverable with :meth:`read_damaged`."""
+        if self.codec.name == PlainCodec.name:
+            return 0
+        raw = path.read_bytes()
+        if raw.startswith(SEALED_MAGIC + b" ") or raw.startswith(_tag(self.codec)):
+            return 0  # sealed already, or a damaged encrypted case: ciphertext either way
+        data = b"".join(
+            (
+                SEALED_MAGIC + b" 1 " + self.codec.name.encode() + b"\n",
+                self.codec.encode(raw, context=b"damaged"),
+                b"\n",
+            )
+        )
+        self._write(path, data, backup=False)
+        return 1
+
+    def read_damaged(self, path: Path) -> bytes:
+        """The original bytes of a file in ``damaged/``, for someone trying to recover it."""
+        raw = Path(path).read_bytes()
+        if not raw.startswith(SEALED_MAGIC + b" "):
+            return raw
+        tag, _, rest = raw.partition(b"\n")
+        codec_name = tag.split(b" ")[-1].decode("ascii", "replace")
+        return self._codec_for(codec_name).decode(rest.rstrip(b"\n"), context=b"damaged")
 
     def _recover_missing(self, path: Path) -> None:
         """Finish a save that was cut off between its two renames.
@@ -479,6 +620,18 @@ class CaseStore:
                 "It has been kept aside, unchanged, in the 'damaged' folder of the data folder."
             )
         return CorruptCaseError(case_id, message, backup, moved)
+
+
+def _is_temp_name(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def _case_id_of(name: str) -> str:
+    """The case id of ``<id>.case``, ``<id>.case.bak`` or ``<id>.case.v<N>.bak``; else ''."""
+    case_id, dot, rest = name.partition(".")
+    if dot and _is_case_id(case_id) and ("." + rest).startswith(SUFFIX):
+        return case_id
+    return ""
 
 
 def _is_case_id(value: str) -> bool:

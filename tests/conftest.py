@@ -44,3 +44,51 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None):
         input=input,
         timeout=120,
     )
+
+
+class NetworkAttempt(AssertionError):
+    """Raised inside the code under test when it tries to reach the network."""
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch):
+    """Fail the test on any attempt to open a network connection or look up a name.
+
+    Every attempt raises at once AND is recorded, and the test fails at teardown
+    if any were made, so code that swallows the exception is still caught.
+    Local socket pairs (AF_UNIX), which Qt and asyncio use inside one process, are allowed.
+    Yields the list of attempts, so a test can check the guard itself.
+    """
+    import socket
+
+    attempts: list[str] = []
+
+    def refuse(what: str):
+        def blocked(*args, **kwargs):
+            attempts.append(f"{what}{args[:2]!r}")
+            raise NetworkAttempt(f"network use during a no-network test: {what}{args[:2]!r}")
+
+        return blocked
+
+    real_socket = socket.socket
+
+    class GuardedSocket(real_socket):
+        def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+            if fileno is None and family in (-1, socket.AF_INET, socket.AF_INET6):
+                refuse("socket.socket")(family, type)
+            super().__init__(family, type, proto, fileno)
+
+    monkeypatch.setattr(socket, "socket", GuardedSocket)
+    for name in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex"):
+        monkeypatch.setattr(socket, name, refuse(f"socket.{name}"))
+    for name in ("connect", "connect_ex", "sendto"):
+        original = getattr(real_socket, name)
+
+        def method(self, *args, _name=name, _original=original):
+            if self.family == getattr(socket, "AF_UNIX", None):
+                return _original(self, *args)
+            return refuse(f"socket.{_name}")(*args)
+
+        monkeypatch.setattr(real_socket, name, method)
+    yield attempts
+    assert not attempts, f"the code under test tried to use the network: {attempts}"

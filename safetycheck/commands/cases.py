@@ -53,7 +53,7 @@ def demo_case(args: argparse.Namespace) -> int:
     from safetycheck.demo import build_demo_case
 
     lib = library()
-    store = open_store(args, lib)
+    store = open_store(args, lib, for_writing=True)
     case = build_demo_case(store, lib, reference=args.reference)
     print(f"Created a demo case with {len(case.answers)} answers.")
     print(case.reference)

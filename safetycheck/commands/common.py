@@ -1,13 +1,20 @@
-"""What several commands need: the data folder, the content and the store."""
+"""What several commands need: the data folder, the content and the (unlocked) store."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from pathlib import Path
 
 from safetycheck.checklist import Library, load_checklists
+from safetycheck.cli import UserError
+from safetycheck.passphrase import ENV_PASSPHRASE, set_passphrase
+from safetycheck.passphrase import open_store as open_folder
 from safetycheck.paths import checklists_dir, resolve_data_dir
 from safetycheck.store import CaseStore
+from safetycheck.vault import VaultError, is_protected
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -18,6 +25,48 @@ def library() -> Library:
     return load_checklists(checklists_dir())
 
 
-def open_store(args: argparse.Namespace, lib: Library | None = None) -> CaseStore:
-    """The case store for this command (the passphrase layer hooks in here)."""
-    return CaseStore(data_dir(args), library=lib if lib is not None else library())
+def note(message: str) -> None:
+    print(f"safetycheck: {message}", file=sys.stderr)
+
+
+def ask_passphrase(env: str = ENV_PASSPHRASE, prompt: str = "Passphrase: ") -> str | None:
+    """From the environment variable, else typed at a terminal (not echoed); else None."""
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return None
+
+
+def open_store(
+    args: argparse.Namespace, lib: Library | None = None, *, for_writing: bool = False
+) -> CaseStore:
+    """The case store for this command, unlocked when the data folder has a passphrase.
+
+    ``for_writing``: on a new, empty data folder with ``SAFETYCHECK_PASSPHRASE`` set,
+    the folder is protected with that passphrase before anything is written.
+    """
+    folder = data_dir(args)
+    lib = lib if lib is not None else library()
+    try:
+        if is_protected(folder):
+            opened = open_folder(folder, ask_passphrase(), lib)
+            if opened.finished_interrupted_change:
+                note(
+                    "an earlier passphrase change had been cut off; it is now finished. "
+                    "From now on, use the passphrase you just gave."
+                )
+            return opened.store
+        store = CaseStore(folder, library=lib)
+        env_passphrase = os.environ.get(ENV_PASSPHRASE)
+        if env_passphrase:
+            if for_writing and not store.list_cases():
+                return set_passphrase(store, env_passphrase)
+            note(
+                f"this data folder has no passphrase, so {ENV_PASSPHRASE} was not used. "
+                "To add one, run: safetycheck set-passphrase"
+            )
+        return store
+    except VaultError as exc:
+        raise UserError(str(exc)) from exc
