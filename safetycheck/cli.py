@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "safetycheck.commands.content",
     "safetycheck.commands.cases",
     "safetycheck.commands.passphrase",
+    "safetycheck.commands.export",
 ]
 
 GuiRunner = Callable[[argparse.Namespace, list[str]], int]

@@ -1,0 +1,84 @@
+"""``export``: print a case record or a safety plan to a PDF file.
+
+The file name is required (``-o``): a document is never saved somewhere the
+person did not choose, such as a Downloads folder that others can see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from safetycheck.commands.common import data_dir, library, open_store
+
+
+def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+    parser = subparsers.add_parser(
+        "export",
+        help="save a case record or a safety plan as a PDF",
+        description="Save a case record (for the advisor's file) or a safety plan (for the "
+        "client to take home) as a PDF. Anyone who finds the file, or a printed copy, can "
+        "read it.",
+    )
+    parser.add_argument("reference", metavar="CASE_REF", help="the case reference (or part of it)")
+    parser.add_argument(
+        "--kind", choices=["record", "plan"], required=True, help="which document to make"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE.pdf", required=True, help="where to save the PDF"
+    )
+    parser.add_argument(
+        "--page-size",
+        choices=["a4", "letter"],
+        type=str.lower,
+        default=None,
+        help="paper size (default: from the country in settings; A4 for the UK)",
+    )
+    parser.add_argument(
+        "--leave-out-details",
+        action="store_true",
+        help="safety plan only: leave out what was found, notes and actions, in case someone "
+        "else finds the paper",
+    )
+    parser.set_defaults(func=run)
+    return [parser]
+
+
+def run(args: argparse.Namespace) -> int:
+    from safetycheck.cli import UserError
+    from safetycheck.report import ReportError, default_page_size, export_pdf, remember_export
+    from safetycheck.report.texts import save_warning
+    from safetycheck.settings import load_settings
+
+    lib = library()
+    store = open_store(args, lib)
+    matches = store.find(args.reference)
+    if not matches:
+        raise UserError(f"No case has the reference '{args.reference}'. See: list-cases.")
+    if len(matches) > 1:
+        names = ", ".join(f"'{m.reference}'" for m in matches[:5])
+        raise UserError(
+            f"'{args.reference}' matches {len(matches)} cases ({names}); give the full reference."
+        )
+    if matches[0].problem:
+        raise UserError(matches[0].problem)
+    case = store.load(matches[0].id)
+    settings = load_settings(data_dir(args))
+    output = args.output if args.output.lower().endswith(".pdf") else args.output + ".pdf"
+    try:
+        path = export_pdf(
+            case,
+            lib,
+            settings,
+            args.kind,
+            output,
+            leave_out_details=args.leave_out_details,
+            store=store,
+            page_size=args.page_size or default_page_size(settings),
+        )
+    except ReportError as exc:
+        raise UserError(str(exc)) from exc
+    remember_export(store, case, path)
+    print(f"Saved {path}")
+    print(save_warning(), file=sys.stderr)
+    return 0

@@ -1,0 +1,25 @@
+"""Printed documents: the case record and the safety plan, as PDF.
+
+``import safetycheck.report`` is cheap: reportlab (and the fonts) load only
+inside :func:`export_pdf`, so the app starts no slower for having it.
+"""
+
+from safetycheck.report.export import (
+    KINDS,
+    PAGE_SIZES,
+    ReportError,
+    default_page_size,
+    export_pdf,
+    remember_export,
+)
+from safetycheck.report.texts import save_warning
+
+__all__ = [
+    "KINDS",
+    "PAGE_SIZES",
+    "ReportError",
+    "default_page_size",
+    "export_pdf",
+    "remember_export",
+    "save_warning",
+]

@@ -1,0 +1,129 @@
+"""``export_pdf``: build a document in memory, then write it atomically where asked.
+
+The file is written with plain file calls only: nothing here asks the
+operating system to remember it (no "recent documents" entry, no shell
+notification).  reportlab is imported inside the function.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from safetycheck.case import Case
+from safetycheck.checklist import Library
+from safetycheck.durable import write_atomic
+from safetycheck.settings import Settings
+
+KINDS = ("record", "plan")
+PAGE_SIZES = ("a4", "letter")
+# Countries that use US Letter paper; everyone else gets A4.
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"})
+
+
+class ReportError(Exception):
+    """A document could not be made or saved; the message is for the person."""
+
+
+def default_page_size(settings: Settings | None) -> str:
+    country = (settings.country if settings else "GB").upper()
+    return "letter" if country in LETTER_COUNTRIES else "a4"
+
+
+def export_pdf(
+    case: Case,
+    library: Library,
+    settings: Settings,
+    kind: str,
+    path: str | os.PathLike[str],
+    *,
+    leave_out_details: bool = False,
+    store: object | None = None,
+    page_size: str = "A4",
+) -> Path:
+    """Write the case record or the safety plan for ``case`` to ``path``; return the path.
+
+    ``store`` (a CaseStore) lets the record show picture attachments as thumbnails;
+    without it, attachments are listed by name.  ``leave_out_details`` applies to
+    the plan only: the record is the advisor's full file.
+    """
+    kind = kind.lower()
+    if kind not in KINDS:
+        raise ReportError(f"The document kind must be 'record' or 'plan', not '{kind}'.")
+    page_size = page_size.lower()
+    if page_size not in PAGE_SIZES:
+        raise ReportError("The page size must be 'a4' or 'letter'.")
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ReportError(f"{target} is a folder. Give a file name ending in .pdf.")
+    if not target.parent.is_dir():
+        raise ReportError(f"The folder {target.parent} does not exist. Choose another place.")
+    data = render_pdf(
+        case,
+        library,
+        settings,
+        kind,
+        leave_out_details=leave_out_details,
+        store=store,
+        page_size=page_size,
+    )
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise ReportError(
+            f"The document could not be saved to {target} ({exc.strerror or exc}). "
+            "Choose another place."
+        ) from exc
+    return target
+
+
+def render_pdf(
+    case: Case,
+    library: Library,
+    settings: Settings,
+    kind: str,
+    *,
+    leave_out_details: bool = False,
+    store: object | None = None,
+    page_size: str = "a4",
+) -> bytes:
+    """The PDF's bytes.  Kept apart from saving so that benchmarks can time it alone."""
+    from safetycheck.report import layout, plan, record
+    from safetycheck.report.fonts import register_fonts
+    from safetycheck.report.texts import report_text
+
+    register_fonts()
+    words = report_text()
+    size = layout.PAGE_SIZES[page_size]
+    width = size[0] - 2 * layout.MARGIN_SIDE
+    today = __import__("datetime").date.today()
+    printed = words["common"]["printed"].format(date=f"{today.day} {today:%B %Y}")
+    if kind == "record":
+        story = record.story(case, library, settings, words, width, store)
+        header = words["record"]["header"].format(reference=case.reference)
+    else:
+        story = plan.story(
+            case, library, settings, words, width, leave_out_details=leave_out_details
+        )
+        header = words["plan"]["header"]
+        if not leave_out_details:
+            header += f": {case.reference}"
+    furniture = layout.PageFurniture(header, printed, words["common"]["page"])
+    buffer = io.BytesIO()
+    layout.build(
+        buffer,
+        story,
+        page_size=page_size,
+        title=words["common"]["metadata_title"],
+        furniture=furniture,
+    )
+    return buffer.getvalue()
+
+
+def remember_export(store: object, case: Case, path: Path) -> None:
+    """Note the exported file in the case, so that deleting the case can offer to delete it."""
+    name = str(Path(path).resolve())
+    if name not in case.exported_files:
+        case.exported_files.append(name)
+        store.save(case)

@@ -1,0 +1,306 @@
+"""Page layout shared by both documents: styles, paragraphs, tables and page furniture.
+
+Imported only when a document is exported (it pulls in reportlab).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from safetycheck.report import bidi
+from safetycheck.report.fonts import (
+    SANS,
+    SANS_BOLD,
+    SANS_ITALIC,
+    markup,
+    needs_shaping,
+    text_width,
+)
+
+PAGE_SIZES = {"a4": A4, "letter": LETTER}
+# 20 mm sides suit hole punches and every printer's unprintable edge, on A4 and Letter.
+MARGIN_SIDE = 20 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 20 * mm
+
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9a9a9a")
+SHADE = colors.HexColor("#eeeeee")
+CONCERN = colors.HexColor("#fbe3e0")
+
+
+def _style(name: str, **kw: object) -> ParagraphStyle:
+    base = {
+        "fontName": SANS,
+        "bulletFontName": SANS,
+        "fontSize": 10,
+        "leading": 13.5,
+        "textColor": INK,
+    }
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+STYLES = {
+    "title": _style("title", fontName=SANS_BOLD, fontSize=20, leading=25, spaceAfter=4 * mm),
+    "h1": _style(
+        "h1", fontName=SANS_BOLD, fontSize=14, leading=18, spaceBefore=6 * mm, spaceAfter=2 * mm
+    ),
+    "h2": _style(
+        "h2", fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=4 * mm, spaceAfter=1.5 * mm
+    ),
+    "body": _style("body", spaceAfter=2 * mm),
+    "small": _style("small", fontSize=8.5, leading=11),
+    "muted": _style("muted", fontSize=9, leading=12, textColor=MUTED, spaceAfter=2 * mm),
+    "cell": _style("cell", fontSize=9, leading=11.5),
+    "cellbold": _style("cellbold", fontName=SANS_BOLD, fontSize=9, leading=11.5),
+    "head": _style("head", fontName=SANS_BOLD, fontSize=9, leading=11.5),
+    "italic": _style("italic", fontName=SANS_ITALIC, fontSize=9, leading=11.5),
+    "bullet": _style("bullet", leftIndent=5 * mm, bulletIndent=0, spaceAfter=1.5 * mm),
+    "bulletbold": _style(
+        "bulletbold", fontName=SANS_BOLD, leftIndent=5 * mm, bulletIndent=0, spaceAfter=0.5 * mm
+    ),
+    "indented": _style("indented", leftIndent=5 * mm, spaceAfter=2 * mm),
+    "big": _style("big", fontName=SANS_BOLD, fontSize=12, leading=16),
+}
+
+
+class BidiParagraph(Paragraph):
+    """A paragraph with right-to-left text: words put in visual order per line.
+
+    Lines are broken here (by :func:`bidi.visual_lines`) for the width the
+    paragraph is given, then handed to reportlab with explicit line breaks,
+    so reportlab never re-orders or re-breaks them.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        self._plain = text
+        self._wrapped_for: float | None = None
+        super().__init__(markup(text), style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._wrapped_for != availWidth:
+            self._wrapped_for = availWidth
+            style = self.style
+
+            def measure(word: str) -> float:
+                return text_width(word, style.fontName, style.fontSize)
+
+            lines, rtl = bidi.visual_lines(self._plain, availWidth, measure)
+            new_style = ParagraphStyle(
+                style.name + "-bidi", parent=style, alignment=TA_RIGHT if rtl else TA_LEFT
+            )
+            Paragraph.__init__(
+                self,
+                "<br/>".join(markup(line) for line in lines),
+                new_style,
+                bulletText=self.bulletText,
+            )
+        return super().wrap(availWidth, availHeight)
+
+
+def para(text: str, style: str | ParagraphStyle = "body") -> Paragraph:
+    """A paragraph of plain (not markup) text in any script."""
+    st = STYLES[style] if isinstance(style, str) else style
+    if needs_shaping(text):
+        st = ParagraphStyle(st.name + "-shaped", parent=st, shaping=1)
+        if bidi.has_rtl(text):
+            return BidiParagraph(text, st)
+    return Paragraph(markup(text), st)
+
+
+def rich(markup_text: str, style: str = "body") -> Paragraph:
+    """A paragraph from trusted markup (fixed wording with <b> etc.)."""
+    return Paragraph(markup_text, STYLES[style])
+
+
+def led(lead: str, text: str, style: str = "bullet") -> Paragraph:
+    """A paragraph whose first words (``lead``) are bold, e.g. a check's title."""
+    if bidi.has_rtl(lead + text):
+        return para(f"{lead}\n{text}", style)  # keep bidi handling; no bold
+    st = STYLES[style]
+    if needs_shaping(lead + text):
+        st = ParagraphStyle(st.name + "-shaped", parent=st, shaping=1)
+    return Paragraph(f"<b>{markup(lead)}</b><br/>{markup(text)}", st)
+
+
+def bullets(
+    items: Sequence[str | tuple[str, str]], style: str = "bullet", numbered: bool = False
+) -> list:
+    """A list; an item given as (lead, text) prints its lead in bold on its own line."""
+    out = []
+    for index, item in enumerate(items, start=1):
+        p = led(*item, style=style) if isinstance(item, tuple) else para(item, style)
+        p.bulletText = f"{index}." if numbered else "•"
+        out.append(p)
+    return out
+
+
+def titled_bullets(items: Sequence[tuple[str, str]]) -> list:
+    """Bulleted items with a bold first line and an indented plain second part."""
+    out = []
+    for title, detail in items:
+        first = para(title, "bulletbold")
+        first.bulletText = "•"
+        out.append(keep(first, para(detail, "indented")) if detail else first)
+    return out
+
+
+def table(
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    header: bool = True,
+    shade_rows: Sequence[int] = (),
+    extra: Sequence[tuple] = (),
+) -> Table:
+    """A table that repeats its header row on every page and splits between rows."""
+    t = Table(list(rows), colWidths=list(widths), repeatRows=1 if header else 0, splitByRow=1)
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+    ]
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 1, INK)]
+    for row in shade_rows:
+        commands.append(("BACKGROUND", (0, row), (-1, row), CONCERN))
+    commands.extend(extra)
+    t.setStyle(TableStyle(commands))
+    return t
+
+
+def keep(*flowables: object) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+def gap(height_mm: float = 3) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+@dataclass
+class PageFurniture:
+    """What is printed on every page: header text, print date, page label format."""
+
+    header: str
+    printed: str
+    page_label: str  # "Page {page} of {pages}"
+
+
+def numbered_canvas(furniture: PageFurniture) -> type:
+    """A canvas class that prints "Page N of M" once the page count is known.
+
+    Pages are kept until the end (reportlab's usual recipe), so one build pass
+    is enough and long records do not take twice as long.
+    """
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            # Start every page in our font, so no unused Helvetica is listed in the file.
+            kwargs["initialFontName"] = SANS
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict] = []
+
+        def showPage(self) -> None:
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int) -> None:
+            width, height = self._pagesize
+            self.saveState()
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            top = height - MARGIN_TOP + 6 * mm
+            self.line(MARGIN_SIDE, top - 1.5 * mm, width - MARGIN_SIDE, top - 1.5 * mm)
+            bottom = MARGIN_BOTTOM - 9 * mm
+            self.line(MARGIN_SIDE, bottom + 4 * mm, width - MARGIN_SIDE, bottom + 4 * mm)
+            self.setFillColor(MUTED)
+            _draw_text(self, top, furniture.header, 8.5)
+            _draw_text(self, bottom, furniture.printed, 8.5)
+            label = furniture.page_label.format(page=self._pageNumber, pages=total)
+            _draw_text(self, bottom, label, 8.5, right=True)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _draw_text(
+    c: rl_canvas.Canvas, y: float, text: str, size: float, *, right: bool = False
+) -> None:
+    # Header and footer go through a paragraph so that a reference in any script prints.
+    style = _style(
+        "furniture",
+        fontSize=size,
+        leading=size * 1.25,
+        textColor=MUTED,
+        alignment=TA_RIGHT if right else TA_LEFT,
+    )
+    p = para(text, style)
+    _, height = p.wrap(c._pagesize[0] - 2 * MARGIN_SIDE, 20 * mm)
+    p.drawOn(c, MARGIN_SIDE, y - height + size * 1.25)
+
+
+def build(
+    path_or_file: object,
+    story: list,
+    *,
+    page_size: str,
+    title: str,
+    furniture: PageFurniture,
+    on_page: Callable | None = None,
+) -> None:
+    size = PAGE_SIZES[page_size]
+    doc = BaseDocTemplate(
+        path_or_file,
+        pagesize=size,
+        leftMargin=MARGIN_SIDE,
+        rightMargin=MARGIN_SIDE,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=title,
+        author="",
+        subject="",
+        creator="",
+        producer="",
+        keywords="",
+    )
+    frame = Frame(
+        doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page or _nothing)])
+    doc.build(story, canvasmaker=numbered_canvas(furniture))
+
+
+def _nothing(*_args: object) -> None:
+    return None

@@ -1,0 +1,225 @@
+"""The case record: everything checked and found, for the advisor's file or the police.
+
+Imported only when a document is exported (it pulls in reportlab).
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Image
+
+from safetycheck.case import Case, EvidenceEntry, Status
+from safetycheck.checklist import Library
+from safetycheck.report import common
+from safetycheck.report.helpcontacts import help_section
+from safetycheck.report.layout import gap, keep, para, table
+from safetycheck.settings import Settings
+
+THUMBNAIL_MM = 32
+THUMBNAIL_PIXELS = 360  # enough for 32 mm at about 280 dpi; keeps the PDF small and fast
+
+
+def story(
+    case: Case,
+    library: Library,
+    settings: Settings,
+    words: dict,
+    width: float,
+    store: object | None,
+) -> list:
+    w = words["record"]
+    removed = words["common"]["removed"]
+    out: list = [para(w["title"], "title"), para(w["intro"], "muted")]
+    out += _details(case, library, settings, words, width)
+    out += _concerns(case, library, w, removed, width)
+    out += _all_checks(case, library, w, words["common"], removed, width)
+    out += _evidence(case, library, w, width, store)
+    out += _actions(case, w, words["common"], width)
+    out += help_section(settings, words, width)
+    out += _versions(case, library, w)
+    return out
+
+
+def _details(case: Case, library: Library, settings: Settings, words: dict, width: float) -> list:
+    w, missing = words["record"], words["common"]["not_given"]
+    ids = [r.check_id for _, rows in common.rows_by_topic(case, library) for r in rows]
+    progress = case.progress(ids)
+    cant = sum(1 for i in ids if case.status(i) is Status.CANT_CHECK_SAFELY)
+    rows = [
+        (w["service"], settings.service_name or missing),
+        (w["advisor"], settings.advisor_name or missing),
+        (w["service_contact"], settings.service_contact or missing),
+        (w["reference"], case.reference),
+        (w["opened"], common.short_date(case.created)),
+        (w["updated"], common.exact_time(case.updated)),
+        (w["sessions"], ", ".join(common.short_date(d) for d in sorted(set(case.sessions)))),
+    ]
+    summary = w["summary"].format(
+        answered=progress.answered,
+        total=progress.total,
+        concerns=progress.concerns,
+        not_sure=progress.not_sure,
+        cant=cant,
+    )
+    cells = [[para(k, "cellbold"), para(v or missing, "cell")] for k, v in rows]
+    return [
+        para(w["details_heading"], "h1"),
+        table(cells, [0.28 * width, 0.72 * width], header=False),
+        gap(2),
+        para(summary, "body"),
+    ]
+
+
+def _concerns(case: Case, library: Library, w: dict, removed: str, width: float) -> list:
+    rows = common.rows_with(case, library, Status.CONCERN)
+    out: list = [para(w["concerns_heading"], "h1")]
+    if not rows:
+        return [*out, para(w["no_concerns"])]
+    out.append(para(w["concerns_intro"], "muted"))
+    for number, row in enumerate(rows, start=1):
+        heading = f"{number}. {row.title}"
+        if row.topic_title:
+            heading += f" ({row.topic_title})"
+        cells = [
+            [
+                para(w["found_on"], "cellbold"),
+                para(common.exact_time(row.answer.changed_at), "cell"),
+            ]
+        ]
+        note = common.clean_note(row.answer.note, removed)
+        if note:
+            cells.append([para(w["note"], "cellbold"), para(note, "cell")])
+        if row.check:
+            cells.append([para(w["what_it_means"], "cellbold"), para(row.check.if_found, "cell")])
+        linked = [e for e in case.evidence if e.check_id == row.check_id]
+        if linked:
+            text = "\n".join(f"{common.exact_time(e.at)}: {e.what}" for e in linked)
+            cells.append([para(w["evidence_for"], "cellbold"), para(text, "cell")])
+        block = table(cells, [0.22 * width, 0.78 * width], header=False)
+        out.append(keep(para(heading, "h2"), block))
+    return out
+
+
+def _all_checks(
+    case: Case, library: Library, w: dict, common_words: dict, removed: str, width: float
+) -> list:
+    out: list = [para(w["checks_heading"], "h1")]
+    widths = [0.31 * width, 0.15 * width, 0.34 * width, 0.2 * width]
+    for topic, rows in common.rows_by_topic(case, library):
+        title = topic.title if topic else "Other answers"
+        header = [
+            para(w["check"], "head"),
+            para(common_words["status_heading"], "head"),
+            para(w["note"], "head"),
+            para(w["updated_col"], "head"),
+        ]
+        cells = [header]
+        shaded = []
+        for index, row in enumerate(rows, start=1):
+            status = row.answer.status
+            if status is Status.CONCERN:
+                shaded.append(index)
+            cells.append(
+                [
+                    para(row.title, "cell"),
+                    para(status.label, "cellbold" if status is Status.CONCERN else "cell"),
+                    para(common.clean_note(row.answer.note, removed), "cell"),
+                    para(common.exact_time(row.answer.changed_at), "small"),
+                ]
+            )
+        # The heading stays with the table's first rows, never alone at a page foot.
+        t = table(cells, widths, shade_rows=shaded)
+        out.append(keep(para(title, "h2"), t) if len(rows) <= 6 else para(title, "h2"))
+        if len(rows) > 6:
+            out.append(t)
+    return out
+
+
+def _evidence(case: Case, library: Library, w: dict, width: float, store: object | None) -> list:
+    out: list = [para(w["evidence_heading"], "h1")]
+    if not case.evidence:
+        return [*out, para(w["no_evidence"])]
+    out.append(para(w["evidence_intro"], "muted"))
+    widths = [0.2 * width, 0.38 * width, 0.18 * width, 0.24 * width]
+    cells = [[para(w[k], "head") for k in ("when", "what", "linked_check", "attachment")]]
+    for entry in sorted(case.evidence, key=lambda e: e.at):
+        check = library.check(entry.check_id) if entry.check_id else None
+        what = entry.what + (f"\n{w['where']}: {entry.where}" if entry.where else "")
+        cells.append(
+            [
+                para(common.exact_time(entry.at), "cell"),
+                para(what, "cell"),
+                para(check.title if check else (entry.check_id or ""), "cell"),
+                _attachment_cell(case, entry, w, store, widths[3] - 8),
+            ]
+        )
+    out.append(table(cells, widths))
+    return out
+
+
+def _attachment_cell(
+    case: Case, entry: EvidenceEntry, w: dict, store: object | None, width: float
+) -> object:
+    attachment = entry.attachment
+    if attachment is None:
+        return para("", "cell")
+    label = w["attachment_file"].format(
+        name=attachment.original_name,
+        size=common.human_size(attachment.size),
+        sha256=attachment.sha256,
+    )
+    if store is None:
+        return para(label, "small")
+    try:
+        data = store.read_attachment(case, attachment)
+    except Exception:  # a missing or undecryptable file must not stop the export
+        return para(w["attachment_unreadable"].format(name=attachment.original_name), "small")
+    image = _thumbnail(data, min(width, THUMBNAIL_MM * mm))
+    return [image, para(label, "small")] if image else para(label, "small")
+
+
+def _thumbnail(data: bytes, box: float) -> Image | None:
+    """A small copy of a picture attachment, or None if it is not a picture we can read."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            picture.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+            picture = picture.convert("RGB")
+            buffer = io.BytesIO()
+            picture.save(buffer, format="JPEG", quality=80)
+            pw, ph = picture.size
+    except Exception:  # not an image, damaged, or too large to open safely
+        return None
+    scale = box / max(pw, ph)
+    buffer.seek(0)
+    return Image(buffer, width=pw * scale, height=ph * scale, hAlign="LEFT")
+
+
+def _actions(case: Case, w: dict, common_words: dict, width: float) -> list:
+    out: list = [para(w["actions_heading"], "h1")]
+    if not case.actions:
+        return [*out, para(w["no_actions"])]
+    widths = [0.5 * width, 0.18 * width, 0.2 * width, 0.12 * width]
+    cells = [[para(w[k], "head") for k in ("action", "who", "by_when", "done")]]
+    for action in case.actions:
+        cells.append(
+            [
+                para(action.what, "cell"),
+                para(action.who, "cell"),
+                para(action.by_when, "cell"),
+                para(common_words["yes"] if action.done else common_words["no"], "cell"),
+            ]
+        )
+    out.append(table(cells, widths))
+    return out
+
+
+def _versions(case: Case, library: Library, w: dict) -> list:
+    versions: dict[str, str] = dict(case.checklist_versions)
+    for topic in common.case_topics(case, library):
+        versions.setdefault(topic.id, topic.reviewed.isoformat())
+    listed = "; ".join(f"{tid} (reviewed {when})" for tid, when in sorted(versions.items()))
+    return [para(w["versions_heading"], "h1"), para(w["versions"].format(versions=listed))]

@@ -1,0 +1,100 @@
+"""Shared by the report tests: a demo case with known notes, and PDF text read back."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from safetycheck.case import Case, Status
+from safetycheck.demo import fill_demo_case, load_demo_data
+from safetycheck.settings import Settings
+from safetycheck.store import CaseStore
+
+# Distinctive strings: each must show in the full documents and never in a "leave out" plan.
+SERVICE_CONTACT = "01632 960 123 (Tuesdays, ask for Ffion)"
+PASSWORD_NOTE = "He said his password: Hunter2-Secret! and his phone PIN is 482913."
+SECRETS = ("Hunter2-Secret!", "482913")
+
+
+def multilingual_notes() -> dict[str, str]:
+    """The demo data's notes in Polish, Welsh, Greek and Russian, by status."""
+    data = load_demo_data()["notes_by_status"]
+    picks = {
+        "polish": next(n for n in data["concern"] if "ł" in n),
+        "welsh": next(n for n in data["not_sure"] if "ŵ" in n),
+        "greek": next(n for n in data["not_sure"] if "Ο" in n),
+        "russian": next(n for n in data["cant_check_safely"] if "Проверим" in n),
+    }
+    return picks
+
+
+def make_case(library, store: CaseStore | None = None) -> Case:
+    """The demo case, with the notes the tests look for set on known checks.
+
+    The demo fills every shipped topic; which note lands where depends on how
+    many checks exist, so the tests set their own on the first checks.
+    """
+    case = fill_demo_case(Case.new("Demo 2026-A"), library)
+    checks = [c for t in library.topics for c in t.checks]
+    notes = multilingual_notes()
+    assignments = [
+        (Status.CONCERN, notes["polish"]),
+        (Status.NOT_SURE, notes["welsh"]),
+        (Status.NOT_SURE, notes["greek"]),
+        (Status.CANT_CHECK_SAFELY, notes["russian"]),
+        (Status.CONCERN, PASSWORD_NOTE),
+    ]
+    for check, (status, note) in zip(checks, assignments, strict=False):
+        case.set_answer(check.id, status, note)
+    # Every status appears at least once, whatever the content holds.
+    present = {a.status for a in case.answers.values()} | {Status.CONCERN}
+    missing = [s for s in Status if s not in present or s is Status.NOT_CHECKED]
+    for check, status in zip(checks[len(assignments) :], missing, strict=False):
+        if status is Status.NOT_CHECKED:
+            case.answers.pop(check.id, None)
+        else:
+            case.set_answer(check.id, status, case.answer(check.id).note)
+    if store is not None:
+        store.save(case)
+    return case
+
+
+def settings() -> Settings:
+    return Settings(
+        service_name="Northshire IDVA Service",
+        advisor_name="Sam Advisor",
+        service_contact=SERVICE_CONTACT,
+    )
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 40, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdftotext(path: Path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace made one space: lines wrap differently in a PDF."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def page_texts(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]

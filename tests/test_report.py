@@ -1,0 +1,347 @@
+"""The printed documents, read back from real PDFs with pdftotext and pypdf."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from report_helpers import (
+    SECRETS,
+    SERVICE_CONTACT,
+    flat,
+    make_case,
+    multilingual_notes,
+    page_texts,
+    pdftotext,
+    png_bytes,
+    settings,
+)
+
+from safetycheck.case import STATUS_LABELS, Status
+from safetycheck.paths import assets_dir
+from safetycheck.report import export_pdf
+from safetycheck.report.texts import report_text
+from safetycheck.store import CaseStore
+
+
+@pytest.fixture(scope="module")
+def exported(library, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Both documents (and the plan without details) for one demo case, made once."""
+    folder = tmp_path_factory.mktemp("pdfs")
+    store = CaseStore(folder / "data", library=library)
+    case = make_case(library, store)
+    picture = folder / "app-list.png"
+    picture.write_bytes(png_bytes())
+    text_file = folder / "call-log.txt"
+    text_file.write_text("calls\n", encoding="utf-8")
+    concern = next(cid for cid in case.concerns())
+    case.add_evidence(
+        "Photo of the app list", "Phone", concern, store.add_attachment(case, picture)
+    )
+    case.add_evidence("Call log export", "Phone", concern, store.add_attachment(case, text_file))
+    store.save(case)
+    conf = settings()
+    paths = {
+        "record": export_pdf(case, library, conf, "record", folder / "r.pdf", store=store),
+        "plan": export_pdf(case, library, conf, "plan", folder / "p.pdf", store=store),
+        "plan_short": export_pdf(
+            case, library, conf, "plan", folder / "s.pdf", leave_out_details=True, store=store
+        ),
+    }
+    texts = {k: pdftotext(v) for k, v in paths.items()}
+    return {
+        "case": case,
+        "paths": paths,
+        "text": texts,
+        "flat": {k: flat(v) for k, v in texts.items()},
+    }
+
+
+def test_record_has_every_section(exported: dict) -> None:
+    words = report_text()["record"]
+    text = exported["flat"]["record"]
+    for key in (
+        "title",
+        "details_heading",
+        "concerns_heading",
+        "checks_heading",
+        "evidence_heading",
+        "actions_heading",
+        "versions_heading",
+    ):
+        assert words[key] in text, key
+    assert report_text()["plan"]["help_heading"] in text
+    assert "Northshire IDVA Service" in text and "Sam Advisor" in text
+    assert "Demo 2026-A" in text
+
+
+def test_record_lists_every_check_with_its_status(exported: dict, library) -> None:
+    text = exported["flat"]["record"]
+    for status in Status:
+        assert STATUS_LABELS[status] in text, status
+    for topic in library.topics:
+        assert flat(topic.title) in text
+        for check in topic.checks:
+            assert flat(check.title) in text, check.id
+
+
+def test_record_puts_concerns_first_with_what_was_found(exported: dict, library) -> None:
+    text = exported["flat"]["record"]
+    words = report_text()["record"]
+    concerns_at = text.index(words["concerns_heading"])
+    all_checks_at = text.index(words["checks_heading"])
+    assert concerns_at < all_checks_at
+    for check_id in exported["case"].concerns():
+        check = library.check(check_id)
+        assert flat(check.if_found) in text[concerns_at:all_checks_at]
+
+
+def test_evidence_log_has_exact_times_and_attachments(exported: dict) -> None:
+    text = exported["flat"]["record"]
+    case = exported["case"]
+    for entry in case.evidence:
+        local = entry.at.astimezone()
+        assert local.strftime("%Y-%m-%d %H:%M:%S") in text, entry.what
+    assert "app-list.png" in text and "call-log.txt" in text
+    txt = next(
+        e for e in case.evidence if e.attachment and e.attachment.original_name.endswith("txt")
+    )
+    assert txt.attachment.sha256 in text.replace(" ", "")
+
+
+def test_picture_attachment_prints_as_a_thumbnail(exported: dict) -> None:
+    from pypdf import PdfReader
+
+    images = [
+        img for page in PdfReader(str(exported["paths"]["record"])).pages for img in page.images
+    ]
+    assert images, "the PNG attachment should be drawn as a picture"
+    assert not [
+        img for page in PdfReader(str(exported["paths"]["plan"])).pages for img in page.images
+    ]
+
+
+def test_action_plan_and_checklist_versions(exported: dict, library) -> None:
+    text = exported["flat"]["record"]
+    for action in exported["case"].actions:
+        assert flat(action.what) in text
+    for topic in library.topics:
+        assert f"{topic.id} (reviewed {topic.reviewed.isoformat()})" in text
+
+
+@pytest.mark.parametrize("kind", ["record", "plan"])
+def test_notes_in_every_script_round_trip_as_text(exported: dict, kind: str) -> None:
+    text = exported["flat"][kind]
+    notes = multilingual_notes()
+    wanted = notes.values() if kind == "record" else [notes["polish"]]  # the plan shows concerns
+    for note in wanted:
+        assert flat(note) in text, note
+
+
+def test_plan_has_its_sections_and_draws_on_the_checks(exported: dict, library) -> None:
+    words = report_text()["plan"]
+    text = exported["flat"]["plan"]
+    for key in ("title", "found_heading", "next_heading", "cautions_heading", "actions_heading"):
+        assert words[key] in text
+    for step in words["general_steps"]:
+        assert flat(step) in text
+    for check_id in exported["case"].concerns():
+        check = library.check(check_id)
+        assert flat(check.title) in text
+        assert flat(check.if_found) in text
+        if check.caution:
+            assert flat(check.caution) in text
+
+
+@pytest.mark.parametrize("kind", ["record", "plan", "plan_short"])
+def test_helplines_and_service_contact_on_every_document(exported: dict, kind: str) -> None:
+    with open(assets_dir() / "helplines.toml", "rb") as handle:
+        services = tomllib.load(handle)["countries"]["GB"]["services"]
+    text = exported["flat"][kind]
+    numbers = {s["number"] for s in services}
+    assert {"999", "0808 802 0300", "0808 2000 247", "0808 801 0327", "0800 999 5428"} <= numbers
+    for service in services:
+        assert service["number"] in text
+        assert flat(service["name"]) in text
+    assert "press 55" in text
+    assert SERVICE_CONTACT in text
+
+
+def test_leave_out_details_really_leaves_them_out(exported: dict, library) -> None:
+    short, full = exported["flat"]["plan_short"], exported["flat"]["plan"]
+    case = exported["case"]
+    revealing = [n for n in multilingual_notes().values()]
+    revealing += [a.what for a in case.actions]
+    for check_id, answer in case.answers.items():
+        if answer.status in (Status.CONCERN, Status.NOT_SURE, Status.CANT_CHECK_SAFELY):
+            check = library.check(check_id)
+            revealing += [check.title, check.if_found]
+            if check.caution:
+                revealing.append(check.caution)
+            if answer.note.strip():
+                revealing.append(answer.note)
+    for text in revealing:
+        assert flat(text) not in short, text
+    # The same strings are in the full plan where they belong (so this test can fail).
+    assert any(flat(t) in full for t in revealing)
+    assert case.reference not in short
+    for step in report_text()["plan"]["general_steps"]:
+        assert flat(step) in short
+    assert flat(report_text()["plan"]["general_caution"]) in short
+    assert flat(report_text()["plan"]["details_left_out"]) in short
+
+
+@pytest.mark.parametrize("kind", ["record", "plan", "plan_short"])
+def test_no_password_is_ever_printed(exported: dict, kind: str) -> None:
+    raw = exported["text"][kind]
+    for secret in SECRETS:
+        assert secret not in raw
+    # No label-and-value pair for a password-like field, other than the removal mark.
+    pattern = re.compile(r"(?i)\b(password|passcode|pin)\s*(?:[:=]|is)\s*(?!\[removed\])\S")
+    assert not pattern.findall(raw)
+    if kind != "plan_short":
+        assert "password: [removed]" in flat(raw)
+
+
+@pytest.mark.parametrize("kind", ["record", "plan", "plan_short"])
+def test_every_page_is_numbered(exported: dict, kind: str) -> None:
+    pages = page_texts(exported["paths"][kind])
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+
+
+def test_record_spans_pages_with_header_on_each(exported: dict) -> None:
+    pages = page_texts(exported["paths"]["record"])
+    assert len(pages) >= 2
+    for text in pages:
+        assert "Case record: Demo 2026-A" in text
+        assert "Printed " in text
+
+
+@pytest.mark.parametrize("kind", ["record", "plan"])
+def test_metadata_is_neutral(exported: dict, kind: str) -> None:
+    from pypdf import PdfReader
+
+    meta = PdfReader(str(exported["paths"][kind])).metadata
+    assert meta.title == report_text()["common"]["metadata_title"]
+    values = " ".join(str(v) for v in meta.values())
+    for personal in ("Demo 2026-A", "Sam Advisor", "Northshire", "safety", "Safety"):
+        assert personal not in values
+
+
+@pytest.mark.parametrize("kind", ["record", "plan", "plan_short"])
+def test_fonts_are_embedded_unicode_fonts(exported: dict, kind: str) -> None:
+    from pypdf import PdfReader
+
+    fonts: set[str] = set()
+    for page in PdfReader(str(exported["paths"][kind])).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("Helvetica" not in f for f in fonts)
+
+
+def test_letter_paper(library, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    case = make_case(library)
+    path = export_pdf(case, library, settings(), "plan", tmp_path / "l.pdf", page_size="letter")
+    box = PdfReader(str(path)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_arabic_script_note_prints_with_the_arabic_font(library, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    case = make_case(library)
+    concern = case.concerns()[0]
+    case.set_answer(concern, note="یہ ایک نوٹ ہے، test 2026. هذه ملاحظة.")
+    path = export_pdf(case, library, settings(), "record", tmp_path / "u.pdf")
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for page in PdfReader(str(path)).pages
+        for f in page["/Resources"]["/Font"].values()
+    }
+    assert any("NotoNaskhArabic" in f for f in fonts)
+    assert "test 2026" in pdftotext(path)
+
+
+def test_a_removed_check_is_still_printed(library, tmp_path: Path) -> None:
+    case = make_case(library)
+    case.set_answer("old-check-removed", Status.CONCERN, "Kept from an older checklist.")
+    path = export_pdf(case, library, settings(), "record", tmp_path / "o.pdf")
+    text = flat(pdftotext(path))
+    assert "old-check-removed" in text and "Kept from an older checklist." in text
+
+
+def test_country_without_helplines_says_where_to_ask(library, tmp_path: Path) -> None:
+    conf = settings()
+    conf.country = "ZZ"
+    path = export_pdf(make_case(library), library, conf, "plan", tmp_path / "z.pdf")
+    text = flat(pdftotext(path))
+    assert flat(report_text()["plan"]["no_helplines"]) in text
+    assert SERVICE_CONTACT in text
+
+
+def test_unreadable_attachment_does_not_stop_the_record(library, tmp_path: Path) -> None:
+    store = CaseStore(tmp_path / "data", library=library)
+    case = make_case(library, store)
+    picture = tmp_path / "gone.png"
+    picture.write_bytes(png_bytes())
+    case.add_evidence("Photo", attachment=store.add_attachment(case, picture))
+    for stored in (store.attachments_dir / case.id).iterdir():
+        stored.unlink()
+    path = export_pdf(case, library, settings(), "record", tmp_path / "g.pdf", store=store)
+    assert "gone.png (could not be read)" in flat(pdftotext(path))
+
+
+def test_attachments_are_read_through_the_store_codec(library, tmp_path: Path) -> None:
+    class Reversing:
+        name = "reversing"
+
+        def encode(self, plaintext: bytes, *, context: bytes = b"") -> bytes:
+            return plaintext[::-1]
+
+        def decode(self, data: bytes, *, context: bytes = b"") -> bytes:
+            return data[::-1]
+
+    store = CaseStore(tmp_path / "data", library=library, codec=Reversing())
+    case = make_case(library)
+    picture = tmp_path / "p.png"
+    picture.write_bytes(png_bytes())
+    case.add_evidence("Photo", attachment=store.add_attachment(case, picture))
+    assert (
+        not (store.attachments_dir / case.id)
+        .iterdir()
+        .__next__()
+        .read_bytes()
+        .startswith(b"\x89PNG")
+    )
+    from pypdf import PdfReader
+
+    path = export_pdf(case, library, settings(), "record", tmp_path / "c.pdf", store=store)
+    assert any(page.images for page in PdfReader(str(path)).pages)
+
+
+def test_export_refuses_bad_arguments_plainly(library, tmp_path: Path) -> None:
+    from safetycheck.report import ReportError
+
+    case = make_case(library)
+    with pytest.raises(ReportError, match="record"):
+        export_pdf(case, library, settings(), "letter", tmp_path / "x.pdf")
+    with pytest.raises(ReportError, match="does not exist"):
+        export_pdf(case, library, settings(), "plan", tmp_path / "missing" / "x.pdf")
+    with pytest.raises(ReportError, match="page size"):
+        export_pdf(case, library, settings(), "plan", tmp_path / "x.pdf", page_size="A5")
+    assert not list(tmp_path.iterdir())
+
+
+def test_bundled_fonts_carry_their_licence() -> None:
+    folder = assets_dir() / "fonts"
+    assert (folder / "OFL.txt").is_file()
+    assert "SIL Open Font License" in (folder / "OFL.txt").read_text(encoding="utf-8")
+    fonts = sorted(p.name for p in folder.glob("*.ttf"))
+    assert "NotoSans-Regular.ttf" in fonts and "NotoNaskhArabic-Regular.ttf" in fonts
+    assert sum(p.stat().st_size for p in folder.glob("*.ttf")) < 5_000_000
