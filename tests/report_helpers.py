@@ -89,9 +89,17 @@ def pdftotext(path: Path) -> str:
     return result.stdout.decode("utf-8")
 
 
+_FURNITURE = re.compile(r"^(Case record: .*|Safety plan(: .*)?|Printed .*|Page \d+ of \d+)$")
+
+
 def flat(text: str) -> str:
-    """Text with every run of whitespace made one space: lines wrap differently in a PDF."""
-    return re.sub(r"\s+", " ", text).strip()
+    """The body text with every run of whitespace made one space.
+
+    Lines wrap differently in a PDF, and a paragraph may run across a page
+    break, so the running header and footer lines are dropped first.
+    """
+    body = [line for line in text.splitlines() if not _FURNITURE.match(line.strip("\f"))]
+    return re.sub(r"\s+", " ", " ".join(body)).strip()
 
 
 def page_texts(path: Path) -> list[str]:
