@@ -48,6 +48,12 @@ def test_newlines_start_new_bidi_paragraphs() -> None:
     assert lines == ["Note:", "ہے نوٹ ایک یہ"] and rtl is False
 
 
+def test_brackets_standing_alone_in_rtl_text_are_mirrored() -> None:
+    lines, _ = bidi.visual_lines(f"{URDU} ( 12 )", 1000, len)
+    # Read right to left, the bracket opens before "12": drawn left to right it is "(".
+    assert lines == ["( 12 ) ہے نوٹ ایک یہ"]
+
+
 def test_has_rtl() -> None:
     assert bidi.has_rtl(URDU) and not bidi.has_rtl("Προσοχή Проверим ŵyr")
 

@@ -79,8 +79,20 @@ def _words(text: str, rtl: bool) -> list[Word]:
             for ch, lvl in zip(match.group(), span, strict=True)
             if unicodedata.bidirectional(ch) in ("L", "R", "AL", "EN", "AN")
         ]
-        words.append(Word(match.group(), max(strong or span)))
+        level = max(strong or span)
+        text_ = match.group()
+        if not strong and level % 2:
+            # Brackets standing alone in right-to-left text: HarfBuzz mirrors them only
+            # inside an Arabic word, so mirror them here (Unicode rule L4).
+            text_ = "".join(_mirrored(ch) for ch in text_)
+        words.append(Word(text_, level))
     return words
+
+
+def _mirrored(ch: str) -> str:
+    from bidi.mirror import MIRRORED
+
+    return MIRRORED.get(ch, ch) if unicodedata.mirrored(ch) else ch
 
 
 def reorder(words: list[Word]) -> list[Word]:

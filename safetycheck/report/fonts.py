@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -20,44 +19,69 @@ from safetycheck.paths import assets_dir
 
 SANS = "SCSans"
 SANS_BOLD = "SCSans-Bold"
-SANS_ITALIC = "SCSans-Italic"
 ARABIC = "SCArabic"
 ARABIC_BOLD = "SCArabic-Bold"
 
-_FILES = {
-    SANS: "NotoSans-Regular.ttf",
-    SANS_BOLD: "NotoSans-Bold.ttf",
-    SANS_ITALIC: "NotoSans-Italic.ttf",
-    ARABIC: "NotoNaskhArabic-Regular.ttf",
-    ARABIC_BOLD: "NotoNaskhArabic-Bold.ttf",
+# family -> (regular name, file), (bold name, file)
+_FAMILIES = {
+    SANS: ((SANS, "NotoSans-Regular.ttf"), (SANS_BOLD, "NotoSans-Bold.ttf")),
+    ARABIC: ((ARABIC, "NotoNaskhArabic-Regular.ttf"), (ARABIC_BOLD, "NotoNaskhArabic-Bold.ttf")),
 }
-# Fallback order for a character the main font lacks.
-_FALLBACKS = (ARABIC,)
+# Which bundled family prints a letter Noto Sans lacks, by Unicode block.
+_FALLBACK_RANGES = (
+    ((0x0600, 0x06FF), ARABIC),
+    ((0x0750, 0x077F), ARABIC),
+    ((0x08A0, 0x08FF), ARABIC),
+    ((0xFB50, 0xFDFF), ARABIC),
+    ((0xFE70, 0xFEFF), ARABIC),
+)
 # Scripts that HarfBuzz must shape (joining letters, marks); Latin, Greek and
 # Cyrillic print right without it, and skipping it keeps the export fast.
 _SHAPED_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 
 
 @functools.cache
-def register_fonts() -> None:
-    """Register the bundled TrueType fonts once per process."""
+def register_family(family: str) -> None:
+    """Register one bundled family (regular and bold) once per process.
+
+    Parsing a TrueType file takes a noticeable moment, so the Arabic family
+    is only loaded when a document holds Arabic-script text.
+    """
     folder = assets_dir() / "fonts"
-    for name, filename in _FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
-    # So that <b> and <i> inside a paragraph pick the right member of each family.
-    addMapping(SANS, 0, 0, SANS)
-    addMapping(SANS, 1, 0, SANS_BOLD)
-    addMapping(SANS, 0, 1, SANS_ITALIC)
-    addMapping(SANS, 1, 1, SANS_BOLD)
-    addMapping(ARABIC, 0, 0, ARABIC)
-    addMapping(ARABIC, 1, 0, ARABIC_BOLD)
-    addMapping(ARABIC, 0, 1, ARABIC)
-    addMapping(ARABIC, 1, 1, ARABIC_BOLD)
+    (regular, regular_file), (bold, bold_file) = _FAMILIES[family]
+    pdfmetrics.registerFont(TTFont(regular, str(folder / regular_file)))
+    pdfmetrics.registerFont(TTFont(bold, str(folder / bold_file)))
+    # So that <b> and <i> inside a paragraph pick the right member of the family.
+    addMapping(family, 0, 0, regular)
+    addMapping(family, 1, 0, bold)
+    addMapping(family, 0, 1, regular)
+    addMapping(family, 1, 1, bold)
+
+
+def register_fonts() -> None:
+    register_family(SANS)
+
+
+def escape(text: str) -> str:
+    """Escape text for reportlab's paragraph markup.
+
+    Written out rather than taken from ``xml.sax.saxutils``, which pulls in
+    ``urllib.request`` and the e-mail package: a tenth of a second at start-up.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @functools.cache
 def _glyphs(font_name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+def _fallback(code: int) -> str | None:
+    for (lo, hi), family in _FALLBACK_RANGES:
+        if lo <= code <= hi:
+            register_family(family)
+            return family if code in _glyphs(family) else None
+    return None
 
 
 def needs_shaping(text: str) -> bool:
@@ -74,6 +98,8 @@ def font_runs(text: str, main: str = SANS) -> list[tuple[str, str]]:
     Spaces, digits and punctuation stay in the current run, so an Arabic
     sentence is not cut into pieces at every space.
     """
+    if text.isascii():
+        return [(main, text)]
     main_glyphs = _glyphs(main)
     runs: list[tuple[str, list[str]]] = []
     for ch in text:
@@ -84,7 +110,7 @@ def font_runs(text: str, main: str = SANS) -> list[tuple[str, str]]:
         elif code in main_glyphs:
             font = main
         else:
-            font = next((f for f in _FALLBACKS if code in _glyphs(f)), main)
+            font = _fallback(code) or main
         if runs and runs[-1][0] == font:
             runs[-1][1].append(ch)
         else:
@@ -105,9 +131,8 @@ def text_width(text: str, font_name: str, size: float) -> float:
     """Printed width of one word, shaped where its script needs it."""
     total = 0.0
     bold = font_name.endswith("-Bold")
-    for font, chunk in font_runs(text):
-        if bold:
-            font = f"{font}-Bold" if f"{font}-Bold" in _FILES else font
+    for family, chunk in font_runs(text):
+        font = _FAMILIES[family][1][0] if bold else family
         if needs_shaping(chunk) and pdfmetrics.getFont(font).shapable:
             shaped = shapeStr(chunk, font, size)
             data = getattr(shaped, "__shapeData__", None)

@@ -29,7 +29,6 @@ from safetycheck.report import bidi
 from safetycheck.report.fonts import (
     SANS,
     SANS_BOLD,
-    SANS_ITALIC,
     markup,
     needs_shaping,
     text_width,
@@ -69,12 +68,12 @@ STYLES = {
         "h2", fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=4 * mm, spaceAfter=1.5 * mm
     ),
     "body": _style("body", spaceAfter=2 * mm),
+    "caption": _style("caption", fontName=SANS_BOLD, fontSize=11.5, leading=15),
     "small": _style("small", fontSize=8.5, leading=11),
     "muted": _style("muted", fontSize=9, leading=12, textColor=MUTED, spaceAfter=2 * mm),
     "cell": _style("cell", fontSize=9, leading=11.5),
     "cellbold": _style("cellbold", fontName=SANS_BOLD, fontSize=9, leading=11.5),
     "head": _style("head", fontName=SANS_BOLD, fontSize=9, leading=11.5),
-    "italic": _style("italic", fontName=SANS_ITALIC, fontSize=9, leading=11.5),
     "bullet": _style("bullet", leftIndent=5 * mm, bulletIndent=0, spaceAfter=1.5 * mm),
     "bulletbold": _style(
         "bulletbold", fontName=SANS_BOLD, leftIndent=5 * mm, bulletIndent=0, spaceAfter=0.5 * mm
@@ -172,9 +171,20 @@ def table(
     header: bool = True,
     shade_rows: Sequence[int] = (),
     extra: Sequence[tuple] = (),
+    caption: str = "",
 ) -> Table:
-    """A table that repeats its header row on every page and splits between rows."""
-    t = Table(list(rows), colWidths=list(widths), repeatRows=1 if header else 0, splitByRow=1)
+    """A table that repeats its header row (and caption) on every page, split between rows.
+
+    ``shade_rows`` count from the first row of ``rows``, whether or not a caption is added.
+    """
+    rows = list(rows)
+    top = 0
+    if caption:
+        rows.insert(0, [para(caption, "caption")] + [""] * (len(widths) - 1))
+        top = 1
+        shade_rows = [r + 1 for r in shade_rows]
+    repeat = top + (1 if header else 0)
+    t = Table(rows, colWidths=list(widths), repeatRows=repeat, splitByRow=1)
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), SANS),
@@ -184,8 +194,17 @@ def table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
     ]
+    if caption:
+        commands += [
+            ("SPAN", (0, 0), (-1, 0)),
+            ("LEFTPADDING", (0, 0), (-1, 0), 0),
+            ("LINEBELOW", (0, 0), (-1, 0), 0, colors.white),
+        ]
     if header:
-        commands += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 1, INK)]
+        commands += [
+            ("BACKGROUND", (0, top), (-1, top), SHADE),
+            ("LINEBELOW", (0, top), (-1, top), 1, INK),
+        ]
     for row in shade_rows:
         commands.append(("BACKGROUND", (0, row), (-1, row), CONCERN))
     commands.extend(extra)

@@ -125,16 +125,20 @@ def _all_checks(
                 [
                     para(row.title, "cell"),
                     para(status.label, "cellbold" if status is Status.CONCERN else "cell"),
-                    para(common.clean_note(row.answer.note, removed), "cell"),
-                    para(common.exact_time(row.answer.changed_at), "small"),
+                    _cell(common.clean_note(row.answer.note, removed)),
+                    _cell(common.exact_time(row.answer.changed_at), "small"),
                 ]
             )
-        # The heading stays with the table's first rows, never alone at a page foot.
-        t = table(cells, widths, shade_rows=shaded)
-        out.append(keep(para(title, "h2"), t) if len(rows) <= 6 else para(title, "h2"))
-        if len(rows) > 6:
-            out.append(t)
+        # The topic's title is part of the table, so it repeats on every page the table
+        # runs onto, and can never be left alone at the foot of a page.
+        out.append(gap(4))
+        out.append(table(cells, widths, shade_rows=shaded, caption=title))
     return out
+
+
+def _cell(text: str, style: str = "cell") -> object:
+    """A table cell: an empty string costs nothing, a paragraph wraps and prints any script."""
+    return para(text, style) if text else ""
 
 
 def _evidence(case: Case, library: Library, w: dict, width: float, store: object | None) -> list:
