@@ -1,17 +1,116 @@
-"""The Qt application (placeholder until the interface issue lands)."""
+"""Start the app: settings, first start, content, the store, the main window.
+
+:func:`start` builds everything up to the shown main window and is what the
+tests call; :func:`run` adds the Qt event loop.  The order matters:
+
+1. settings (cheap, tells us the mode and whether this is the first start);
+2. the first-start notice, before any case data is read;
+3. the content (checklists);
+4. **the unlock step goes here**: a passphrase dialog that returns the codec
+   for the store (the privacy part adds it, see ``_unlock``);
+5. the store, the session and the main window.
+
+Only Qt's core modules load at start.  PDF export (reportlab) loads when someone
+exports.  ``SAFETYCHECK_STARTUP_PROBE=1`` prints the wall-clock time at which
+the main window was shown, then quits: ``benchmarks/bench_startup.py`` uses it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from safetycheck.checklist import Library, load_checklists
+from safetycheck.codec import Codec
+from safetycheck.paths import checklists_dir, resolve_data_dir
+from safetycheck.settings import Settings, load_settings, save_settings
+from safetycheck.store import CaseStore
+from ui import dialogs, quick_exit
+from ui.first_start import FirstStartDialog
+from ui.main_window import APP_TITLE, NEUTRAL_TITLE, MainWindow
+from ui.session import Session
+
+PROBE_ENV = "SAFETYCHECK_STARTUP_PROBE"
+
+_quick_exit: quick_exit.QuickExit | None = None
+
+
+def application(qt_args: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0], *(qt_args or [])])
+        # No organisation name: Qt would then keep its own settings under it.
+        app.setApplicationDisplayName("")
+        app.setQuitOnLastWindowClosed(True)
+    return app
+
+
+def install_quick_exit(app: QApplication) -> quick_exit.QuickExit:
+    global _quick_exit
+    if _quick_exit is None:
+        _quick_exit = quick_exit.QuickExit(app)
+    return _quick_exit
+
+
+def first_start(data_dir: Path, settings: Settings) -> bool:
+    """Show the notice and ask who is using the app.  False if the window was closed."""
+    title = NEUTRAL_TITLE if settings.neutral_title else APP_TITLE
+    dialog = FirstStartDialog(data_dir, title)
+    if not dialog.exec() or not dialog.chosen_mode:
+        return False
+    settings.mode = dialog.chosen_mode
+    settings.first_start_done = True
+    try:
+        save_settings(data_dir, settings)
+    except OSError:
+        dialogs.tell(
+            None,
+            "Settings not saved",
+            "Your choice could not be saved, so you will be asked again next time. "
+            "Everything else works.",
+        )
+    return True
+
+
+def _unlock(data_dir: Path, settings: Settings, library: Library) -> Codec | bool | None:
+    """The passphrase step.  Returns the codec for the store, None for plain files,
+    or False if the person closed the unlock window (the app then quits)."""
+    return None
+
+
+def start(data_dir: Path | None = None, app: QApplication | None = None) -> MainWindow | None:
+    """Build and show the main window; None if the person closed the first window."""
+    app = app or application()
+    guard = install_quick_exit(app)
+    data_dir = Path(data_dir) if data_dir else resolve_data_dir(None)
+    settings = load_settings(data_dir)
+    if not settings.first_start_done and not first_start(data_dir, settings):
+        return None
+    library = load_checklists(checklists_dir())
+    codec = _unlock(data_dir, settings, library)
+    if codec is False:
+        return None
+    store = CaseStore(data_dir, library=library, codec=codec or None)
+    session = Session(store, library, settings, data_dir)
+    window = MainWindow(session, guard.trigger)
+    session.setParent(window)  # one owner, so Qt deletes them together and in order
+    guard.save = window.flush
+    window.start()
+    window.show()
+    return window
 
 
 def run(args: argparse.Namespace, qt_args: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    app = QApplication([sys.argv[0], *qt_args])
-    window = QMainWindow()
-    window.setWindowTitle("SafetyCheck")
-    window.setCentralWidget(QLabel("SafetyCheck"))
-    window.show()
+    app = application(qt_args)
+    window = start(resolve_data_dir(getattr(args, "data_dir", None)), app)
+    if window is None:
+        return 0
+    if os.environ.get(PROBE_ENV):
+        QTimer.singleShot(0, lambda: (print(f"shown {time.time():.6f}", flush=True), app.quit()))
     return app.exec()

@@ -1,0 +1,82 @@
+"""Quick Exit: every window hidden in the same turn as the key press, answers on disk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from safetycheck.case import Status
+from ui import quick_exit
+
+
+def visible_windows() -> list:
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+
+def open_case(ui):
+    window = ui.start(mode="self")
+    window.session.set_intake(["android"])
+    window.show_page("checks")
+    return window
+
+
+def test_escape_twice_hides_everything_and_saves_typing(ui) -> None:
+    window = open_case(ui)
+    page = window.checking.page
+    page.notes.setFocus()
+    ui.qtbot.keyClicks(page.notes, "typed just now")
+    assert page._note_timer.isActive()  # not saved yet: waiting for typing to stop
+    ui.qtbot.keyClick(page.notes, Qt.Key.Key_Escape)
+    assert window.isVisible() and not ui.quit_calls  # one Esc does nothing
+    ui.qtbot.keyClick(page.notes, Qt.Key.Key_Escape)
+    # No event processing in between: hidden in the same turn, saved, quitting.
+    assert visible_windows() == []
+    assert ui.quit_calls == [1]
+    case = ui.store().load(window.session.case.id)
+    assert case.answer("t-start-safe").note == "typed just now"
+
+
+def test_ctrl_q_from_inside_a_dialog(ui) -> None:
+    window = open_case(ui)
+    page = window.checking.page
+    page.status_buttons[Status.CONCERN].click()
+    seen = []
+
+    def press(dialog) -> None:
+        seen.append(dialog)
+        target = QApplication.focusWidget() or dialog
+        ui.qtbot.keyClick(target, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        assert visible_windows() == []
+
+    ui.when_modal(press)
+    page.evidence_button.click()
+    assert seen and not seen[0].isVisible() and not window.isVisible()
+    assert ui.quit_calls == [1]
+    case = ui.store().load(window.session.case.id)
+    assert case.status("t-start-safe") is Status.CONCERN
+
+
+def test_the_button_is_always_there_and_asks_nothing(ui) -> None:
+    window = open_case(ui)
+    for key in ("intake", "checks", "summary"):
+        window.show_page(key)
+        assert window.quick_exit_button.isVisible()
+    ui.qtbot.mouseClick(window.quick_exit_button, Qt.MouseButton.LeftButton)
+    assert visible_windows() == []
+    assert ui.quit_calls == [1]
+    assert ui.dialogs.asked == []
+
+
+def test_two_escapes_far_apart_do_not_exit(ui, monkeypatch) -> None:
+    window = open_case(ui)
+    clock = [1000.0]
+    monkeypatch.setattr(quick_exit.time, "monotonic", lambda: clock[0])
+    target = window.checking.page.status_buttons[Status.LOOKS_OK]
+    target.setFocus()
+    ui.qtbot.keyClick(target, Qt.Key.Key_Escape)
+    clock[0] += quick_exit.DOUBLE_ESC_SECONDS + 1
+    ui.qtbot.keyClick(target, Qt.Key.Key_Escape)
+    assert window.isVisible() and not ui.quit_calls
+    clock[0] += 0.3
+    ui.qtbot.keyClick(target, Qt.Key.Key_Escape)
+    assert not window.isVisible() and ui.quit_calls == [1]

@@ -1,0 +1,318 @@
+"""One check: why it matters, the steps, what to look for, and what was found.
+
+One page widget is reused for every check (filled in by :meth:`CheckPage.show_check`),
+so moving between 300 checks costs a few label updates, not new widgets.
+Choosing a status saves at once; notes save half a second after typing stops,
+and at once when the person moves on or uses Quick Exit.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetycheck.case import Status
+from safetycheck.checklist import Check, Topic
+from ui.accessible import describe
+from ui.session import Session
+from ui.style import boxed, caution_color, concern_color, heading, muted, paragraph
+
+NOTE_SAVE_DELAY_MS = 500
+
+#: The buttons, in order, with their keyboard mnemonic and what they mean.
+STATUS_BUTTONS: list[tuple[Status, str, str]] = [
+    (Status.LOOKS_OK, "Looks &OK", "You looked and found nothing worrying."),
+    (Status.CONCERN, "&Concern found", "You found something that worries you."),
+    (Status.NOT_SURE, "Not &sure", "You are not sure what you found. That is fine."),
+    (
+        Status.CANT_CHECK_SAFELY,
+        "Can't check safely no&w",
+        "It is not safe to check this now. You can come back to it later.",
+    ),
+    (Status.NOT_APPLICABLE, "Not a&pplicable", "This does not apply to you."),
+]
+
+
+def _list_html(items: tuple[str, ...], ordered: bool) -> str:
+    tag = "ol" if ordered else "ul"
+    rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
+    return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
+
+
+class CheckPage(QWidget):
+    previous_requested = Signal()
+    next_requested = Signal()
+    evidence_requested = Signal(str)  # check id
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.check: Check | None = None
+        self.topic: Topic | None = None
+        self._filling = False
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self.flush_note)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer.addWidget(self.scroll, 1)
+        body = QWidget()
+        self.scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setSpacing(8)
+
+        self.where = muted(paragraph())
+        self.title = heading("")
+        layout.addWidget(self.where)
+        layout.addWidget(self.title)
+
+        layout.addWidget(heading("Why this matters", 3))
+        self.why = paragraph()
+        layout.addWidget(self.why)
+
+        self.variant_row = QWidget()
+        variant_layout = QHBoxLayout(self.variant_row)
+        variant_layout.setContentsMargins(0, 0, 0, 0)
+        variant_label = QLabel("Steps for &your device:")
+        self.variant = describe(
+            QComboBox(),
+            "Steps for your device",
+            "The steps differ by make or version. Choose yours to see the right steps.",
+        )
+        variant_label.setBuddy(self.variant)
+        variant_layout.addWidget(variant_label)
+        variant_layout.addWidget(self.variant, 1)
+        layout.addWidget(self.variant_row)
+
+        layout.addWidget(heading("Steps", 3))
+        self.steps = QLabel()
+        self.steps.setWordWrap(True)
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.steps)
+
+        layout.addWidget(heading("What to look for", 3))
+        self.look_for = QLabel()
+        self.look_for.setWordWrap(True)
+        self.look_for.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.look_for)
+
+        caution_inner = QWidget()
+        caution_layout = QVBoxLayout(caution_inner)
+        caution_layout.setContentsMargins(0, 0, 0, 0)
+        self.caution_title = heading("Careful: this could alert the other person", 3)
+        self.caution_title.setStyleSheet(f"color: {caution_color().name()}")
+        self.caution = paragraph()
+        caution_layout.addWidget(self.caution_title)
+        caution_layout.addWidget(self.caution)
+        self.caution_box = boxed(caution_inner, caution_color())
+        self.caution_box.setAccessibleName("Caution")
+        layout.addWidget(self.caution_box)
+
+        layout.addWidget(heading("If you find something", 3))
+        self.if_found = paragraph()
+        layout.addWidget(self.if_found)
+        layout.addWidget(heading("What to record", 3))
+        self.evidence_hint = paragraph()
+        layout.addWidget(self.evidence_hint)
+
+        layout.addSpacing(6)
+        layout.addWidget(heading("What did you find?", 2))
+        grid = QGridLayout()
+        self.status_group = QButtonGroup(self)
+        self.status_group.setExclusive(True)
+        self.status_buttons: dict[Status, QPushButton] = {}
+        for index, (status, text, description) in enumerate(STATUS_BUTTONS):
+            plain = status.label
+            button = describe(
+                QPushButton(text),
+                plain,
+                f"{description} Saved at once. Shortcut: Ctrl+{index + 1}.",
+            )
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            # A separate shortcut: setShortcut() would replace the Alt+letter mnemonic.
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(button.click)
+            self.status_group.addButton(button)
+            self.status_buttons[status] = button
+            grid.addWidget(button, index // 3, index % 3)
+        layout.addLayout(grid)
+        self.current = paragraph()
+        layout.addWidget(self.current)
+
+        notes_label = QLabel("No&tes (saved as you type):")
+        self.notes = describe(
+            QPlainTextEdit(),
+            "Notes",
+            "What you saw, where, and anything to remember. Saved as you type. "
+            "Press Tab to leave the notes.",
+        )
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMinimumHeight(self.notes.fontMetrics().lineSpacing() * 5)
+        notes_label.setBuddy(self.notes)
+        layout.addWidget(notes_label)
+        layout.addWidget(self.notes)
+
+        evidence_row = QHBoxLayout()
+        self.evidence_button = describe(
+            QPushButton("Add to &evidence log…"),
+            "Add to evidence log",
+            "Write down what you saw and when, and add a screenshot or photo if you have one.",
+        )
+        self.evidence_button.setAutoDefault(False)
+        evidence_row.addWidget(self.evidence_button)
+        evidence_row.addStretch(1)
+        layout.addLayout(evidence_row)
+        self.evidence_list = muted(paragraph())
+        layout.addWidget(self.evidence_list)
+        layout.addStretch(1)
+
+        nav = QHBoxLayout()
+        nav.setContentsMargins(8, 4, 8, 4)
+        self.previous_button = describe(
+            QPushButton("‹ &Previous"), "Previous check", "Go back to the check before this one."
+        )
+        self.next_button = describe(
+            QPushButton("&Next ›"), "Next check", "Go on to the next check."
+        )
+        for button in (self.previous_button, self.next_button):
+            button.setAutoDefault(False)
+        nav.addWidget(self.previous_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        outer.addLayout(nav)
+
+        self.status_group.buttonClicked.connect(self._status_clicked)
+        self.notes.textChanged.connect(self._note_edited)
+        self.variant.currentIndexChanged.connect(self._show_steps)
+        self.evidence_button.clicked.connect(self._evidence)
+        self.previous_button.clicked.connect(self._previous)
+        self.next_button.clicked.connect(self._next)
+        self.session.case_changed.connect(self._show_evidence)
+
+    # -- filling in -------------------------------------------------------------------
+
+    def show_check(self, topic: Topic, check: Check, position: int, total: int) -> None:
+        self.flush_note()
+        self._filling = True
+        try:
+            self.topic, self.check = topic, check
+            self.where.setText(f"{topic.title} · check {position} of {total}")
+            self.title.setText(check.title)
+            self.title.setAccessibleName(check.title)
+            self.why.setText(check.why)
+            self.variant.clear()
+            if len(check.variants) > 1:
+                self.variant.addItems([v.label for v in check.variants])
+            self.variant_row.setVisible(len(check.variants) > 1)
+            self._show_steps()
+            self.look_for.setText(_list_html(check.look_for, ordered=False))
+            self.caution_box.setVisible(bool(check.caution))
+            self.caution.setText(check.caution)
+            self.if_found.setText(check.if_found)
+            self.evidence_hint.setText(check.evidence)
+            answer = self.session.case.answer(check.id)
+            self.status_group.setExclusive(False)
+            for status, button in self.status_buttons.items():
+                button.setChecked(status is answer.status)
+            self.status_group.setExclusive(True)
+            self._show_current()
+            self.notes.setPlainText(answer.note)
+            self.previous_button.setEnabled(position > 1)
+            self.next_button.setText("&Next ›" if position < total else "&Next: summary ›")
+            self.next_button.setAccessibleName(
+                "Next check" if position < total else "Go to the summary"
+            )
+            self._show_evidence()
+        finally:
+            self._filling = False
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def _show_steps(self) -> None:
+        if self.check is None:
+            return
+        index = max(0, self.variant.currentIndex()) if len(self.check.variants) > 1 else 0
+        self.steps.setText(_list_html(self.check.variants[index].steps, ordered=True))
+
+    def _show_current(self) -> None:
+        status = self.session.case.status(self.check.id)
+        if status is Status.NOT_CHECKED:
+            self.current.setText("Not checked yet.")
+            self.current.setStyleSheet("")
+        else:
+            self.current.setText(f"Your answer: {status.label}. Saved.")
+            color = concern_color().name() if status is Status.CONCERN else ""
+            self.current.setStyleSheet(f"color: {color}; font-weight: bold" if color else "")
+
+    def _show_evidence(self) -> None:
+        if self.check is None or self.session.case is None:
+            return
+        entries = [e for e in self.session.case.evidence if e.check_id == self.check.id]
+        if not entries:
+            self.evidence_list.setText("")
+            self.evidence_list.setVisible(False)
+            return
+        lines = ["In the evidence log for this check:"]
+        for entry in entries:
+            stamp = entry.at.astimezone().strftime("%d %b %Y %H:%M")
+            extra = f" (file: {entry.attachment.original_name})" if entry.attachment else ""
+            lines.append(f"• {stamp}: {entry.what}{extra}")
+        self.evidence_list.setText("\n".join(lines))
+        self.evidence_list.setVisible(True)
+
+    # -- changes --------------------------------------------------------------------------
+
+    def _status_clicked(self, button: QPushButton) -> None:
+        if self._filling or self.check is None:
+            return
+        status = next(s for s, b in self.status_buttons.items() if b is button)
+        self._note_timer.stop()
+        self.session.set_answer(self.check.id, status, self.notes.toPlainText())
+        self._show_current()
+
+    def _note_edited(self) -> None:
+        if not self._filling:
+            self._note_timer.start()
+
+    def flush_note(self) -> None:
+        """Save the note now if typing has not been saved yet."""
+        if self._note_timer.isActive():
+            self._note_timer.stop()
+        if self.check is None or self.session.case is None:
+            return
+        text = self.notes.toPlainText()
+        if text != self.session.case.answer(self.check.id).note:
+            self.session.set_answer(self.check.id, note=text)
+
+    def _evidence(self) -> None:
+        self.flush_note()
+        if self.check is not None:
+            self.evidence_requested.emit(self.check.id)
+
+    def _previous(self) -> None:
+        self.flush_note()
+        self.previous_requested.emit()
+
+    def _next(self) -> None:
+        self.flush_note()
+        self.next_requested.emit()

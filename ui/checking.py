@@ -1,0 +1,233 @@
+"""The checking screen: a sidebar of topics and checks beside the current check.
+
+The sidebar shows, for each topic, how many checks are done and how many
+concerns were found.  Only the changed rows are updated after an answer, so a
+case with hundreds of checks stays instant.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetycheck.case import Status
+from safetycheck.checklist import Topic
+from ui.accessible import describe
+from ui.check_page import CheckPage
+from ui.evidence_dialog import EvidenceDialog
+from ui.session import Session
+from ui.style import STATUS_MARKS, concern_color, heading, paragraph, status_color
+
+INDEX_ROLE = Qt.ItemDataRole.UserRole
+
+
+def topic_progress_text(answered: int, total: int, concerns: int) -> str:
+    text = f"{answered} of {total} checked"
+    if concerns:
+        text += f", {concerns} concern" + ("s" if concerns != 1 else "")
+    return text
+
+
+class CheckingPage(QWidget):
+    #: The person went past the last check.
+    finished = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.index = 0
+        self._topic_items: dict[str, QTreeWidgetItem] = {}
+        self._check_items: dict[str, QTreeWidgetItem] = {}
+        self._loaded_for: object = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(self.splitter)
+
+        self.sidebar = describe(
+            QTreeWidget(),
+            "Topics and checks",
+            "Each topic shows how many checks are done and any concerns. "
+            "Choose a check to go to it.",
+        )
+        self.sidebar.setHeaderHidden(True)
+        self.sidebar.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.splitter.addWidget(self.sidebar)
+
+        self.page = CheckPage(session)
+        self.empty = QWidget()
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addWidget(heading("No checks chosen yet"))
+        empty_layout.addWidget(paragraph("Go to “What you have” and tick what you have or use."))
+        empty_layout.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.page)
+        right_layout.addWidget(self.empty)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.sidebar.currentItemChanged.connect(self._sidebar_moved)
+        self.sidebar.itemActivated.connect(self._sidebar_activated)
+        self.page.previous_requested.connect(lambda: self.go(self.index - 1))
+        self.page.next_requested.connect(self._next)
+        self.page.evidence_requested.connect(self.add_evidence)
+        session.answer_changed.connect(self._answer_changed)
+        session.case_changed.connect(self._maybe_rebuild)
+        session.case_opened.connect(lambda _case: self._invalidate())
+
+    # -- page protocol -------------------------------------------------------------------
+
+    def on_show(self) -> None:
+        if self._loaded_for is not self._key():
+            self.rebuild()
+        if self.session.checks():
+            self.page.status_buttons[Status.LOOKS_OK].setFocus()
+
+    def flush(self) -> None:
+        self.page.flush_note()
+
+    def _key(self) -> object:
+        case = self.session.case
+        return (id(case), tuple(case.topics)) if case else None
+
+    def _invalidate(self) -> None:
+        self._loaded_for = None
+        self.index = 0
+
+    def _maybe_rebuild(self) -> None:
+        if self._loaded_for is not None and self._loaded_for != self._key():
+            self._loaded_for = None
+            if self.isVisible():
+                self.rebuild()
+
+    # -- sidebar --------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        self._loaded_for = self._key()
+        checks = self.session.checks()
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        self._topic_items.clear()
+        self._check_items.clear()
+        topic_item: QTreeWidgetItem | None = None
+        for index, (topic, check) in enumerate(checks):
+            if topic_item is None or topic_item.data(0, INDEX_ROLE + 1) != topic.id:
+                topic_item = QTreeWidgetItem([topic.title])
+                topic_item.setData(0, INDEX_ROLE, index)
+                topic_item.setData(0, INDEX_ROLE + 1, topic.id)
+                self.sidebar.addTopLevelItem(topic_item)
+                self._topic_items[topic.id] = topic_item
+            item = QTreeWidgetItem(topic_item, [check.title])
+            item.setData(0, INDEX_ROLE, index)
+            self._check_items[check.id] = item
+            self._paint_check(check.id)
+        for topic in self.session.topics():
+            self._paint_topic(topic)
+        self.sidebar.blockSignals(False)
+        has_checks = bool(checks)
+        self.page.setVisible(has_checks)
+        self.empty.setVisible(not has_checks)
+        if has_checks:
+            self.index = min(self.index, len(checks) - 1)
+            self.go(self.index)
+
+    def _paint_check(self, check_id: str) -> None:
+        item = self._check_items.get(check_id)
+        if item is None:
+            return
+        status = self.session.case.status(check_id)
+        title = item.data(0, INDEX_ROLE + 2) or item.text(0)
+        item.setData(0, INDEX_ROLE + 2, title)
+        item.setText(0, f"{STATUS_MARKS[status]}  {title}")
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{title}: {status.label}")
+        color = status_color(status) if status is Status.CONCERN else None
+        if color is not None:
+            item.setForeground(0, color)
+        else:
+            item.setData(0, Qt.ItemDataRole.ForegroundRole, None)
+
+    def _paint_topic(self, topic: Topic) -> None:
+        item = self._topic_items.get(topic.id)
+        if item is None:
+            return
+        progress = self.session.case.progress(c.id for c in topic.checks)
+        text = topic_progress_text(progress.answered, progress.total, progress.concerns)
+        item.setText(0, f"{topic.title}\n{text}")
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{topic.title}: {text}")
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        if progress.concerns:
+            item.setForeground(0, concern_color())
+        else:
+            item.setData(0, Qt.ItemDataRole.ForegroundRole, None)
+
+    def _answer_changed(self, check_id: str) -> None:
+        self._paint_check(check_id)
+        check = self.session.library.check(check_id)
+        if check is not None:
+            topic = self.session.library.topic(check.topic_id)
+            if topic is None:
+                topic = next((t for t, c in self.session.checks() if c.id == check_id), None)
+            if topic is not None:
+                self._paint_topic(topic)
+
+    def _sidebar_moved(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        if current is None:
+            return
+        index = current.data(0, INDEX_ROLE)
+        if index is not None and index != self.index:
+            self.go(index, from_sidebar=True)
+
+    def _sidebar_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        self.page.status_buttons[Status.LOOKS_OK].setFocus()
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    def go(self, index: int, *, from_sidebar: bool = False) -> None:
+        checks = self.session.checks()
+        if not checks:
+            return
+        index = max(0, min(index, len(checks) - 1))
+        self.index = index
+        topic, check = checks[index]
+        self.page.show_check(topic, check, index + 1, len(checks))
+        if not from_sidebar:
+            item = self._check_items.get(check.id)
+            if item is not None:
+                self.sidebar.blockSignals(True)
+                self.sidebar.setCurrentItem(item)
+                self.sidebar.scrollToItem(item)
+                self.sidebar.blockSignals(False)
+
+    def go_to_check(self, check_id: str) -> None:
+        for index, (_topic, check) in enumerate(self.session.checks()):
+            if check.id == check_id:
+                self.index = index
+                if self._loaded_for == self._key():
+                    self.go(index)
+                return
+
+    def _next(self) -> None:
+        if self.index + 1 >= len(self.session.checks()):
+            self.finished.emit()
+        else:
+            self.go(self.index + 1)
+            self.page.status_buttons[Status.LOOKS_OK].setFocus()
+
+    def add_evidence(self, check_id: str | None = None) -> None:
+        EvidenceDialog.run(self.session, check_id, self)

@@ -1,0 +1,125 @@
+"""Every modal question the app asks, in one place.
+
+Tests replace these functions (``monkeypatch.setattr(dialogs, "ask", ...)``), so
+no test ever blocks on a real modal.  File dialogs are Qt's own widgets
+(``DontUseNativeDialog``): the system dialogs add files to the OS "recent
+documents" list, which a person checking up on the user could read.  Qt's own
+dialog remembers its history in the ``QtProject`` settings; we put those back
+as they were afterwards, so no trace is left there either.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from ui.accessible import describe
+from ui.quick_exit import is_exiting
+
+
+def ask(
+    parent: QWidget | None, title: str, text: str, choices: list[str], *, default: int = 0
+) -> int | None:
+    """Show ``text`` with one button per choice; return the index chosen, or None if closed."""
+    if is_exiting():
+        return None
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setIcon(QMessageBox.Icon.NoIcon)
+    buttons = []
+    for index, choice in enumerate(choices):
+        role = (
+            QMessageBox.ButtonRole.RejectRole
+            if index == len(choices) - 1 and len(choices) > 1
+            else QMessageBox.ButtonRole.AcceptRole
+        )
+        button = box.addButton(choice, role)
+        describe(button, choice)
+        buttons.append(button)
+    box.setDefaultButton(buttons[default])
+    box.exec()
+    clicked = box.clickedButton()
+    return buttons.index(clicked) if clicked in buttons else None
+
+
+def tell(parent: QWidget | None, title: str, text: str) -> None:
+    ask(parent, title, text, ["OK"])
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
+    if is_exiting():
+        return None
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(value)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setOkButtonText("OK")
+    dialog.setCancelButtonText("Cancel")
+    if dialog.exec():
+        return dialog.textValue()
+    return None
+
+
+def _documents_dir() -> str:
+    """Documents, never Downloads: a PDF in Downloads is the first thing someone sees."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return found or str(Path.home())
+
+
+class _QtDialogSettingsGuard:
+    """Put Qt's own file-dialog memory back as it was (history, last folder)."""
+
+    def __enter__(self) -> _QtDialogSettingsGuard:
+        settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+        settings.beginGroup("FileDialog")
+        self.before = {key: settings.value(key) for key in settings.allKeys()}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+        settings.beginGroup("FileDialog")
+        settings.remove("")
+        for key, value in self.before.items():
+            settings.setValue(key, value)
+        settings.endGroup()
+        settings.sync()
+
+
+def _run_file_dialog(dialog: QFileDialog) -> str | None:
+    if is_exiting():
+        return None
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setHistory([])
+    with _QtDialogSettingsGuard():
+        accepted = dialog.exec()
+        files = dialog.selectedFiles()
+        dialog.setHistory([])
+        dialog.deleteLater()
+        del dialog
+    return files[0] if accepted and files else None
+
+
+def ask_save_path(parent: QWidget | None, title: str, suggested_name: str) -> str | None:
+    """Ask where to save a PDF.  Starts in Documents; never touches the recent-files list."""
+    dialog = QFileDialog(parent, title, str(Path(_documents_dir()) / suggested_name))
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilter("PDF documents (*.pdf)")
+    dialog.setDefaultSuffix("pdf")
+    chosen = _run_file_dialog(dialog)
+    return chosen
+
+
+def ask_open_file(parent: QWidget | None, title: str) -> str | None:
+    """Ask for a file to copy into the evidence log (a screenshot or photo)."""
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    dialog = QFileDialog(parent, title, pictures or _documents_dir())
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilters(
+        ["Pictures and documents (*.png *.jpg *.jpeg *.heic *.gif *.pdf *.txt)", "All files (*)"]
+    )
+    return _run_file_dialog(dialog)

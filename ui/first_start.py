@@ -1,0 +1,66 @@
+"""The first thing anyone sees: a short, kind safety notice and one question.
+
+It says three things a frightened person needs before anything else: use a
+safer device if this one may be watched, how Quick Exit works, and where the
+answers are kept.  Then: an advisor with a client, or someone on their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from safetycheck.settings import MODE_ADVISOR, MODE_SELF
+from ui.accessible import describe
+from ui.style import heading, paragraph
+
+NOTICE = [
+    "If someone may be watching this computer, or may have set it up, it is safer to use a "
+    "device they have never touched, such as a library computer or your advisor's laptop.",
+    "Quick Exit: press Esc twice, or Ctrl+Q, or use the Quick Exit button at the top right. "
+    "SafetyCheck closes at once and keeps your answers.",
+    "Your answers stay on this computer, in {data_dir}. Nothing is sent anywhere.",
+]
+
+
+class FirstStartDialog(QDialog):
+    """Returns with ``chosen_mode`` set to "advisor" or "self" when accepted."""
+
+    def __init__(self, data_dir: Path, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.chosen_mode = ""
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(heading("Before you start"))
+        for text in NOTICE:
+            layout.addWidget(paragraph(text.format(data_dir=data_dir)))
+        layout.addSpacing(8)
+        layout.addWidget(heading("Who is using SafetyCheck?", 2))
+        buttons = QHBoxLayout()
+        self.advisor_button = describe(
+            QPushButton("I'm an advisor working with a client"),
+            "I'm an advisor working with a client",
+            "Keep several cases, one for each person you help. You can change this later "
+            "in Settings.",
+        )
+        self.self_button = describe(
+            QPushButton("I'm checking my own devices"),
+            "I'm checking my own devices",
+            "One private check, one step at a time. You can change this later in Settings.",
+        )
+        for button in (self.advisor_button, self.self_button):
+            button.setAutoDefault(False)
+            button.setMinimumHeight(button.sizeHint().height() * 2)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        layout.addWidget(paragraph("You can change this later in Settings."))
+        self.advisor_button.clicked.connect(lambda: self._choose(MODE_ADVISOR))
+        self.self_button.clicked.connect(lambda: self._choose(MODE_SELF))
+        self.self_button.setFocus()
+        self.setMinimumWidth(min(640, self.sizeHint().width() * 2))
+
+    def _choose(self, mode: str) -> None:
+        self.chosen_mode = mode
+        self.accept()

@@ -1,0 +1,357 @@
+"""The main window: a header that never moves, a stack of pages, a quiet "Saved".
+
+Pages live in a small registry (:meth:`MainWindow.add_page`), so a later part
+(the Android phone scan, for example) adds a page and its header button with
+one call.  The Quick Exit button is always at the top right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QCloseEvent, QPalette
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetycheck.settings import MODE_ADVISOR
+from safetycheck.store import CorruptCaseError, StoreError
+from ui import dialogs
+from ui.accessible import describe
+from ui.case_list import CaseListPage
+from ui.checking import CheckingPage
+from ui.intake import IntakePage
+from ui.session import Session
+from ui.style import boxed, caution_color, muted, paragraph, scaled_font
+from ui.summary import SummaryPage
+
+APP_TITLE = "SafetyCheck"
+NEUTRAL_TITLE = "Checklist"
+
+
+@dataclass
+class Page:
+    key: str
+    widget: QWidget
+    button: QPushButton | None
+    needs_case: bool
+    advisor_only: bool
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, quick_exit: Callable[[], None]) -> None:
+        super().__init__()
+        self.session = session
+        self.pages: dict[str, Page] = {}
+        self.current_key = ""
+        central = QWidget()
+        self.setCentralWidget(central)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        # Header: where you are, the page buttons, Settings, and Quick Exit (always right).
+        header = QFrame()
+        header.setObjectName("header")
+        header.setFrameShape(QFrame.Shape.NoFrame)
+        header.setAutoFillBackground(True)
+        header.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.header_layout = QHBoxLayout(header)
+        self.header_layout.setContentsMargins(10, 6, 10, 6)
+        self.place = QLabel()
+        self.place.setFont(scaled_font(self.place.font(), 1.1, bold=True))
+        self.header_layout.addWidget(self.place)
+        self.header_layout.addSpacing(12)
+        self.nav_group = QButtonGroup(self)
+        self.nav_group.setExclusive(True)
+        self.nav_layout = QHBoxLayout()
+        self.header_layout.addLayout(self.nav_layout)
+        self.header_layout.addStretch(1)
+        self.settings_button = describe(
+            QPushButton("Settings"),
+            "Settings",
+            "Change who is using the app, privacy options and more.",
+        )
+        self.quick_exit_button = describe(
+            QPushButton("Quick Exit"),
+            "Quick Exit",
+            "Hide this window at once and close SafetyCheck. Your answers are kept. "
+            "You can also press Esc twice.",
+        )
+        self.quick_exit_button.setFont(scaled_font(self.quick_exit_button.font(), 1.0, bold=True))
+        self.quick_exit_button.setMinimumHeight(self.quick_exit_button.sizeHint().height() + 8)
+        for button in (self.settings_button, self.quick_exit_button):
+            button.setAutoDefault(False)
+            self.header_layout.addWidget(button)
+        layout.addWidget(header)
+
+        # A save that failed: the message, and "Try again".  The change is kept in memory.
+        self.save_banner = QWidget()
+        banner_layout = QHBoxLayout(self.save_banner)
+        self.save_message = paragraph()
+        self.retry_button = describe(
+            QPushButton("Try again"), "Try again", "Try to save your latest changes again."
+        )
+        banner_layout.addWidget(self.save_message, 1)
+        banner_layout.addWidget(self.retry_button)
+        self.save_frame = boxed(self.save_banner, caution_color())
+        self.save_frame.hide()
+        layout.addWidget(self.save_frame)
+
+        # Checklist files that could not be loaded (the rest still work).
+        self.problems_banner = QWidget()
+        problems_layout = QHBoxLayout(self.problems_banner)
+        self.problems_message = paragraph()
+        self.problems_close = describe(
+            QPushButton("OK"), "Hide this message", "Hide the message about checklist files."
+        )
+        problems_layout.addWidget(self.problems_message, 1)
+        problems_layout.addWidget(self.problems_close)
+        self.problems_frame = boxed(self.problems_banner, caution_color())
+        self.problems_frame.hide()
+        layout.addWidget(self.problems_frame)
+
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+
+        self.saved_label = muted(QLabel(""))
+        self.saved_label.setAccessibleName("Save status")
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self.case_list = CaseListPage(session)
+        self.intake = IntakePage(session)
+        self.checking = CheckingPage(session)
+        self.summary = SummaryPage(session)
+        self.add_page(
+            "cases",
+            self.case_list,
+            "All cases",
+            "See every case.",
+            needs_case=False,
+            advisor_only=True,
+        )
+        self.add_page("intake", self.intake, "What you have", "Choose what you have or use.")
+        self.add_page("checks", self.checking, "Checks", "Go through the checks one by one.")
+        self.add_page("summary", self.summary, "Summary", "What was found, the plan and evidence.")
+
+        self.quick_exit_button.clicked.connect(quick_exit)
+        self.settings_button.clicked.connect(self.open_settings)
+        self.retry_button.clicked.connect(self.session.save)
+        self.problems_close.clicked.connect(self.problems_frame.hide)
+        self.case_list.open_requested.connect(self.open_case)
+        self.intake.done.connect(lambda: self.show_page("checks"))
+        self.checking.finished.connect(lambda: self.show_page("summary"))
+        self.summary.check_requested.connect(self.show_check)
+        self.summary.export_requested.connect(self.export)
+        session.saved.connect(self._saved)
+        session.save_failed.connect(self._save_failed)
+        session.case_opened.connect(lambda _case: self._case_state())
+        session.case_changed.connect(self._update_title)
+        self._show_problems()
+        self._case_state()
+        self.resize(self._initial_size())
+
+    def _initial_size(self) -> QSize:
+        """Roomy enough for a check page, never bigger than the screen."""
+        hint = self.sizeHint()
+        width, height = max(hint.width(), 1000), max(hint.height(), 720)
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width, height = min(width, available.width()), min(height, available.height())
+        return QSize(width, height)
+
+    # -- the page registry ---------------------------------------------------------------
+
+    def add_page(
+        self,
+        key: str,
+        widget: QWidget,
+        nav_text: str | None = None,
+        nav_description: str = "",
+        *,
+        needs_case: bool = True,
+        advisor_only: bool = False,
+    ) -> None:
+        """Add a page; with ``nav_text`` it also gets a button in the header."""
+        button = None
+        if nav_text:
+            button = describe(QPushButton(nav_text), nav_text, nav_description)
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setFlat(True)
+            self.nav_group.addButton(button)
+            self.nav_layout.addWidget(button)
+            button.clicked.connect(lambda _=False, k=key: self.show_page(k))
+        self.stack.addWidget(widget)
+        self.pages[key] = Page(key, widget, button, needs_case, advisor_only)
+
+    def show_page(self, key: str) -> None:
+        page = self.pages[key]
+        if page.needs_case and self.session.case is None:
+            return
+        self.flush()
+        self.current_key = key
+        self.stack.setCurrentWidget(page.widget)
+        if page.button is not None:
+            page.button.setChecked(True)
+        on_show = getattr(page.widget, "on_show", None)
+        if on_show is not None:
+            on_show()
+
+    def _case_state(self) -> None:
+        has_case = self.session.case is not None
+        advisor = self.session.settings.mode == MODE_ADVISOR
+        for page in self.pages.values():
+            if page.button is None:
+                continue
+            page.button.setVisible(advisor or not page.advisor_only)
+            page.button.setEnabled(has_case or not page.needs_case)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        settings = self.session.settings
+        case = self.session.case
+        if settings.neutral_title:
+            self.setWindowTitle(NEUTRAL_TITLE)
+            self.place.setText(NEUTRAL_TITLE)
+            return
+        self.setWindowTitle(APP_TITLE)
+        if case is not None and settings.mode == MODE_ADVISOR:
+            self.place.setText(case.reference)
+            self.setWindowTitle(f"{case.reference} – {APP_TITLE}")
+        else:
+            self.place.setText(APP_TITLE)
+
+    # -- starting and opening ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the first page: the case list for advisors, the private case for one person."""
+        if self.session.settings.mode == MODE_ADVISOR:
+            self.session.close_case()
+            self.show_page("cases")
+            return
+        try:
+            self.session.open_private_case()
+        except StoreError as exc:
+            dialogs.tell(self, "Your check could not be opened", str(exc))
+            return
+        self._route_case()
+
+    def _route_case(self) -> None:
+        case = self.session.case
+        if case is None:
+            return
+        self.show_page("checks" if case.topics else "intake")
+
+    def open_case(self, case_id: str) -> bool:
+        try:
+            self.session.open(case_id)
+        except CorruptCaseError as exc:
+            if exc.backup is None:
+                dialogs.tell(self, "This case could not be opened", str(exc))
+                self._refresh_cases()
+                return False
+            choice = dialogs.ask(
+                self,
+                "This case could not be opened",
+                str(exc),
+                ["Open the earlier copy", "Not now"],
+            )
+            if choice != 0:
+                self._refresh_cases()
+                return False
+            try:
+                self.session.restore_backup(case_id)
+            except StoreError as again:
+                dialogs.tell(self, "The earlier copy could not be opened", str(again))
+                self._refresh_cases()
+                return False
+        except StoreError as exc:
+            dialogs.tell(self, "This case could not be opened", str(exc))
+            self._refresh_cases()
+            return False
+        self._route_case()
+        return True
+
+    def _refresh_cases(self) -> None:
+        if self.current_key == "cases":
+            self.case_list.refresh()
+
+    def show_check(self, check_id: str) -> None:
+        self.checking.go_to_check(check_id)
+        self.show_page("checks")
+        self.checking.go_to_check(check_id)
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Save anything typed but not yet saved (a note in progress, a failed save)."""
+        self.checking.flush()
+        self.session.flush()
+
+    def _saved(self, when) -> None:
+        self.saved_label.setText(f"Saved {when:%H:%M}")
+        self.saved_label.setAccessibleDescription("Your latest change is saved.")
+        self.save_frame.hide()
+
+    def _save_failed(self, message: str) -> None:
+        self.saved_label.setText("Not saved yet")
+        self.save_message.setText(
+            message + " Your latest change is kept in the app until it saves."
+        )
+        self.save_frame.show()
+
+    def _show_problems(self) -> None:
+        problems = self.session.library.problems
+        if not problems:
+            return
+        files = sorted({p.path.name for p in problems})
+        first = problems[0]
+        if len(files) == 1:
+            text = f"One checklist file could not be loaded: {files[0]} (line {first.line}: "
+            text += f"{first.message})."
+        else:
+            text = f"{len(files)} checklist files could not be loaded: {', '.join(files)}."
+        text += " Everything else works as normal."
+        self.problems_message.setText(text)
+        self.problems_frame.show()
+
+    # -- settings and export ----------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from ui.quick_exit import is_exiting
+        from ui.settings_dialog import SettingsDialog
+
+        if is_exiting():
+            return
+        before = self.session.settings.mode
+        dialog = SettingsDialog(self.session.settings, self)
+        if not dialog.exec():
+            return
+        dialog.apply()
+        self.session.save_settings()
+        self._case_state()
+        if self.session.settings.mode != before:
+            self.start()
+
+    def export(self) -> None:
+        from ui.export_dialog import run_export
+
+        self.flush()
+        run_export(self.session, self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush()
+        event.accept()

@@ -1,0 +1,88 @@
+"""Quick Exit: hide every window at once, save, quit.  Never asks "are you sure".
+
+It is an application-wide event filter, so Esc twice or Ctrl+Q works from the
+main window, from any dialog and from any page a later helper adds.  The
+windows are hidden before anything else happens (saving takes a few
+milliseconds; a hidden window is what keeps the person safe), all in the same
+event-loop turn as the key press or click.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+#: Two presses of Esc within this many seconds mean "Quick Exit".
+DOUBLE_ESC_SECONDS = 1.5
+
+_exiting = False
+
+
+def is_exiting() -> bool:
+    """True once Quick Exit has started: no dialog may open after that."""
+    return _exiting
+
+
+class QuickExit(QObject):
+    def __init__(self, app: QApplication, save: Callable[[], object] | None = None) -> None:
+        super().__init__(app)
+        self.app = app
+        self.save = save
+        #: Replaced in tests, where there is no running event loop to leave.
+        self.quit: Callable[[], object] = QApplication.quit
+        self._last_escape = -1e9
+        app.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(obj, QWidget):
+            return False
+        if not _first_receiver(obj):
+            return False  # the same key press, passed on to a parent widget
+        assert isinstance(event, QKeyEvent)
+        key, modifiers = event.key(), event.modifiers()
+        if key == Qt.Key.Key_Q and modifiers == Qt.KeyboardModifier.ControlModifier:
+            self.trigger()
+            return True
+        if key == Qt.Key.Key_Escape and not event.isAutoRepeat():
+            now = time.monotonic()
+            if now - self._last_escape <= DOUBLE_ESC_SECONDS:
+                self.trigger()
+                return True
+            self._last_escape = now
+        return False
+
+    def trigger(self) -> None:
+        global _exiting
+        if _exiting:
+            return
+        _exiting = True
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible():
+                widget.hide()
+        if self.save is not None:
+            try:
+                self.save()
+            except Exception:
+                pass
+        self.quit()
+
+
+def reset_for_tests() -> None:
+    """Tests start many app sessions in one process."""
+    global _exiting
+    _exiting = False
+
+
+def _first_receiver(obj: QWidget) -> bool:
+    """Whether ``obj`` is where this key press started (Qt passes it up to parents too)."""
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        return obj is (popup.focusWidget() or popup)
+    focus = QApplication.focusWidget()
+    if focus is not None:
+        return obj is focus
+    return obj.isWindow()

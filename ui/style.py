@@ -1,0 +1,107 @@
+"""Colours and fonts derived from the system palette and font.
+
+Nothing here hard-codes a point size or a background colour: headings are the
+system font scaled up, and colours come from the palette, so the system font
+size, dark mode and 200% zoom all keep working.  Only a real concern is red.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
+
+from safetycheck.case import Status
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def concern_color() -> QColor:
+    """A red readable on the current background; used for real concerns only."""
+    return QColor("#ff8a80") if is_dark() else QColor("#a4262c")
+
+
+def caution_color() -> QColor:
+    """A calm amber for cautions: noticeable, not alarming."""
+    return QColor("#f2c46d") if is_dark() else QColor("#7a5200")
+
+
+def calm_color() -> QColor:
+    """A muted green for "looks OK", readable in both modes."""
+    return QColor("#8fd19e") if is_dark() else QColor("#1e6b35")
+
+
+def status_color(status: Status) -> QColor | None:
+    if status is Status.CONCERN:
+        return concern_color()
+    if status is Status.LOOKS_OK:
+        return calm_color()
+    return None
+
+
+STATUS_MARKS: dict[Status, str] = {
+    Status.NOT_CHECKED: "○",
+    Status.LOOKS_OK: "✓",
+    Status.CONCERN: "!",
+    Status.NOT_SURE: "?",
+    Status.CANT_CHECK_SAFELY: "…",
+    Status.NOT_APPLICABLE: "–",
+}
+
+
+def scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
+    font = QFont(base)
+    size = font.pointSizeF()
+    if size > 0:
+        font.setPointSizeF(size * factor)
+    else:  # pixel-sized fonts: scale the pixels instead
+        font.setPixelSize(max(1, round(font.pixelSize() * factor)))
+    font.setBold(bold)
+    return font
+
+
+def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    factor = {1: 1.6, 2: 1.25, 3: 1.05}.get(level, 1.0)
+    label.setFont(scaled_font(label.font(), factor, bold=True))
+    label.setAccessibleName(text)
+    return label
+
+
+def paragraph(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def muted(label: QLabel) -> QLabel:
+    """Quiet secondary text: the palette's placeholder colour, never a fixed grey."""
+    palette = label.palette()
+    palette.setColor(
+        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+    )
+    label.setPalette(palette)
+    return label
+
+
+def boxed(widget: QWidget, color: QColor) -> QFrame:
+    """A frame with a coloured left edge, for cautions and concerns."""
+    frame = QFrame()
+    frame.setObjectName("boxed")
+    frame.setStyleSheet(
+        "QFrame#boxed { border: 1px solid palette(mid); "
+        f"border-left: 5px solid {color.name()}; border-radius: 4px; padding: 6px; }}"
+    )
+    from PySide6.QtWidgets import QVBoxLayout
+
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(8, 6, 8, 6)
+    layout.addWidget(widget)
+    return frame

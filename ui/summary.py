@@ -1,0 +1,316 @@
+"""The summary: what was found (concerns first), the action plan and the evidence log.
+
+Findings are grouped in the order an advisor talks them through: concerns,
+then things not sure or not safe to check, then not yet checked, then what
+looks OK.  Choosing a finding opens that check.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetycheck.case import Status
+from ui.accessible import describe
+from ui.action_dialog import ActionDialog
+from ui.evidence_dialog import EvidenceDialog
+from ui.quick_exit import is_exiting
+from ui.session import Session
+from ui.style import concern_color, heading, muted, paragraph
+
+CHECK_ROLE = Qt.ItemDataRole.UserRole
+
+#: (heading, statuses) in the order they are shown.
+GROUPS: list[tuple[str, tuple[Status, ...]]] = [
+    ("Concerns found", (Status.CONCERN,)),
+    ("Not sure, or not safe to check yet", (Status.NOT_SURE, Status.CANT_CHECK_SAFELY)),
+    ("Not checked yet", (Status.NOT_CHECKED,)),
+    ("Looks OK", (Status.LOOKS_OK,)),
+    ("Not applicable", (Status.NOT_APPLICABLE,)),
+]
+
+
+def _fit_height(tree: QTreeWidget, minimum_rows: int = 3) -> None:
+    """Grow a list to show its rows: the page scrolls, not each list inside it."""
+    rows = max(minimum_rows, _visible_rows(tree))
+    row = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
+    header = 0 if tree.isHeaderHidden() else tree.header().sizeHint().height()
+    tree.setMinimumHeight(min(rows, 14) * max(row, 1) + header + 2 * tree.frameWidth() + 4)
+
+
+def _visible_rows(tree: QTreeWidget) -> int:
+    count = 0
+    for index in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(index)
+        count += 1
+        if item.isExpanded():
+            count += item.childCount()
+    return count
+
+
+class SummaryPage(QWidget):
+    #: Open this check on the checking screen.
+    check_requested = Signal(str)
+    #: The person asked for a PDF.
+    export_requested = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._quiet = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setSpacing(8)
+
+        top = QHBoxLayout()
+        top.addWidget(heading("Summary"), 1)
+        self.export_button = describe(
+            QPushButton("E&xport PDF…"),
+            "Export PDF",
+            "Save a record of the checks, or a safety plan, as a PDF document.",
+        )
+        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.counts = muted(paragraph())
+        layout.addWidget(self.counts)
+
+        layout.addWidget(heading("What was found", 2))
+        self.findings = describe(
+            QTreeWidget(),
+            "What was found",
+            "Concerns first, then things not sure, not checked yet, and what looks OK. "
+            "Press Enter on a check to open it.",
+        )
+        self.findings.setHeaderLabels(["Check", "Notes"])
+        self.findings.setWordWrap(True)
+        self.findings.setUniformRowHeights(False)
+        self.findings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.findings.header().setStretchLastSection(True)
+        layout.addWidget(self.findings)
+
+        layout.addWidget(heading("Action plan", 2))
+        layout.addWidget(
+            muted(
+                paragraph(
+                    "What to do next, who does it and by when. Tick an action when it is done."
+                )
+            )
+        )
+        self.actions = describe(
+            QTreeWidget(),
+            "Action plan",
+            "Each action with who does it and by when. Press Space to tick it as done.",
+        )
+        self.actions.setRootIsDecorated(False)
+        self.actions.setHeaderLabels(["Done", "What to do", "Who", "By when"])
+        self.actions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.actions.setAllColumnsShowFocus(True)
+        self.actions.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.actions.header().setStretchLastSection(False)
+        layout.addWidget(self.actions)
+        action_buttons = QHBoxLayout()
+        self.add_action_button = describe(
+            QPushButton("&Add an action…"), "Add an action", "Add a step to the plan."
+        )
+        self.edit_action_button = describe(
+            QPushButton("C&hange…"), "Change action", "Change the selected action."
+        )
+        self.remove_action_button = describe(
+            QPushButton("Re&move"), "Remove action", "Remove the selected action from the plan."
+        )
+        for button in (self.add_action_button, self.edit_action_button, self.remove_action_button):
+            action_buttons.addWidget(button)
+        action_buttons.addStretch(1)
+        layout.addLayout(action_buttons)
+
+        layout.addWidget(heading("Evidence log", 2))
+        self.evidence = describe(
+            QTreeWidget(),
+            "Evidence log",
+            "Each entry: when it was seen, what was seen, where, and any file added.",
+        )
+        self.evidence.setRootIsDecorated(False)
+        self.evidence.setHeaderLabels(["When", "What was seen", "Where", "File"])
+        self.evidence.setWordWrap(True)
+        self.evidence.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.evidence.header().setStretchLastSection(False)
+        layout.addWidget(self.evidence)
+        evidence_buttons = QHBoxLayout()
+        self.add_evidence_button = describe(
+            QPushButton("Add to e&vidence log…"),
+            "Add to evidence log",
+            "Write down something you saw, with the time, and a screenshot if you have one.",
+        )
+        evidence_buttons.addWidget(self.add_evidence_button)
+        evidence_buttons.addStretch(1)
+        layout.addLayout(evidence_buttons)
+        layout.addStretch(1)
+
+        self.export_button.clicked.connect(self.export_requested)
+        self.findings.itemActivated.connect(self._open_finding)
+        self.actions.itemChanged.connect(self._action_ticked)
+        self.actions.itemActivated.connect(lambda *_: self.edit_action())
+        self.actions.itemSelectionChanged.connect(self._update_buttons)
+        self.add_action_button.clicked.connect(self.add_action)
+        self.edit_action_button.clicked.connect(self.edit_action)
+        self.remove_action_button.clicked.connect(self.remove_action)
+        self.add_evidence_button.clicked.connect(
+            lambda: EvidenceDialog.run(self.session, None, self)
+        )
+        session.case_changed.connect(self._refresh_if_visible)
+
+    def on_show(self) -> None:
+        self.refresh()
+        self.export_button.setFocus()
+
+    def _refresh_if_visible(self) -> None:
+        if self.isVisible() and not self._quiet:
+            self.refresh()
+
+    def refresh(self) -> None:
+        case = self.session.case
+        if case is None:
+            return
+        self._fill_findings()
+        self._fill_actions()
+        self._fill_evidence()
+        progress = case.progress(c.id for _t, c in self.session.checks())
+        self.counts.setText(
+            f"{progress.answered} of {progress.total} checks done · "
+            f"{progress.concerns} concern{'s' if progress.concerns != 1 else ''} · "
+            f"{len(case.actions)} action{'s' if len(case.actions) != 1 else ''} · "
+            f"{len(case.evidence)} evidence entr{'ies' if len(case.evidence) != 1 else 'y'}"
+        )
+
+    def _fill_findings(self) -> None:
+        case = self.session.case
+        self.findings.clear()
+        by_status: dict[Status, list] = {}
+        for _topic, check in self.session.checks():
+            by_status.setdefault(case.status(check.id), []).append(check)
+        red = concern_color()
+        for title, statuses in GROUPS:
+            checks = [c for s in statuses for c in by_status.get(s, [])]
+            group = QTreeWidgetItem([f"{title} ({len(checks)})", ""])
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            group.setFlags(
+                group.flags() & ~Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+            )
+            if statuses[0] is Status.CONCERN and checks:
+                group.setForeground(0, red)
+            self.findings.addTopLevelItem(group)
+            for check in checks:
+                answer = case.answer(check.id)
+                label = check.title
+                if answer.status is Status.CANT_CHECK_SAFELY:
+                    label += " (not safe to check yet)"
+                item = QTreeWidgetItem(group, [label, answer.note])
+                item.setData(0, CHECK_ROLE, check.id)
+                item.setToolTip(1, answer.note)
+                if answer.status is Status.CONCERN:
+                    item.setForeground(0, red)
+            # The long "looks OK" and "not applicable" lists start folded.
+            group.setExpanded(statuses[0] not in (Status.LOOKS_OK, Status.NOT_APPLICABLE))
+        self.findings.resizeColumnToContents(0)
+        self.findings.setColumnWidth(0, min(self.findings.columnWidth(0), 420))
+        _fit_height(self.findings)
+
+    def _fill_actions(self) -> None:
+        self.actions.blockSignals(True)
+        self.actions.clear()
+        for action in self.session.case.actions:
+            item = QTreeWidgetItem(["", action.what, action.who, action.by_when])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked if action.done else Qt.CheckState.Unchecked)
+            item.setData(0, CHECK_ROLE, action.id)
+            item.setData(
+                0,
+                Qt.ItemDataRole.AccessibleTextRole,
+                "Done" if action.done else "Not done yet",
+            )
+            self.actions.addTopLevelItem(item)
+        self.actions.blockSignals(False)
+        for column in (0, 2, 3):
+            self.actions.resizeColumnToContents(column)
+        _fit_height(self.actions, 2)
+        self._update_buttons()
+
+    def _fill_evidence(self) -> None:
+        self.evidence.clear()
+        for entry in self.session.case.evidence:
+            stamp = entry.at.astimezone().strftime("%d %b %Y %H:%M")
+            file = entry.attachment.original_name if entry.attachment else ""
+            self.evidence.addTopLevelItem(QTreeWidgetItem([stamp, entry.what, entry.where, file]))
+        for column in (0, 2, 3):
+            self.evidence.resizeColumnToContents(column)
+        _fit_height(self.evidence, 2)
+
+    def _update_buttons(self) -> None:
+        has = self.actions.currentItem() is not None
+        self.edit_action_button.setEnabled(has)
+        self.remove_action_button.setEnabled(has)
+
+    def _open_finding(self, item: QTreeWidgetItem, _column: int) -> None:
+        check_id = item.data(0, CHECK_ROLE)
+        if check_id:
+            self.check_requested.emit(check_id)
+
+    def _selected_action_id(self) -> str | None:
+        item = self.actions.currentItem()
+        return item.data(0, CHECK_ROLE) if item is not None else None
+
+    def _action_ticked(self, item: QTreeWidgetItem, column: int) -> None:
+        if column != 0:
+            return
+        done = item.checkState(0) == Qt.CheckState.Checked
+        action_id = item.data(0, CHECK_ROLE)
+        action = next((a for a in self.session.case.actions if a.id == action_id), None)
+        if action is not None and action.done != done:
+            # Refreshing would delete this item while Qt is still inside its signal.
+            self._quiet = True
+            try:
+                self.session.update_action(action_id, done=done)
+            finally:
+                self._quiet = False
+            item.setData(0, Qt.ItemDataRole.AccessibleTextRole, "Done" if done else "Not done yet")
+
+    def add_action(self) -> None:
+        if is_exiting():
+            return
+        dialog = ActionDialog(None, self)
+        if dialog.exec():
+            self.session.add_action(**dialog.values())
+
+    def edit_action(self) -> None:
+        action_id = self._selected_action_id()
+        action = next((a for a in self.session.case.actions if a.id == action_id), None)
+        if action is None or is_exiting():
+            return
+        dialog = ActionDialog(action, self)
+        if dialog.exec():
+            self.session.update_action(action_id, **dialog.values())
+
+    def remove_action(self) -> None:
+        action_id = self._selected_action_id()
+        if action_id:
+            self.session.remove_action(action_id)
