@@ -107,3 +107,11 @@ def test_reportlab_loads_only_when_exporting() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_counted_wording_uses_the_singular_for_one() -> None:
+    from safetycheck.report.texts import counted
+
+    words = report_text()["plan"]
+    assert "one thing" in counted(words, "found_count", 1, concerns=1)
+    assert "3 things" in counted(words, "found_count", 3, concerns=3)

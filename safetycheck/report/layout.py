@@ -61,16 +61,32 @@ def _style(name: str, **kw: object) -> ParagraphStyle:
 
 STYLES = {
     "title": _style("title", fontName=SANS_BOLD, fontSize=20, leading=25, spaceAfter=4 * mm),
+    # Headings (and the short intro under them) never end a page: keepWithNext.
     "h1": _style(
-        "h1", fontName=SANS_BOLD, fontSize=14, leading=18, spaceBefore=6 * mm, spaceAfter=2 * mm
+        "h1",
+        fontName=SANS_BOLD,
+        fontSize=14,
+        leading=18,
+        spaceBefore=6 * mm,
+        spaceAfter=2 * mm,
+        keepWithNext=1,
     ),
     "h2": _style(
-        "h2", fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=4 * mm, spaceAfter=1.5 * mm
+        "h2",
+        fontName=SANS_BOLD,
+        fontSize=11.5,
+        leading=15,
+        spaceBefore=4 * mm,
+        spaceAfter=1.5 * mm,
+        keepWithNext=1,
     ),
     "body": _style("body", spaceAfter=2 * mm),
     "caption": _style("caption", fontName=SANS_BOLD, fontSize=11.5, leading=15),
     "small": _style("small", fontSize=8.5, leading=11),
     "muted": _style("muted", fontSize=9, leading=12, textColor=MUTED, spaceAfter=2 * mm),
+    "lead": _style(
+        "lead", fontSize=9, leading=12, textColor=MUTED, spaceAfter=2 * mm, keepWithNext=1
+    ),
     "cell": _style("cell", fontSize=9, leading=11.5),
     "cellbold": _style("cellbold", fontName=SANS_BOLD, fontSize=9, leading=11.5),
     "head": _style("head", fontName=SANS_BOLD, fontSize=9, leading=11.5),
@@ -78,6 +94,7 @@ STYLES = {
     "bulletbold": _style(
         "bulletbold", fontName=SANS_BOLD, leftIndent=5 * mm, bulletIndent=0, spaceAfter=0.5 * mm
     ),
+    "bulletcell": _style("bulletcell", leftIndent=5 * mm, bulletIndent=0),
     "indented": _style("indented", leftIndent=5 * mm, spaceAfter=2 * mm),
     "big": _style("big", fontName=SANS_BOLD, fontSize=12, leading=16),
 }
@@ -152,6 +169,28 @@ def bullets(
         p.bulletText = f"{index}." if numbered else "•"
         out.append(p)
     return out
+
+
+def bullet_columns(items: Sequence[str], width: float) -> Table:
+    """A bulleted list in two columns, for long lists of short items (check titles)."""
+    cells = bullets(items, style="bulletcell")
+    half = (len(cells) + 1) // 2
+    left, right = cells[:half], cells[half:] + [""] * (half * 2 - len(cells))
+    t = Table(list(zip(left, right, strict=True)), colWidths=[width / 2] * 2, splitByRow=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm),
+            ]
+        )
+    )
+    t.hAlign = "LEFT"
+    return t
 
 
 def titled_bullets(items: Sequence[tuple[str, str]]) -> list:

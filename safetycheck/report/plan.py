@@ -13,7 +13,8 @@ from safetycheck.case import Case, Status
 from safetycheck.checklist import Library
 from safetycheck.report import common
 from safetycheck.report.helpcontacts import help_section
-from safetycheck.report.layout import bullets, keep, para, titled_bullets
+from safetycheck.report.layout import bullet_columns, bullets, keep, para, titled_bullets
+from safetycheck.report.texts import counted
 from safetycheck.settings import Settings
 
 
@@ -39,7 +40,7 @@ def story(
     if not concerns:
         found.append(para(w["found_none"]))
     elif leave_out_details:
-        found.append(para(w["found_count"].format(concerns=len(concerns))))
+        found.append(para(counted(w, "found_count", len(concerns), concerns=len(concerns))))
     else:
         found.append(para(w["found_intro"]))
         found += titled_bullets(
@@ -49,16 +50,16 @@ def story(
     if look_again:
         out.append(para(w["look_again_heading"], "h2"))
         if leave_out_details:
-            out.append(para(w["look_again_count"].format(count=len(look_again))))
+            out.append(para(counted(w, "look_again_count", len(look_again))))
         else:
             out.append(para(w["look_again_intro"]))
-            out += bullets([row.title for row in look_again])
+            out.append(bullet_columns([row.title for row in look_again], width))
 
     # What you can do next, in order: the general steps, then each finding's own advice.
     steps: list[str | tuple[str, str]] = list(w["general_steps"])
     if not leave_out_details:
         steps += [(row.title, row.check.if_found) for row in concerns if row.check]
-    out.append(keep(para(w["next_heading"], "h1"), para(w["next_intro"], "muted")))
+    out.append(keep(para(w["next_heading"], "h1"), para(w["next_intro"], "lead")))
     out += bullets(steps, numbered=True)
 
     # Cautions: the general one always; each finding's own caution in the full plan.

@@ -77,7 +77,7 @@ def _concerns(case: Case, library: Library, w: dict, removed: str, width: float)
     out: list = [para(w["concerns_heading"], "h1")]
     if not rows:
         return [*out, para(w["no_concerns"])]
-    out.append(para(w["concerns_intro"], "muted"))
+    out.append(para(w["concerns_intro"], "lead"))
     for number, row in enumerate(rows, start=1):
         heading = f"{number}. {row.title}"
         if row.topic_title:
@@ -145,7 +145,7 @@ def _evidence(case: Case, library: Library, w: dict, width: float, store: object
     out: list = [para(w["evidence_heading"], "h1")]
     if not case.evidence:
         return [*out, para(w["no_evidence"])]
-    out.append(para(w["evidence_intro"], "muted"))
+    out.append(para(w["evidence_intro"], "lead"))
     widths = [0.2 * width, 0.38 * width, 0.18 * width, 0.24 * width]
     cells = [[para(w[k], "head") for k in ("when", "what", "linked_check", "attachment")]]
     for entry in sorted(case.evidence, key=lambda e: e.at):

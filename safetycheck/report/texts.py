@@ -23,6 +23,12 @@ def report_text() -> dict[str, dict]:
         return tomllib.load(handle)
 
 
+def counted(words: dict, key: str, count: int, **values: object) -> str:
+    """The wording for ``count`` things: ``key_one`` when there is one, else ``key``."""
+    template = words.get(f"{key}_one") if count == 1 else None
+    return (template or words[key]).format(count=count, **values)
+
+
 def save_warning() -> str:
     """What to tell a person before or after they save a document."""
     return " ".join(report_text()["warning"]["saved"].split())
