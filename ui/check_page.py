@@ -236,6 +236,7 @@ class CheckPage(QWidget):
             for status, button in self.status_buttons.items():
                 button.setChecked(status is answer.status)
             self.status_group.setExclusive(True)
+            self._mark_chosen()
             self._show_current()
             self.notes.setPlainText(answer.note)
             self.previous_button.setEnabled(position > 1)
@@ -253,6 +254,16 @@ class CheckPage(QWidget):
             return
         index = max(0, self.variant.currentIndex()) if len(self.check.variants) > 1 else 0
         self.steps.setText(_list_html(self.check.variants[index].steps, ordered=True))
+
+    def _mark_chosen(self) -> None:
+        """The chosen answer is bold with a tick: a pressed-in button alone is easy to miss."""
+        for status, text, _description in STATUS_BUTTONS:
+            button = self.status_buttons[status]
+            chosen = button.isChecked()
+            button.setText(f"✓ {text}" if chosen else text)
+            font = button.font()
+            font.setBold(chosen)
+            button.setFont(font)
 
     def _show_current(self) -> None:
         status = self.session.case.status(self.check.id)
@@ -288,6 +299,7 @@ class CheckPage(QWidget):
         status = next(s for s, b in self.status_buttons.items() if b is button)
         self._note_timer.stop()
         self.session.set_answer(self.check.id, status, self.notes.toPlainText())
+        self._mark_chosen()
         self._show_current()
 
     def _note_edited(self) -> None:

@@ -7,10 +7,13 @@ case with hundreds of checks stays instant.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -23,7 +26,7 @@ from ui.accessible import describe
 from ui.check_page import CheckPage
 from ui.evidence_dialog import EvidenceDialog
 from ui.session import Session
-from ui.style import STATUS_MARKS, concern_color, heading, paragraph, status_color
+from ui.style import STATUS_MARKS, heading, paragraph, status_color
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
@@ -33,6 +36,36 @@ def topic_progress_text(answered: int, total: int, concerns: int) -> str:
     if concerns:
         text += f", {concerns} concern" + ("s" if concerns != 1 else "")
     return text
+
+
+class _WrapDelegate(QStyledItemDelegate):
+    """Measures each row at the width it really gets (Qt forgets the indentation), so long
+    titles wrap onto more lines instead of ending in "..."."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        tree = self.parent()
+        depth, parent = 1, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = max(60, tree.viewport().width() - tree.indentation() * depth - 12)
+        font = index.data(Qt.ItemDataRole.FontRole) or option.font
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        flags = Qt.TextFlag.TextWordWrap
+        height = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100000), flags, text).height()
+        return QSize(hint.width(), max(hint.height(), height + 6))
+
+
+class _WrappingTree(QTreeWidget):
+    """A tree whose rows are re-measured when the sidebar gets wider or narrower."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setItemDelegate(_WrapDelegate(self))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()
 
 
 class CheckingPage(QWidget):
@@ -53,7 +86,7 @@ class CheckingPage(QWidget):
         layout.addWidget(self.splitter)
 
         self.sidebar = describe(
-            QTreeWidget(),
+            _WrappingTree(),
             "Topics and checks",
             "Each topic shows how many checks are done and any concerns. "
             "Choose a check to go to it.",
@@ -79,6 +112,8 @@ class CheckingPage(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
+        width = self.fontMetrics().averageCharWidth()
+        self.splitter.setSizes([width * 38, width * 100])
 
         self.sidebar.currentItemChanged.connect(self._sidebar_moved)
         self.sidebar.itemActivated.connect(self._sidebar_activated)
@@ -171,10 +206,6 @@ class CheckingPage(QWidget):
         font = item.font(0)
         font.setBold(True)
         item.setFont(0, font)
-        if progress.concerns:
-            item.setForeground(0, concern_color())
-        else:
-            item.setData(0, Qt.ItemDataRole.ForegroundRole, None)
 
     def _answer_changed(self, check_id: str) -> None:
         self._paint_check(check_id)

@@ -9,17 +9,20 @@ never slows down start-up.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from safetycheck.store import StoreError
 from ui import dialogs
 from ui.accessible import describe
 from ui.quick_exit import is_exiting
@@ -58,12 +61,11 @@ class ExportDialog(QDialog):
             "Leave out details that would be dangerous if found",
             "The plan then lists the steps without saying what was found or where.",
         )
-        layout.addWidget(self.leave_out)
-        warning = paragraph(
-            "A printed or saved document can be found by someone else. Keep it somewhere "
-            "safe, or leave out the details. The file is not added to this computer's list "
-            "of recent files."
-        )
+        indented = QHBoxLayout()
+        indented.addSpacing(self.fontMetrics().averageCharWidth() * 4)  # belongs to the plan
+        indented.addWidget(self.leave_out)
+        layout.addLayout(indented)
+        warning = paragraph(_warning())
         layout.addWidget(boxed(warning, caution_color()))
         buttons = QDialogButtonBox()
         self.ok = describe(
@@ -90,6 +92,20 @@ class ExportDialog(QDialog):
         return KIND_PLAN if self.plan.isChecked() else KIND_RECORD
 
 
+def _warning() -> str:
+    """The report's own wording when it is there (one text for the app and the PDF)."""
+    fallback = (
+        "A printed or saved document can be found by someone else. Keep it somewhere safe, "
+        "or leave out the details."
+    )
+    try:
+        from safetycheck.report.texts import save_warning
+
+        return save_warning() or fallback
+    except Exception:  # the wording must never stop an export
+        return fallback
+
+
 def suggested_name(kind: str) -> str:
     """A plain file name that does not say what the document is about."""
     return f"{'plan' if kind == KIND_PLAN else 'record'}-{dt.date.today().isoformat()}.pdf"
@@ -110,7 +126,7 @@ def run_export(session: Session, parent: QWidget | None) -> str | None:
     if not path.lower().endswith(".pdf"):
         path += ".pdf"
     try:
-        from safetycheck.report import export_pdf  # reportlab loads only now
+        from safetycheck.report import ReportError, export_pdf  # reportlab loads only now
     except ImportError:
         dialogs.tell(
             parent,
@@ -128,8 +144,10 @@ def run_export(session: Session, parent: QWidget | None) -> str | None:
             leave_out_details=leave_out,
             store=session.store,
         )
-    except Exception as exc:
-        message = str(exc) if exc.__class__.__name__.endswith("Error") and str(exc) else ""
+    except Exception as exc:  # any failure becomes one plain sentence, never a traceback
+        message = str(exc) if isinstance(exc, (ReportError, StoreError, OSError)) else ""
+        if isinstance(exc, OSError):
+            message = f"The PDF could not be written ({exc.strerror or exc})."
         dialogs.tell(
             parent,
             "The PDF could not be saved",
@@ -137,6 +155,6 @@ def run_export(session: Session, parent: QWidget | None) -> str | None:
             + " Your answers are safe. Try another folder or name.",
         )
         return None
-    session.record_export(path)
+    session.record_export(str(Path(path).resolve()))
     dialogs.tell(parent, "PDF saved", f"The PDF was saved as {path}.")
     return path

@@ -45,7 +45,7 @@ def _fit_height(tree: QTreeWidget, minimum_rows: int = 3) -> None:
     rows = max(minimum_rows, _visible_rows(tree))
     row = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
     header = 0 if tree.isHeaderHidden() else tree.header().sizeHint().height()
-    tree.setMinimumHeight(min(rows, 14) * max(row, 1) + header + 2 * tree.frameWidth() + 4)
+    tree.setFixedHeight(min(rows, 14) * max(row, 1) + header + 2 * tree.frameWidth() + 4)
 
 
 def _visible_rows(tree: QTreeWidget) -> int:
@@ -166,6 +166,8 @@ class SummaryPage(QWidget):
 
         self.export_button.clicked.connect(self.export_requested)
         self.findings.itemActivated.connect(self._open_finding)
+        self.findings.itemExpanded.connect(lambda _item: _fit_height(self.findings))
+        self.findings.itemCollapsed.connect(lambda _item: _fit_height(self.findings))
         self.actions.itemChanged.connect(self._action_ticked)
         self.actions.itemActivated.connect(lambda *_: self.edit_action())
         self.actions.itemSelectionChanged.connect(self._update_buttons)
