@@ -254,19 +254,27 @@ def test_letter_paper(library, tmp_path: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
-def test_arabic_script_note_prints_with_the_arabic_font(library, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("note", "font"),
+    [
+        ("یہ ایک نوٹ ہے، test 2026.", "NotoNastaliqUrdu"),  # Urdu: Nastaliq
+        ("هذه ملاحظة، test 2026.", "NotoNaskhArabic"),  # Arabic: Naskh
+    ],
+)
+def test_arabic_script_notes_print_with_the_right_font(
+    library, tmp_path: Path, note: str, font: str
+) -> None:
     from pypdf import PdfReader
 
     case = make_case(library)
-    concern = case.concerns()[0]
-    case.set_answer(concern, note="یہ ایک نوٹ ہے، test 2026. هذه ملاحظة.")
+    case.set_answer(case.concerns()[0], note=note)
     path = export_pdf(case, library, settings(), "record", tmp_path / "u.pdf")
     fonts = {
         str(f.get_object()["/BaseFont"])
         for page in PdfReader(str(path)).pages
         for f in page["/Resources"]["/Font"].values()
     }
-    assert any("NotoNaskhArabic" in f for f in fonts)
+    assert any(font in f for f in fonts), fonts
     assert "test 2026" in pdftotext(path)
 
 

@@ -21,12 +21,20 @@ SANS = "SCSans"
 SANS_BOLD = "SCSans-Bold"
 ARABIC = "SCArabic"
 ARABIC_BOLD = "SCArabic-Bold"
+URDU = "SCUrdu"
+URDU_BOLD = "SCUrdu-Bold"
 
 # family -> (regular name, file), (bold name, file)
 _FAMILIES = {
     SANS: ((SANS, "NotoSans-Regular.ttf"), (SANS_BOLD, "NotoSans-Bold.ttf")),
     ARABIC: ((ARABIC, "NotoNaskhArabic-Regular.ttf"), (ARABIC_BOLD, "NotoNaskhArabic-Bold.ttf")),
+    URDU: ((URDU, "NotoNastaliqUrdu-Regular.ttf"), (URDU_BOLD, "NotoNastaliqUrdu-Bold.ttf")),
 }
+# Letters used in Urdu but not in Arabic or Persian (ٹ ڈ ڑ ں ھ ہ ۂ ے ۓ): text with any of
+# them prints in Nastaliq, the style Urdu readers expect; other Arabic script in Naskh.
+_URDU_LETTERS = frozenset("\u0679\u0688\u0691\u06ba\u06be\u06c1\u06c2\u06d2\u06d3")
+# Nastaliq's letters climb and stack: lines need this much more room than Latin.
+URDU_LEADING = 2.1
 # Which bundled family prints a letter Noto Sans lacks, by Unicode block.
 _FALLBACK_RANGES = (
     ((0x0600, 0x06FF), ARABIC),
@@ -76,9 +84,14 @@ def _glyphs(font_name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
 
-def _fallback(code: int) -> str | None:
+def is_urdu(text: str) -> bool:
+    return not text.isascii() and not _URDU_LETTERS.isdisjoint(text)
+
+
+def _fallback(code: int, arabic: str) -> str | None:
     for (lo, hi), family in _FALLBACK_RANGES:
         if lo <= code <= hi:
+            family = arabic if family == ARABIC else family
             register_family(family)
             return family if code in _glyphs(family) else None
     return None
@@ -92,14 +105,17 @@ def _is_neutral(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "ZPNSC"
 
 
-def font_runs(text: str, main: str = SANS) -> list[tuple[str, str]]:
+def font_runs(text: str, main: str = SANS, urdu: bool | None = None) -> list[tuple[str, str]]:
     """Split ``text`` into (font, text) runs, each font having every letter of its run.
 
     Spaces, digits and punctuation stay in the current run, so an Arabic
-    sentence is not cut into pieces at every space.
+    sentence is not cut into pieces at every space.  ``urdu`` chooses Nastaliq
+    for Arabic script; by default it is decided from ``text`` itself (pass it
+    when ``text`` is one piece of a longer note, so every piece agrees).
     """
     if text.isascii():
         return [(main, text)]
+    arabic = URDU if (is_urdu(text) if urdu is None else urdu) else ARABIC
     main_glyphs = _glyphs(main)
     runs: list[tuple[str, list[str]]] = []
     for ch in text:
@@ -110,7 +126,7 @@ def font_runs(text: str, main: str = SANS) -> list[tuple[str, str]]:
         elif code in main_glyphs:
             font = main
         else:
-            font = _fallback(code) or main
+            font = _fallback(code, arabic) or main
         if runs and runs[-1][0] == font:
             runs[-1][1].append(ch)
         else:
@@ -118,20 +134,20 @@ def font_runs(text: str, main: str = SANS) -> list[tuple[str, str]]:
     return [(font, "".join(chars)) for font, chars in runs]
 
 
-def markup(text: str, main: str = SANS) -> str:
+def markup(text: str, main: str = SANS, urdu: bool | None = None) -> str:
     """``text`` as reportlab paragraph markup: escaped, with line breaks and font runs."""
     parts = []
-    for font, chunk in font_runs(text, main):
+    for font, chunk in font_runs(text, main, urdu):
         chunk = escape(chunk).replace("\n", "<br/>")
         parts.append(chunk if font == main else f'<font face="{font}">{chunk}</font>')
     return "".join(parts)
 
 
-def text_width(text: str, font_name: str, size: float) -> float:
+def text_width(text: str, font_name: str, size: float, urdu: bool | None = None) -> float:
     """Printed width of one word, shaped where its script needs it."""
     total = 0.0
     bold = font_name.endswith("-Bold")
-    for family, chunk in font_runs(text):
+    for family, chunk in font_runs(text, urdu=urdu):
         font = _FAMILIES[family][1][0] if bold else family
         if needs_shaping(chunk) and pdfmetrics.getFont(font).shapable:
             shaped = shapeStr(chunk, font, size)

@@ -29,6 +29,8 @@ from safetycheck.report import bidi
 from safetycheck.report.fonts import (
     SANS,
     SANS_BOLD,
+    URDU_LEADING,
+    is_urdu,
     markup,
     needs_shaping,
     text_width,
@@ -118,8 +120,10 @@ class BidiParagraph(Paragraph):
             self._wrapped_for = availWidth
             style = self.style
 
+            urdu = is_urdu(self._plain)
+
             def measure(word: str) -> float:
-                return text_width(word, style.fontName, style.fontSize)
+                return text_width(word, style.fontName, style.fontSize, urdu)
 
             lines, rtl = bidi.visual_lines(self._plain, availWidth, measure)
             new_style = ParagraphStyle(
@@ -127,7 +131,7 @@ class BidiParagraph(Paragraph):
             )
             Paragraph.__init__(
                 self,
-                "<br/>".join(markup(line) for line in lines),
+                "<br/>".join(markup(line, urdu=urdu) for line in lines),
                 new_style,
                 bulletText=self.bulletText,
             )
@@ -139,6 +143,8 @@ def para(text: str, style: str | ParagraphStyle = "body") -> Paragraph:
     st = STYLES[style] if isinstance(style, str) else style
     if needs_shaping(text):
         st = ParagraphStyle(st.name + "-shaped", parent=st, shaping=1)
+        if is_urdu(text):
+            st.leading = max(st.leading, st.fontSize * URDU_LEADING)
         if bidi.has_rtl(text):
             return BidiParagraph(text, st)
     return Paragraph(markup(text), st)
