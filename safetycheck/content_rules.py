@@ -48,6 +48,10 @@ CHANGE_WORDS = re.compile(
 )
 
 
+# "Leads, not verdicts": each topic must say, somewhere, that a clean result proves nothing.
+NOT_PROOF = re.compile(r"\b(not|never|no\w*|cannot|can't)\s+(\w+\s+){0,3}prov(e|es|ing)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One quality problem, naming the topic and (when it has one) the check."""
@@ -210,6 +214,19 @@ def rule_ids(topic: Topic, today: dt.date) -> Iterable[Finding]:
         )
 
 
+def rule_not_proof(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    """A topic must say once that an empty list or a clean scan does not prove safety."""
+    texts = [topic.intro, *(check_text(check) for check in topic.checks)]
+    if not any(NOT_PROOF.search(text) for text in texts):
+        yield Finding(
+            topic.id,
+            "",
+            "not-proof",
+            "nowhere says that a clean result does not prove safety: add a sentence like "
+            "'An empty list does not prove that no one else has access.'",
+        )
+
+
 def rule_readability(topic: Topic, today: dt.date) -> Iterable[Finding]:
     for check in topic.checks:
         score = reading_ease(check_text(check))
@@ -230,6 +247,7 @@ RULES: dict[str, Callable[[Topic, dt.date], Iterable[Finding]]] = {
     "caution": rule_caution,
     "change-words": rule_change_words,
     "ids": rule_ids,
+    "not-proof": rule_not_proof,
     "readability": rule_readability,
 }
 

@@ -74,7 +74,7 @@ GOOD = textwrap.dedent(
     format = 1
     id = "tablet"
     title = "A tablet"
-    intro = "Checks for a tablet."
+    intro = "Checks for a tablet. A clean result does not prove the tablet is safe."
     applies_to = ["android"]
     reviewed = {reviewed}
     verified_against = ["Android 16"]
@@ -240,6 +240,19 @@ def test_family_may_be_the_start_of_a_topic_word(tmp_path: Path) -> None:
     assert findings(dataclasses.replace(topic, id="my-tablets"), "ids") == []
     short = make_topic(tmp_path, first_id="ta-apps", second_id="ta-location")
     assert findings(short, "ids"), "a 2-letter family is too short to say where it belongs"
+
+
+def test_topic_that_never_says_clean_is_not_proof_fails(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path)
+    silent = dataclasses.replace(topic, intro="Checks for a tablet.")
+    (message,) = findings(silent, "not-proof")
+    assert "does not prove" in message
+    for sentence in [
+        "An empty list does not prove you are safe.",
+        "No scan can prove a phone is safe.",
+        "A clean result never proves anything.",
+    ]:
+        assert findings(dataclasses.replace(topic, intro=sentence), "not-proof") == []
 
 
 def test_hard_text_fails_readability_naming_check_and_score(tmp_path: Path) -> None:
