@@ -11,12 +11,13 @@ as they were afterwards, so no trace is left there either.
 from __future__ import annotations
 
 from pathlib import Path
-
-from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from typing import TYPE_CHECKING
 
 from ui.accessible import describe
 from ui.quick_exit import is_exiting
+
+if TYPE_CHECKING:  # imported where used: start-up does not pay for dialogs it never shows
+    from PySide6.QtWidgets import QFileDialog, QWidget
 
 
 def ask(
@@ -25,6 +26,8 @@ def ask(
     """Show ``text`` with one button per choice; return the index chosen, or None if closed."""
     if is_exiting():
         return None
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setWindowTitle(title)
     box.setText(text)
@@ -52,6 +55,8 @@ def tell(parent: QWidget | None, title: str, text: str) -> None:
 def ask_text(parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
     if is_exiting():
         return None
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
@@ -66,6 +71,8 @@ def ask_text(parent: QWidget | None, title: str, label: str, value: str = "") ->
 
 def _documents_dir() -> str:
     """Documents, never Downloads: a PDF in Downloads is the first thing someone sees."""
+    from PySide6.QtCore import QStandardPaths
+
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return found or str(Path.home())
 
@@ -74,12 +81,16 @@ class _QtDialogSettingsGuard:
     """Put Qt's own file-dialog memory back as it was (history, last folder)."""
 
     def __enter__(self) -> _QtDialogSettingsGuard:
+        from PySide6.QtCore import QSettings
+
         settings = QSettings(QSettings.Scope.UserScope, "QtProject")
         settings.beginGroup("FileDialog")
         self.before = {key: settings.value(key) for key in settings.allKeys()}
         return self
 
     def __exit__(self, *exc: object) -> None:
+        from PySide6.QtCore import QSettings
+
         settings = QSettings(QSettings.Scope.UserScope, "QtProject")
         settings.beginGroup("FileDialog")
         settings.remove("")
@@ -92,6 +103,8 @@ class _QtDialogSettingsGuard:
 def _run_file_dialog(dialog: QFileDialog) -> str | None:
     if is_exiting():
         return None
+    from PySide6.QtWidgets import QFileDialog
+
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setHistory([])
     with _QtDialogSettingsGuard():
@@ -105,6 +118,8 @@ def _run_file_dialog(dialog: QFileDialog) -> str | None:
 
 def ask_save_path(parent: QWidget | None, title: str, suggested_name: str) -> str | None:
     """Ask where to save a PDF.  Starts in Documents; never touches the recent-files list."""
+    from PySide6.QtWidgets import QFileDialog
+
     dialog = QFileDialog(parent, title, str(Path(_documents_dir()) / suggested_name))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
@@ -116,6 +131,9 @@ def ask_save_path(parent: QWidget | None, title: str, suggested_name: str) -> st
 
 def ask_open_file(parent: QWidget | None, title: str) -> str | None:
     """Ask for a file to copy into the evidence log (a screenshot or photo)."""
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
     pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
     dialog = QFileDialog(parent, title, pictures or _documents_dir())
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)

@@ -19,6 +19,25 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     return run(args, qt_args)
 
 
+def plain_start(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments when they only start the app (none, or just ``--data-dir DIR``).
+
+    Then the app starts without building every command's parser, which would
+    import every command module: start-up is what a frightened person waits for.
+    Anything else goes through the full command line as before.
+    """
+    if not argv:
+        return argparse.Namespace(command=None, data_dir=None)
+    if len(argv) == 2 and argv[0] == "--data-dir" and argv[1] and not argv[1].startswith("-"):
+        return argparse.Namespace(command=None, data_dir=argv[1])
+    if len(argv) == 1 and argv[0].startswith("--data-dir=") and len(argv[0]) > 11:
+        return argparse.Namespace(command=None, data_dir=argv[0].split("=", 1)[1])
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    args = plain_start(argv)
+    if args is not None:
+        return run_gui(args, [])
     return cli.main(argv, gui=run_gui)

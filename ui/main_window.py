@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent, QPalette
@@ -28,12 +29,14 @@ from safetycheck.settings import MODE_ADVISOR
 from safetycheck.store import CorruptCaseError, StoreError
 from ui import dialogs
 from ui.accessible import describe
-from ui.case_list import CaseListPage
-from ui.checking import CheckingPage
-from ui.intake import IntakePage
 from ui.session import Session
 from ui.style import boxed, caution_color, muted, paragraph, scaled_font
-from ui.summary import SummaryPage
+
+if TYPE_CHECKING:
+    from ui.case_list import CaseListPage
+    from ui.checking import CheckingPage
+    from ui.intake import IntakePage
+    from ui.summary import SummaryPage
 
 APP_TITLE = "SafetyCheck"
 NEUTRAL_TITLE = "Checklist"
@@ -42,10 +45,11 @@ NEUTRAL_TITLE = "Checklist"
 @dataclass
 class Page:
     key: str
-    widget: QWidget
+    widget: QWidget | None
     button: QPushButton | None
     needs_case: bool
     advisor_only: bool
+    factory: Callable[[], QWidget] | None = None
 
 
 class MainWindow(QMainWindow):
@@ -129,36 +133,32 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().setSizeGripEnabled(False)
 
-        self.case_list = CaseListPage(session)
-        self.intake = IntakePage(session)
-        self.checking = CheckingPage(session)
-        self.summary = SummaryPage(session)
+        # Pages are built the first time they are shown: start-up builds only one.
         self.add_page(
             "cases",
-            self.case_list,
+            self._build_case_list,
             "All cases",
             "See every case.",
             needs_case=False,
             advisor_only=True,
         )
-        self.add_page("intake", self.intake, "What you have", "Choose what you have or use.")
-        self.add_page("checks", self.checking, "Checks", "Go through the checks one by one.")
-        self.add_page("summary", self.summary, "Summary", "What was found, the plan and evidence.")
+        self.add_page("intake", self._build_intake, "What you have", "Choose what you have or use.")
+        self.add_page("checks", self._build_checking, "Checks", "Go through the checks one by one.")
+        self.add_page(
+            "summary", self._build_summary, "Summary", "What was found, the plan and evidence."
+        )
 
         self.quick_exit_button.clicked.connect(quick_exit)
         self.settings_button.clicked.connect(self.open_settings)
         self.retry_button.clicked.connect(self.session.save)
         self.problems_close.clicked.connect(self.problems_frame.hide)
-        self.case_list.open_requested.connect(self.open_case)
-        self.intake.done.connect(lambda: self.show_page("checks"))
-        self.checking.finished.connect(lambda: self.show_page("summary"))
-        self.summary.check_requested.connect(self.show_check)
-        self.summary.export_requested.connect(self.export)
         session.saved.connect(self._saved)
         session.save_failed.connect(self._save_failed)
         session.case_opened.connect(lambda _case: self._case_state())
         session.case_changed.connect(self._update_title)
-        self._show_problems()
+        session.content_loaded.connect(self._show_problems)
+        if session.content_is_loaded:
+            self._show_problems()
         self._case_state()
         self.resize(self._initial_size())
 
@@ -172,19 +172,71 @@ class MainWindow(QMainWindow):
             width, height = min(width, available.width()), min(height, available.height())
         return QSize(width, height)
 
+    # -- the pages -----------------------------------------------------------------------
+    # Each is imported and built on first use, so start-up pays for one page only.
+
+    def _build_case_list(self) -> QWidget:
+        from ui.case_list import CaseListPage
+
+        page = CaseListPage(self.session)
+        page.open_requested.connect(self.open_case)
+        return page
+
+    def _build_intake(self) -> QWidget:
+        from ui.intake import IntakePage
+
+        page = IntakePage(self.session)
+        page.done.connect(lambda: self.show_page("checks"))
+        return page
+
+    def _build_checking(self) -> QWidget:
+        from ui.checking import CheckingPage
+
+        page = CheckingPage(self.session)
+        page.finished.connect(lambda: self.show_page("summary"))
+        return page
+
+    def _build_summary(self) -> QWidget:
+        from ui.summary import SummaryPage
+
+        page = SummaryPage(self.session)
+        page.check_requested.connect(self.show_check)
+        page.export_requested.connect(self.export)
+        return page
+
+    @property
+    def case_list(self) -> CaseListPage:
+        return self.page_widget("cases")
+
+    @property
+    def intake(self) -> IntakePage:
+        return self.page_widget("intake")
+
+    @property
+    def checking(self) -> CheckingPage:
+        return self.page_widget("checks")
+
+    @property
+    def summary(self) -> SummaryPage:
+        return self.page_widget("summary")
+
     # -- the page registry ---------------------------------------------------------------
 
     def add_page(
         self,
         key: str,
-        widget: QWidget,
+        widget: QWidget | Callable[[], QWidget],
         nav_text: str | None = None,
         nav_description: str = "",
         *,
         needs_case: bool = True,
         advisor_only: bool = False,
     ) -> None:
-        """Add a page; with ``nav_text`` it also gets a button in the header."""
+        """Add a page (a widget, or a function that builds it when first shown).
+
+        With ``nav_text`` the page also gets a button in the header.  A page may have
+        ``on_show()`` (called each time it is shown) and ``flush()`` (save typing now).
+        """
         button = None
         if nav_text:
             button = describe(QPushButton(nav_text), nav_text, nav_description)
@@ -194,8 +246,20 @@ class MainWindow(QMainWindow):
             self.nav_group.addButton(button)
             self.nav_layout.addWidget(button)
             button.clicked.connect(lambda _=False, k=key: self.show_page(k))
-        self.stack.addWidget(widget)
-        self.pages[key] = Page(key, widget, button, needs_case, advisor_only)
+        page = Page(key, None, button, needs_case, advisor_only)
+        if isinstance(widget, QWidget):
+            page.widget = widget
+            self.stack.addWidget(widget)
+        else:
+            page.factory = widget
+        self.pages[key] = page
+
+    def page_widget(self, key: str) -> QWidget:
+        page = self.pages[key]
+        if page.widget is None:
+            page.widget = page.factory()
+            self.stack.addWidget(page.widget)
+        return page.widget
 
     def show_page(self, key: str) -> None:
         page = self.pages[key]
@@ -203,7 +267,7 @@ class MainWindow(QMainWindow):
             return
         self.flush()
         self.current_key = key
-        self.stack.setCurrentWidget(page.widget)
+        self.stack.setCurrentWidget(self.page_widget(key))
         if page.button is not None:
             page.button.setChecked(True)
         on_show = getattr(page.widget, "on_show", None)
@@ -298,7 +362,10 @@ class MainWindow(QMainWindow):
 
     def flush(self) -> None:
         """Save anything typed but not yet saved (a note in progress, a failed save)."""
-        self.checking.flush()
+        for page in self.pages.values():
+            flush = getattr(page.widget, "flush", None)
+            if flush is not None:
+                flush()
         self.session.flush()
 
     def _saved(self, when) -> None:

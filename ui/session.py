@@ -9,6 +9,7 @@ change stays in memory, ``save_failed`` carries the store's plain message and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -32,13 +33,24 @@ class Session(QObject):
     case_opened = Signal(object)
     #: Settings were changed and saved.
     settings_changed = Signal()
+    #: The checklists were read (their problems, if any, can now be shown).
+    content_loaded = Signal()
 
     def __init__(
-        self, store: CaseStore, library: Library, settings: Settings, data_dir: Path
+        self,
+        store: CaseStore,
+        library: Library | Callable[[], Library],
+        settings: Settings,
+        data_dir: Path,
     ) -> None:
         super().__init__()
         self.store = store
-        self.library = library
+        self._library: Library | None = None
+        self._load_library: Callable[[], Library] | None = None
+        if isinstance(library, Library):
+            self._set_library(library)
+        else:
+            self._load_library = library
         self.settings = settings
         self.data_dir = Path(data_dir)
         self.case: Case | None = None
@@ -49,6 +61,27 @@ class Session(QObject):
     def advisor(self) -> bool:
         return self.settings.mode == MODE_ADVISOR
 
+    # -- content -------------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The checklists, read on first use: the case list can show before they are read."""
+        if self._library is None:
+            self._set_library(self._load_library())
+            self.content_loaded.emit()
+        return self._library
+
+    def load_content(self) -> None:
+        self.library  # noqa: B018 - reading it loads it
+
+    @property
+    def content_is_loaded(self) -> bool:
+        return self._library is not None
+
+    def _set_library(self, library: Library) -> None:
+        self._library = library
+        self.store.library = library  # progress in each saved header needs it
+
     # -- opening -----------------------------------------------------------------
 
     def list_cases(self) -> list[CaseSummary]:
@@ -56,17 +89,20 @@ class Session(QObject):
 
     def open(self, case_id: str) -> Case:
         """Open a case (raises the store's errors, each with a plain message)."""
+        self.library  # noqa: B018 - read the content before the case needs it
         self.flush()
         case = self.store.load(case_id)
         self._set_case(case)
         return case
 
     def restore_backup(self, case_id: str) -> Case:
+        self.library  # noqa: B018 - read the content before the case needs it
         case = self.store.restore_backup(case_id)
         self._set_case(case)
         return case
 
     def create(self, reference: str | None = None) -> Case:
+        self.library  # noqa: B018 - read the content before the case needs it
         self.flush()
         case = self.store.create(reference)
         self._set_case(case)
@@ -161,6 +197,7 @@ class Session(QObject):
         self.case_changed.emit()
 
     def rename(self, case_id: str, reference: str) -> None:
+        self.library  # noqa: B018 - the saved header's progress needs the content
         reference = reference.strip()
         if not reference:
             return

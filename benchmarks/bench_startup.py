@@ -1,0 +1,241 @@
+"""Start-up time: from process start to the main window shown, against a bare PySide6 floor.
+
+Run:  .venv/bin/python benchmarks/bench_startup.py [--runs 9] [--write]
+
+Every run is a fresh process, timed from just before it is spawned to the
+moment it prints that its window is shown (after one turn of the event loop).
+The floor is a bare PySide6 script that shows an empty QMainWindow, measured the
+same way, interleaved with the app runs so that both see the same machine load.
+The app runs ``main.py`` with ``SAFETYCHECK_STARTUP_PROBE=1`` (see ui/app.py) on a
+data folder holding the demo case and 20 other cases, in two situations: an
+advisor (the case list) and one person on their own (their case opens at once).
+
+A second, in-process measurement: opening a case with 300 answered checks
+(30 made-up topics of 10 checks) from the case list until its check page is
+filled in, against the floor of reading that case from disk.
+
+Target (issue 3): start-up at most 1.5 times the floor.  ``--write`` replaces the
+"## Start-up" section of docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FLOOR = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.resize(1000, 720)
+window.show()
+QTimer.singleShot(0, lambda: (print(f"shown {time.time():.6f}", flush=True), app.quit()))
+app.exec()
+"""
+
+
+def spawn(command: list[str], env: dict[str, str]) -> float:
+    """Seconds from spawning ``command`` to its "shown" line."""
+    start = time.time()
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("shown ")), None)
+    if line is None:
+        raise SystemExit(f"no 'shown' line from {command}: {result.stderr[-800:]}")
+    return float(line.split()[1]) - start
+
+
+def prepare(folder: Path, mode: str) -> None:
+    from safetycheck.checklist import load_checklists
+    from safetycheck.demo import build_demo_case
+    from safetycheck.paths import checklists_dir
+    from safetycheck.store import CaseStore
+
+    library = load_checklists(checklists_dir())
+    store = CaseStore(folder, library=library)
+    if mode == "advisor":
+        for number in range(20):
+            case = store.create(f"IDVA-2026-{number:03d}")
+            case.intake = ["android", "google"]
+            case.topics = [t.id for t in library.topics_for(case.intake)]
+            store.save(case)
+    build_demo_case(store, library)
+    (folder / "settings.json").write_text(
+        json.dumps({"first_start_done": True, "mode": mode}), encoding="utf-8"
+    )
+
+
+def summarise(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def bench_start(runs: int) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env.pop("SAFETYCHECK_DATA_DIR", None)
+    # An installed app has its bytecode cached; so do we, after one warm-up run each.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    results: dict[str, list[float]] = {"floor": [], "advisor": [], "self": []}
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        folders = {"advisor": Path(a), "self": Path(b)}
+        for mode, folder in folders.items():
+            prepare(folder, mode)
+        app_env = {**env, "SAFETYCHECK_STARTUP_PROBE": "1"}
+        spawn([sys.executable, "-c", FLOOR], env)
+        spawn([sys.executable, str(ROOT / "main.py"), "--data-dir", str(folders["self"])], app_env)
+        for _ in range(runs):
+            results["floor"].append(spawn([sys.executable, "-c", FLOOR], env))
+            for mode, folder in folders.items():
+                command = [sys.executable, str(ROOT / "main.py"), "--data-dir", str(folder)]
+                results[mode].append(spawn(command, app_env))
+    return {name: summarise(values) for name, values in results.items()}
+
+
+def bench_open_300(runs: int) -> dict:
+    """Open a 300-answer case from the case list; floor: reading it from disk."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from safetycheck.case import Status
+    from safetycheck.checklist import load_checklists
+    from safetycheck.store import CaseStore
+    from ui import app as ui_app
+
+    statuses = [Status.LOOKS_OK, Status.CONCERN, Status.NOT_SURE, Status.NOT_APPLICABLE]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        content = root / "content"
+        content.mkdir()
+        (content / "_intake.toml").write_text(
+            '[[options]]\nid = "phone"\nlabel = "A phone"\ngroup = "Phones"\n', encoding="utf-8"
+        )
+        for t in range(30):
+            checks = "".join(
+                f'\n[[checks]]\nid = "b{t}-c{c}"\ntitle = "Check {c} of topic {t}"\n'
+                f'why = "Why it matters."\nsteps = ["Open Settings.", "Tap Apps."]\n'
+                f'look_for = ["Something odd."]\nif_found = "Write it down."\n'
+                f'evidence = "Take a photo."\n'
+                for c in range(10)
+            )
+            (content / f"b{t}.toml").write_text(
+                f'format = 1\nid = "b{t}"\ntitle = "Topic {t}"\nintro = "Intro."\n'
+                f'applies_to = ["everyone"]\nreviewed = 2026-11-28\n'
+                f'verified_against = ["Android 16"]\norder = {t}\n'
+                f'[[sources]]\ntitle = "Source"\nurl = "https://example.org/"\n{checks}',
+                encoding="utf-8",
+            )
+        library = load_checklists(content)
+        assert not library.problems and sum(len(t.checks) for t in library.topics) == 300
+        data = root / "data"
+        store = CaseStore(data, library=library)
+        case = store.create("Big case")
+        case.topics = [t.id for t in library.topics]
+        case.intake = ["phone"]
+        for index, (_t, check) in enumerate((t, c) for t in library.topics for c in t.checks):
+            case.set_answer(check.id, statuses[index % 4], f"Note {index}: seen on the phone.")
+        store.save(case)
+        (data / "settings.json").write_text(
+            json.dumps({"first_start_done": True, "mode": "advisor"}), encoding="utf-8"
+        )
+        ui_app.checklists_dir = lambda: content
+        window = ui_app.start(data)
+        qt = ui_app.application()
+        opened, floor = [], []
+        for _ in range(runs):
+            window.show_page("cases")
+            qt.processEvents()
+            start = time.perf_counter()
+            store.load(case.id)
+            floor.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            window.open_case(case.id)
+            qt.processEvents()  # the page is laid out and painted
+            opened.append(time.perf_counter() - start)
+            assert window.checking.page.check is not None
+        window.close()
+    return {"open": summarise(opened), "load_floor": summarise(floor)}
+
+
+def report(start: dict, big: dict, runs: int) -> str:
+    floor = start["floor"]["median"]
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    ms = {k: {s: v * 1000 for s, v in row.items()} for k, row in big.items()}
+    lines = [
+        "## Start-up",
+        "",
+        f"Measured by `benchmarks/bench_startup.py` on {when}"
+        f" ({os.cpu_count()} cores, Python {sys.version.split()[0]}, Qt offscreen platform,"
+        f" {runs} fresh processes each, interleaved). Time from spawning the process to its main"
+        " window shown (after one turn of the event loop). Floor: a bare PySide6 script that"
+        " shows an empty QMainWindow, in the same run.",
+        "",
+        "| what | median | min | max | ratio to floor (median) |",
+        "|---|---|---|---|---|",
+    ]
+    names = {
+        "floor": "floor: bare PySide6, empty QMainWindow",
+        "advisor": "app, advisor: case list (21 cases)",
+        "self": "app, on your own: the demo case opens (113 checks)",
+    }
+    for key, label in names.items():
+        row = start[key]
+        ratio = row["median"] / floor
+        lines.append(
+            f"| {label} | {row['median'] * 1000:.0f} ms | {row['min'] * 1000:.0f} ms"
+            f" | {row['max'] * 1000:.0f} ms | {ratio:.2f}x |"
+        )
+    lines += [
+        "",
+        "Target: at most 1.5x the floor.",
+        "",
+        "Opening a case with 300 answered checks (30 topics of 10) from the case list until its"
+        " check page and sidebar are filled in and painted, in the running app:",
+        "",
+        "| what | median | min | max |",
+        "|---|---|---|---|",
+        f"| open the case | {ms['open']['median']:.1f} ms | {ms['open']['min']:.1f} ms"
+        f" | {ms['open']['max']:.1f} ms |",
+        f"| floor: read and decode the case file | {ms['load_floor']['median']:.1f} ms"
+        f" | {ms['load_floor']['min']:.1f} ms | {ms['load_floor']['max']:.1f} ms |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "docs" / "performance.md"
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    marker = "## Start-up"
+    if marker in current:
+        before, _, rest = current.partition(marker)
+        after = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
+        current = before + text + ("\n" + after if after else "")
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
+    args = parser.parse_args()
+    start = bench_start(args.runs)
+    big = bench_open_300(max(5, args.runs))
+    text = report(start, big, args.runs)
+    print(text)
+    if args.write:
+        write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
