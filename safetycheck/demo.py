@@ -24,27 +24,31 @@ def fill_demo_case(case: Case, library: Library, data: dict | None = None) -> Ca
     data = data or load_demo_data()
     pattern = [Status(s) for s in data["status_pattern"]]
     notes: dict[str, list[str]] = data["notes_by_status"]
-    used = dict.fromkeys(notes, 0)
+    specific: dict[str, dict] = data.get("answers", {})
+    used: dict[str, int] = {}
     case.intake = sorted({tag for t in library.topics for tag in t.applies_to})
     case.topics = [t.id for t in library.topics]
     start = now() - dt.timedelta(days=14)
     index = 0
-    first_concern: str | None = None
     for topic in library.topics:
         for check in topic.checks:
-            status = pattern[index % len(pattern)]
             stamp = start + dt.timedelta(minutes=3 * index)
+            status = pattern[index % len(pattern)]
             index += 1
+            if check.id in specific:
+                answer = specific[check.id]
+                case.set_answer(check.id, Status(answer["status"]), answer["note"], at=stamp)
+                continue
             if status is Status.NOT_CHECKED:
                 continue
             pool = notes.get(status.value, [""])
             note = pool[used.get(status.value, 0) % len(pool)]
             used[status.value] = used.get(status.value, 0) + 1
             case.set_answer(check.id, status, note, at=stamp)
-            if status is Status.CONCERN and first_concern is None:
-                first_concern = check.id
+    known = {c.id for t in library.topics for c in t.checks}
     for entry in data.get("evidence", []):
-        case.add_evidence(entry["what"], entry.get("where", ""), check_id=first_concern)
+        check_id = entry.get("check") if entry.get("check") in known else None
+        case.add_evidence(entry["what"], entry.get("where", ""), check_id=check_id)
     for item in data.get("actions", []):
         action = case.add_action(item["what"], item.get("who", ""), item.get("by_when", ""))
         action.done = bool(item.get("done", False))

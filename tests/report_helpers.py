@@ -22,15 +22,16 @@ SECRETS = ("Hunter2-Secret!", "482913")
 
 
 def multilingual_notes() -> dict[str, str]:
-    """The demo data's notes in Polish, Welsh, Greek and Russian, by status."""
-    data = load_demo_data()["notes_by_status"]
-    picks = {
-        "polish": next(n for n in data["concern"] if "ł" in n),
-        "welsh": next(n for n in data["not_sure"] if "ŵ" in n),
-        "greek": next(n for n in data["not_sure"] if "Ο" in n),
-        "russian": next(n for n in data["cant_check_safely"] if "Проверим" in n),
+    """The demo data's notes in Polish, Welsh, Greek and Russian."""
+    data = load_demo_data()
+    notes = [n for pool in data["notes_by_status"].values() for n in pool]
+    notes += [a["note"] for a in data.get("answers", {}).values()]
+    return {
+        "polish": next(n for n in notes if "ł" in n),
+        "welsh": next(n for n in notes if "ŵ" in n),
+        "greek": next(n for n in notes if "Ο" in n),
+        "russian": next(n for n in notes if "Проверим" in n),
     }
-    return picks
 
 
 def make_case(library, store: CaseStore | None = None) -> Case:
