@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "safetycheck.commands.cases",
     "safetycheck.commands.passphrase",
     "safetycheck.commands.export",
+    "safetycheck.commands.android",
 ]
 
 GuiRunner = Callable[[argparse.Namespace, list[str]], int]

@@ -1,0 +1,441 @@
+"""Stalkerware indicators: load Echap's two published formats, keep them, look things up.
+
+Echap (https://github.com/AssoEchap/stalkerware-indicators, CC BY 4.0) publishes the same
+data as ``ioc.yaml`` (one entry per app) and as a STIX 2.1 bundle
+(``generated/stalkerware.stix2``, the file MVT downloads).  Both are turned into the same
+:class:`IndicatorApp` records and stored as one JSON file in the data folder, with the
+source and the date, so the app can say "N known apps, updated on DATE".
+
+A new list only replaces the stored one after it has been read completely: a broken
+file leaves the previous indicators in place.  Matching is case-insensitive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from safetycheck.durable import write_atomic
+from safetycheck.paths import assets_dir, ensure_private_dir
+
+STORE_FOLDER = "indicators"
+STORE_FILE = "indicators.json"
+STORE_FORMAT = 1
+DEFAULT_INDICATORS_URL = (
+    "https://raw.githubusercontent.com/AssoEchap/stalkerware-indicators/master/ioc.yaml"
+)
+DOWNLOAD_TIMEOUT_SECONDS = 30
+MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024  # the STIX bundle is about 4 MB; 50 MB is far beyond it
+BUILTIN_FILE = "builtin.yaml"
+CREDIT = (
+    "Stalkerware indicators by Echap (https://github.com/AssoEchap/stalkerware-indicators), "
+    "licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). "
+    "Provided without warranty. SafetyCheck converts them to its own format to search them."
+)
+
+# One STIX comparison, e.g. [app:id='com.x'] or [app:cert.sha1 = 'AB12...'].
+_STIX_PATTERN = re.compile(r"^\s*\[\s*([a-z0-9_.:-]+)\s*=\s*'((?:[^'\\]|\\.)*)'\s*\]\s*$", re.I)
+_HEX = re.compile(r"^[0-9a-fA-F:]+$")
+
+
+class IndicatorError(Exception):
+    """A list that cannot be used; the message is one sentence for the person."""
+
+
+@dataclass
+class IndicatorApp:
+    """One known app (a product, often sold under several names)."""
+
+    name: str
+    names: list[str] = field(default_factory=list)
+    type: str = "stalkerware"
+    packages: list[str] = field(default_factory=list)
+    certificates: list[str] = field(default_factory=list)  # hex digests, upper case
+    websites: list[str] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)
+    ips: list[str] = field(default_factory=list)
+    source_note: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "names": self.names,
+            "type": self.type,
+            "packages": self.packages,
+            "certificates": self.certificates,
+            "websites": self.websites,
+            "domains": self.domains,
+            "ips": self.ips,
+            "source_note": self.source_note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> IndicatorApp:
+        return cls(
+            name=str(data["name"]),
+            names=list(data.get("names", [])),
+            type=str(data.get("type", "stalkerware")),
+            packages=list(data.get("packages", [])),
+            certificates=list(data.get("certificates", [])),
+            websites=list(data.get("websites", [])),
+            domains=list(data.get("domains", [])),
+            ips=list(data.get("ips", [])),
+            source_note=str(data.get("source_note", "")),
+        )
+
+
+@dataclass
+class IndicatorList:
+    """A set of apps and where they came from."""
+
+    apps: list[IndicatorApp]
+    source: str  # a file name or URL
+    label: str  # what the person sees, e.g. "Echap stalkerware indicators"
+    imported_at: dt.datetime | None = None
+    file_format: str = "ioc.yaml"
+    sha256: str = ""
+
+    @property
+    def package_count(self) -> int:
+        return len({p.lower() for app in self.apps for p in app.packages})
+
+    @property
+    def certificate_count(self) -> int:
+        return len({c.lower() for app in self.apps for c in app.certificates})
+
+    def summary(self) -> str:
+        """ "147 known apps, updated on 28 November 2026" for the screen and the CLI."""
+        count = f"{len(self.apps)} known app{'s' if len(self.apps) != 1 else ''}"
+        if self.imported_at is None:
+            return count
+        return f"{count}, updated on {self.imported_at.astimezone().strftime('%d %B %Y')}"
+
+    def to_dict(self) -> dict:
+        return {
+            "format": STORE_FORMAT,
+            "source": self.source,
+            "label": self.label,
+            "imported_at": self.imported_at.isoformat() if self.imported_at else None,
+            "file_format": self.file_format,
+            "sha256": self.sha256,
+            "apps": [app.to_dict() for app in self.apps],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> IndicatorList:
+        stamp = data.get("imported_at")
+        return cls(
+            apps=[IndicatorApp.from_dict(a) for a in data.get("apps", [])],
+            source=str(data.get("source", "")),
+            label=str(data.get("label", "")),
+            imported_at=dt.datetime.fromisoformat(stamp) if stamp else None,
+            file_format=str(data.get("file_format", "")),
+            sha256=str(data.get("sha256", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    app: IndicatorApp
+    list_label: str
+    by: str  # "package" or "certificate"
+    value: str
+
+
+class IndicatorIndex:
+    """Dictionaries from lower-cased package name / certificate digest to the apps.
+
+    Built once per scan so that matching thousands of packages is a few dict lookups.
+    """
+
+    def __init__(self, lists: Iterable[IndicatorList]) -> None:
+        self.lists = list(lists)
+        self.by_package: dict[str, list[tuple[IndicatorApp, str]]] = {}
+        self.by_certificate: dict[str, list[tuple[IndicatorApp, str]]] = {}
+        for indicator_list in self.lists:
+            for app in indicator_list.apps:
+                entry = (app, indicator_list.label)
+                for package in {p.lower() for p in app.packages}:
+                    self.by_package.setdefault(package, []).append(entry)
+                for cert in {_norm_hex(c) for c in app.certificates}:
+                    self.by_certificate.setdefault(cert, []).append(entry)
+
+    def match_package(self, package: str) -> list[Match]:
+        return [
+            Match(app, label, "package", package)
+            for app, label in self.by_package.get(package.lower(), ())
+        ]
+
+    def match_certificate(self, digest: str) -> list[Match]:
+        return [
+            Match(app, label, "certificate", digest)
+            for app, label in self.by_certificate.get(_norm_hex(digest), ())
+        ]
+
+
+def _norm_hex(value: str) -> str:
+    return value.replace(":", "").strip().lower()
+
+
+# -- reading the two formats ------------------------------------------------------------
+
+
+def _str_list(value: object, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise IndicatorError(f"{where} should be a list.")
+    return [str(item).strip() for item in value if item is not None and str(item).strip()]
+
+
+def load_ioc_yaml(data: bytes | str, source_note: str = "") -> list[IndicatorApp]:
+    """Read Echap's ``ioc.yaml`` (or ``watchware.yaml``, or our ``builtin.yaml``).
+
+    Tolerates the known variations: ``c2: ip:`` instead of ``c2: ips:``, missing lists,
+    and a top-level mapping with an ``apps`` key (our built-in file).
+    """
+    try:
+        parsed = yaml.safe_load(data)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" near line {mark.line + 1}" if mark is not None else ""
+        raise IndicatorError(
+            f"This file is not a readable indicator list (a YAML mistake{where})."
+        ) from exc
+    if isinstance(parsed, dict) and "apps" in parsed:
+        parsed = parsed["apps"]
+    if not isinstance(parsed, list) or not parsed:
+        raise IndicatorError("This file is not an indicator list: it holds no list of apps.")
+    apps = []
+    for number, entry in enumerate(parsed, start=1):
+        if not isinstance(entry, dict) or not str(entry.get("name", "")).strip():
+            raise IndicatorError(f"Entry {number} in this file has no app name.")
+        where = f"Entry {number} ({entry['name']})"
+        c2 = entry.get("c2") or {}
+        if not isinstance(c2, dict):
+            raise IndicatorError(f"{where}: 'c2' should hold domains and ips.")
+        apps.append(
+            IndicatorApp(
+                name=str(entry["name"]).strip(),
+                names=_str_list(entry.get("names"), f"{where}: 'names'"),
+                type=str(entry.get("type") or "stalkerware"),
+                packages=_str_list(entry.get("packages"), f"{where}: 'packages'"),
+                certificates=[
+                    c.upper()
+                    for c in _str_list(entry.get("certificates"), f"{where}: 'certificates'")
+                ],
+                websites=_str_list(entry.get("websites"), f"{where}: 'websites'"),
+                domains=_str_list(c2.get("domains"), f"{where}: 'c2 domains'"),
+                ips=_str_list(c2.get("ips"), f"{where}: 'c2 ips'")
+                + _str_list(c2.get("ip"), f"{where}: 'c2 ip'"),
+                source_note=str(entry.get("source") or source_note),
+            )
+        )
+    return apps
+
+
+def load_stix2(data: bytes | str) -> list[IndicatorApp]:
+    """Read a STIX 2.1 bundle in the shape Echap (and MVT) publish.
+
+    ``malware`` objects name the apps; ``indicator`` objects hold one comparison each;
+    ``relationship`` objects of type ``indicates`` link an indicator to a malware.  The
+    same id may appear more than once (Echap's generator has repeated some): repeats are
+    merged, not counted twice.  Patterns we cannot use (file hashes, URLs) are skipped.
+    """
+    try:
+        bundle = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndicatorError("This file is not a readable STIX indicator bundle.") from exc
+    if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
+        raise IndicatorError("This file is not a STIX bundle (its type is not 'bundle').")
+    objects = bundle.get("objects")
+    if not isinstance(objects, list):
+        raise IndicatorError("This STIX bundle holds no objects.")
+    malware: dict[str, IndicatorApp] = {}
+    patterns: dict[str, tuple[str, str]] = {}
+    links: set[tuple[str, str]] = set()
+    for obj in objects:
+        if not isinstance(obj, dict):
+            continue
+        kind, obj_id = obj.get("type"), obj.get("id")
+        if not isinstance(obj_id, str):
+            continue
+        if kind == "malware":
+            name = str(obj.get("name") or "").strip() or obj_id
+            app = malware.setdefault(obj_id, IndicatorApp(name=name))
+            for alias in obj.get("aliases") or []:
+                if alias not in app.names:
+                    app.names.append(str(alias))
+        elif kind == "indicator":
+            found = _STIX_PATTERN.match(str(obj.get("pattern") or ""))
+            if found:
+                patterns[obj_id] = (found.group(1).lower(), found.group(2).replace("\\'", "'"))
+        elif kind == "relationship" and obj.get("relationship_type") == "indicates":
+            source, target = obj.get("source_ref"), obj.get("target_ref")
+            if isinstance(source, str) and isinstance(target, str):
+                links.add((source, target))
+    if not malware:
+        raise IndicatorError("This STIX bundle names no apps (no 'malware' objects).")
+    for indicator_id, malware_id in sorted(links):
+        app = malware.get(malware_id)
+        pattern = patterns.get(indicator_id)
+        if app is None or pattern is None:
+            continue
+        key, value = pattern
+        if key == "app:id":
+            _add_once(app.packages, value)
+        elif key in ("app:cert.sha1", "app:cert.sha256", "app:cert.md5"):
+            if _HEX.match(value):
+                _add_once(app.certificates, value.replace(":", "").upper())
+        elif key == "domain-name:value":
+            _add_once(app.domains, value)
+        elif key in ("ipv4-addr:value", "ipv6-addr:value"):
+            _add_once(app.ips, value)
+    return _merge_by_name(malware.values())
+
+
+def _add_once(items: list[str], value: str) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def _merge_by_name(apps: Iterable[IndicatorApp]) -> list[IndicatorApp]:
+    """Malware objects with the same name (e.g. from repeated ids) become one app."""
+    merged: dict[str, IndicatorApp] = {}
+    for app in apps:
+        key = app.name.casefold()
+        if key not in merged:
+            merged[key] = app
+            continue
+        into = merged[key]
+        for attr in ("names", "packages", "certificates", "websites", "domains", "ips"):
+            for value in getattr(app, attr):
+                _add_once(getattr(into, attr), value)
+    return list(merged.values())
+
+
+def parse_indicator_file(data: bytes, name: str = "") -> tuple[list[IndicatorApp], str]:
+    """Either format, told apart by content (a STIX bundle is a JSON object)."""
+    if not data.strip():
+        raise IndicatorError("This file is empty.")
+    head = data.lstrip()[:1]
+    if head == b"{" or name.lower().endswith((".stix2", ".json")):
+        apps, file_format = load_stix2(data), "stix2"
+    else:
+        apps, file_format = load_ioc_yaml(data), "ioc.yaml"
+    if not any(app.packages or app.certificates for app in apps):
+        raise IndicatorError("This list holds no app package names or certificates to look for.")
+    return apps, file_format
+
+
+# -- the built-in list ------------------------------------------------------------------
+
+
+def builtin_list(path: Path | None = None) -> IndicatorList:
+    path = path or assets_dir() / "indicators" / BUILTIN_FILE
+    raw = path.read_bytes()
+    meta = yaml.safe_load(raw)
+    reviewed = meta.get("reviewed")
+    stamp = (
+        dt.datetime.combine(reviewed, dt.time(), tzinfo=dt.UTC)
+        if isinstance(reviewed, dt.date)
+        else None
+    )
+    return IndicatorList(
+        apps=load_ioc_yaml(raw),
+        source=str(path.name),
+        label=str(meta.get("label") or "SafetyCheck's own short list"),
+        imported_at=stamp,
+        file_format="builtin",
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+# -- the stored list ----------------------------------------------------------------------
+
+
+class IndicatorStore:
+    """The imported list, kept as ``indicators/indicators.json`` in the data folder."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = Path(data_dir) / STORE_FOLDER
+        self.path = self.folder / STORE_FILE
+
+    def load(self) -> IndicatorList | None:
+        """The imported list, or None when nothing has been imported (or it is unreadable)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or int(data.get("format", 0)) > STORE_FORMAT:
+                return None
+            return IndicatorList.from_dict(data)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def lists(self) -> list[IndicatorList]:
+        """Every list a scan uses: ours, and the imported one when there is one."""
+        result = [builtin_list()]
+        imported = self.load()
+        if imported is not None:
+            result.append(imported)
+        return result
+
+    def index(self) -> IndicatorIndex:
+        return IndicatorIndex(self.lists())
+
+    def import_bytes(self, data: bytes, source: str) -> IndicatorList:
+        """Parse ``data`` fully, then (only then) replace the stored list."""
+        apps, file_format = parse_indicator_file(data, source)
+        imported = IndicatorList(
+            apps=apps,
+            source=source,
+            label="Echap stalkerware indicators",
+            imported_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            file_format=file_format,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        ensure_private_dir(self.folder)
+        payload = json.dumps(imported.to_dict(), ensure_ascii=False).encode("utf-8")
+        write_atomic(self.path, payload)
+        return imported
+
+    def import_file(self, path: Path) -> IndicatorList:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise IndicatorError(f"The file {path} could not be read.") from exc
+        return self.import_bytes(data, Path(path).name)
+
+    def update_from_url(self, url: str, timeout: float = DOWNLOAD_TIMEOUT_SECONDS) -> IndicatorList:
+        """Download the list; the only network call SafetyCheck makes, and only on request."""
+        return self.import_bytes(download(url, timeout), url)
+
+
+def download(url: str, timeout: float = DOWNLOAD_TIMEOUT_SECONDS) -> bytes:
+    scheme = urllib.parse.urlparse(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise IndicatorError("The indicator address must start with https:// (or http://).")
+    request = urllib.request.Request(url, headers={"User-Agent": "SafetyCheck"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data = response.read(MAX_DOWNLOAD_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise IndicatorError(
+            "The indicator list could not be downloaded. Check the internet connection and "
+            "the address in settings. The list you had before is still in use."
+        ) from exc
+    if len(data) > MAX_DOWNLOAD_BYTES:
+        raise IndicatorError("The downloaded file is far too large to be an indicator list.")
+    return data

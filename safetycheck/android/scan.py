@@ -1,0 +1,321 @@
+"""Turn a phone reading into leads for a person to review, and record them in a case.
+
+Nothing here decides that a phone is or is not spied on.  Each finding is a lead, tied to
+the checklist check where a person confirms it (the Android topic's check ids).  A scan
+with no known stalkerware still says that this proves nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from safetycheck.android.adb import Adb, scan_text
+from safetycheck.android.collect import DeviceInfo, Snapshot, choose_device, collect
+from safetycheck.android.indicators import CREDIT, IndicatorIndex, IndicatorList, Match
+from safetycheck.android.parse import component_package
+from safetycheck.case import Case, EvidenceEntry
+
+SOURCE = "android-scan"
+
+# The Android topic's check ids (checklists/android.toml).
+CHECK_UNKNOWN_APPS = "android-unknown-apps"
+CHECK_OUTSIDE_STORE = "android-outside-store"
+CHECK_DEVICE_ADMIN = "android-device-admin"
+CHECK_ACCESSIBILITY = "android-accessibility"
+CHECK_NOTIFICATIONS = "android-notification-access"
+CHECK_INSTALL_UNKNOWN = "android-install-unknown-apps"
+CHECK_DEVELOPER_OPTIONS = "android-developer-options"
+CHECK_DEVICE_OWNER = "android-device-owner"
+
+# Finding kinds, most serious first (the order findings are shown in).
+KNOWN = "known_stalkerware"
+DEVICE_OWNER = "device_owner"
+ACCESSIBILITY = "accessibility"
+NOTIFICATIONS = "notification_access"
+DEVICE_ADMIN = "device_admin"
+OUTSIDE_STORE = "outside_store"
+INSTALL_UNKNOWN = "install_unknown_apps"
+NAME_PATTERN = "name_pattern"
+DEVELOPER_OPTIONS = "developer_options"
+KIND_ORDER = [
+    KNOWN,
+    DEVICE_OWNER,
+    ACCESSIBILITY,
+    NOTIFICATIONS,
+    DEVICE_ADMIN,
+    OUTSIDE_STORE,
+    INSTALL_UNKNOWN,
+    NAME_PATTERN,
+    DEVELOPER_OPTIONS,
+]
+
+
+@dataclass
+class Finding:
+    kind: str
+    check_id: str
+    title: str  # one plain sentence
+    detail: str = ""
+    package: str | None = None
+    product: str | None = None  # the known stalkerware product, for KNOWN findings
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "check_id": self.check_id,
+            "title": self.title,
+            "detail": self.detail,
+            "package": self.package,
+            "product": self.product,
+        }
+
+
+@dataclass
+class ScanResult:
+    device: DeviceInfo
+    scanned_at: dt.datetime
+    findings: list[Finding]
+    lists: list[str]  # "SafetyCheck's own short list: 9 known apps, ..."
+    app_count: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def known_stalkerware(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == KNOWN]
+
+    @property
+    def headline(self) -> str:
+        text = scan_text()
+        known = self.known_stalkerware
+        if not known:
+            return text["clean_result"]
+        products = ", ".join(sorted({f.product or "" for f in known}))
+        return (
+            f"Known stalkerware found: {products}. This is a strong lead, not proof. "
+            "Do not remove it yet: removing it can alert the person who installed it. "
+            "Record it and plan with an advisor first."
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "device": self.device.to_dict(),
+            "scanned_at": self.scanned_at.isoformat(),
+            "headline": self.headline,
+            "known_stalkerware_found": bool(self.known_stalkerware),
+            "app_count": self.app_count,
+            "findings": [f.to_dict() for f in self.findings],
+            "lists": self.lists,
+            "problems": self.problems,
+            "note": scan_text()["leads_intro"],
+            "credit": CREDIT,
+        }
+
+
+def _known_label(matches: list[Match]) -> str:
+    names = sorted({m.app.name for m in matches})
+    return " / ".join(names)
+
+
+def analyse(
+    snap: Snapshot, index: IndicatorIndex, lists: list[IndicatorList] | None = None
+) -> ScanResult:
+    """Match the reading against the indicators and the lead rules (pure: no adb here)."""
+    text = scan_text()
+    stores: dict[str, str] = text["stores"]
+    package_installers = set(text["package_installers"])
+    system_prefixes = tuple(text["system_path_prefixes"])
+    pattern = re.compile("|".join(f"(?:{p})" for p in text["name_patterns"]), re.I)
+    by_name = {p.name: p for p in snap.packages}
+
+    def is_system(package: str) -> bool:
+        record = by_name.get(package)
+        return bool(record and record.path.startswith(system_prefixes))
+
+    findings: list[Finding] = []
+    known_packages: set[str] = set()
+
+    for record in snap.packages:
+        matches = index.match_package(record.name)
+        for digest in snap.certificates.get(record.name, []):
+            matches += index.match_certificate(digest)
+        if not matches:
+            continue
+        known_packages.add(record.name)
+        product = _known_label(matches)
+        how = sorted({m.by for m in matches})
+        lists_used = sorted({m.list_label for m in matches})
+        findings.append(
+            Finding(
+                KNOWN,
+                CHECK_UNKNOWN_APPS,
+                f"{record.name} matches known stalkerware: {product}.",
+                f"Matched by {' and '.join(how)} in {', '.join(lists_used)}.",
+                record.name,
+                product,
+            )
+        )
+
+    def power(kind: str, check: str, packages: list[str], what: str) -> None:
+        for package in packages:
+            if is_system(package) and package not in known_packages:
+                continue  # built into the phone: noted in the reading, not a lead
+            findings.append(
+                Finding(
+                    kind,
+                    check,
+                    f"{package} {what}.",
+                    _installed_from(by_name, package, stores),
+                    package,
+                )
+            )
+
+    if snap.policy.device_owner:
+        findings.append(
+            Finding(
+                DEVICE_OWNER,
+                CHECK_DEVICE_OWNER,
+                f"{snap.policy.device_owner} controls this phone as its device owner.",
+                "A device owner can see and change almost everything. On a work phone this "
+                "is normal; on a personal phone it is a strong lead.",
+                snap.policy.device_owner,
+            )
+        )
+    for owner in snap.policy.profile_owners:
+        findings.append(
+            Finding(
+                DEVICE_OWNER,
+                CHECK_DEVICE_OWNER,
+                f"{owner} manages a work profile on this phone.",
+                "Normal for a work profile set up by an employer or school.",
+                owner,
+            )
+        )
+    power(
+        ACCESSIBILITY,
+        CHECK_ACCESSIBILITY,
+        [component_package(c) for c in snap.accessibility],
+        "can read the screen and act for you (accessibility)",
+    )
+    power(
+        NOTIFICATIONS,
+        CHECK_NOTIFICATIONS,
+        [component_package(c) for c in snap.notification_listeners],
+        "can read every notification, including messages",
+    )
+    power(
+        DEVICE_ADMIN,
+        CHECK_DEVICE_ADMIN,
+        snap.policy.admin_packages,
+        "is a device admin app (it can lock the phone or resist removal)",
+    )
+    for record in snap.packages:
+        if record.path.startswith(system_prefixes) or (record.installer in stores):
+            continue
+        if record.installer in package_installers:
+            how = "was installed from a downloaded file, not from an app store"
+        elif record.installer is None:
+            how = "has no record of how it was installed (often a computer or a file)"
+        else:
+            how = f"was installed by another app ({record.installer}), not an app store"
+        findings.append(
+            Finding(
+                OUTSIDE_STORE, CHECK_OUTSIDE_STORE, f"{record.name} {how}.", package=record.name
+            )
+        )
+    power(
+        INSTALL_UNKNOWN,
+        CHECK_INSTALL_UNKNOWN,
+        snap.install_unknown,
+        "is allowed to install other apps",
+    )
+    for record in snap.packages:
+        if record.name in known_packages or record.path.startswith(system_prefixes):
+            continue
+        if pattern.search(record.name):
+            findings.append(
+                Finding(
+                    NAME_PATTERN,
+                    CHECK_UNKNOWN_APPS,
+                    f"{record.name} has a name that suggests spying, tracking or monitoring.",
+                    "Many such apps are harmless (fitness trackers, parental controls you set "
+                    "up yourself). Check whether you recognise it.",
+                    record.name,
+                )
+            )
+    if snap.developer_options or snap.usb_debugging:
+        findings.append(
+            Finding(
+                DEVELOPER_OPTIONS,
+                CHECK_DEVELOPER_OPTIONS,
+                "Developer options and USB debugging are on.",
+                "Expected now, because the scan needs them. Turn them off when you have "
+                "finished, unless you turned them on for another reason.",
+            )
+        )
+    findings.sort(key=lambda f: KIND_ORDER.index(f.kind))
+    return ScanResult(
+        device=snap.device,
+        scanned_at=snap.collected_at,
+        findings=findings,
+        lists=[f"{lst.label}: {lst.summary()}" for lst in (lists or index.lists)],
+        app_count=len(snap.packages),
+        problems=list(snap.problems),
+    )
+
+
+def _installed_from(by_name: dict, package: str, stores: dict[str, str]) -> str:
+    record = by_name.get(package)
+    if record is None:
+        return ""
+    if record.installer in stores:
+        return f"Installed from {stores[record.installer]}."
+    return "Not installed from an app store."
+
+
+def run_scan(
+    adb: Adb,
+    index: IndicatorIndex,
+    serial: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    read_certificates: bool = True,
+) -> ScanResult:
+    """Pick the phone, read it, analyse it.  Raises AndroidError with a plain message."""
+    text = scan_text()
+    device = choose_device(adb.devices(), serial)
+    snap = collect(
+        adb,
+        device,
+        progress,
+        read_certificates=read_certificates,
+        store_installers=frozenset(text["stores"]),
+        system_prefixes=tuple(text["system_path_prefixes"]),
+    )
+    return analyse(snap, index)
+
+
+def record_in_case(case: Case, result: ScanResult) -> list[EvidenceEntry]:
+    """Add the scan to the case's evidence log: one entry per finding, plus the summary.
+
+    Answers are left alone on purpose: the person confirms each check themselves.
+    """
+    where = f"{result.device.describe()}, scanned by SafetyCheck"
+    entries = [
+        case.add_evidence(
+            f"Android scan of {result.app_count} apps. {result.headline}",
+            where,
+            check_id=CHECK_UNKNOWN_APPS,
+            source=SOURCE,
+            at=result.scanned_at,
+        )
+    ]
+    for finding in result.findings:
+        what = f"{finding.title} {finding.detail}".strip()
+        entries.append(
+            case.add_evidence(
+                what, where, check_id=finding.check_id, source=SOURCE, at=result.scanned_at
+            )
+        )
+    return entries

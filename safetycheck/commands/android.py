@@ -1,0 +1,176 @@
+"""``scan-android`` and ``indicators import|show|update``.
+
+``scan-android`` prints leads; with ``--case REF`` it also records them in that case's
+evidence log (it never changes answers: the person confirms each check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from safetycheck.android.adb import Adb, AdbMissingError, AndroidError, find_adb, scan_text
+from safetycheck.android.indicators import (
+    CREDIT,
+    DEFAULT_INDICATORS_URL,
+    IndicatorError,
+    IndicatorStore,
+)
+from safetycheck.android.scan import record_in_case, run_scan
+from safetycheck.cli import UserError
+from safetycheck.commands.common import data_dir, open_store
+from safetycheck.settings import load_settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+    scan = subparsers.add_parser(
+        "scan-android",
+        help="scan an Android phone over USB for known stalkerware (read-only)",
+        description="Read an Android phone connected with USB debugging and list leads: known "
+        "stalkerware, apps from outside the app store, apps with powerful access. Nothing on "
+        "the phone is changed. Leads are not proof.",
+    )
+    scan.add_argument("--adb", metavar="PATH", help="the adb program to use")
+    scan.add_argument("--serial", metavar="S", help="which phone, when several are connected")
+    scan.add_argument("--case", metavar="REF", help="record the findings in this case")
+    scan.add_argument("--json", action="store_true", help="print the result as JSON")
+    scan.add_argument(
+        "--no-certificates",
+        action="store_true",
+        help="do not copy app files to read their signatures (faster)",
+    )
+    scan.set_defaults(func=scan_android)
+
+    indicators = subparsers.add_parser(
+        "indicators", help="show, import or update the stalkerware indicator lists"
+    )
+    actions = indicators.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="show the lists in use and the credit")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=show_indicators)
+    imp = actions.add_parser("import", help="import Echap's ioc.yaml or a STIX2 bundle")
+    imp.add_argument("file", metavar="FILE")
+    imp.set_defaults(func=import_indicators)
+    upd = actions.add_parser(
+        "update", help="download the latest list (the only time SafetyCheck uses the internet)"
+    )
+    upd.add_argument("--url", default=None, help="download from this address instead")
+    upd.set_defaults(func=update_indicators)
+    return [scan, indicators, show, imp, upd]
+
+
+def _store(args: argparse.Namespace) -> IndicatorStore:
+    return IndicatorStore(data_dir(args))
+
+
+def show_indicators(args: argparse.Namespace) -> int:
+    lists = _store(args).lists()
+    if args.json:
+        rows = [
+            {
+                "label": lst.label,
+                "source": lst.source,
+                "format": lst.file_format,
+                "apps": len(lst.apps),
+                "packages": lst.package_count,
+                "certificates": lst.certificate_count,
+                "updated": lst.imported_at.isoformat() if lst.imported_at else None,
+                "summary": lst.summary(),
+            }
+            for lst in lists
+        ]
+        print(json.dumps({"lists": rows, "credit": CREDIT}, ensure_ascii=False, indent=2))
+        return 0
+    for lst in lists:
+        print(f"{lst.label}: {lst.summary()}")
+        print(f"  {lst.package_count} package names, {lst.certificate_count} certificates")
+        print(f"  source: {lst.source}")
+    if len(lists) == 1:
+        print("No full list imported yet. Use 'indicators update' or 'indicators import FILE'.")
+    print()
+    print(CREDIT)
+    return 0
+
+
+def import_indicators(args: argparse.Namespace) -> int:
+    try:
+        imported = _store(args).import_file(Path(args.file))
+    except IndicatorError as exc:
+        raise UserError(f"{exc} The list you had before is still in use.") from exc
+    print(f"Imported: {imported.summary()} ({imported.package_count} package names).")
+    print(CREDIT)
+    return 0
+
+
+def update_indicators(args: argparse.Namespace) -> int:
+    settings = load_settings(data_dir(args))
+    url = args.url or settings.indicators_url or DEFAULT_INDICATORS_URL
+    print(f"Downloading {url} ...")
+    try:
+        imported = _store(args).update_from_url(url)
+    except IndicatorError as exc:
+        message = str(exc)
+        if "still in use" not in message:
+            message += " The list you had before is still in use."
+        raise UserError(message) from exc
+    print(f"Updated: {imported.summary()} ({imported.package_count} package names).")
+    print(CREDIT)
+    return 0
+
+
+def scan_android(args: argparse.Namespace) -> int:
+    settings = load_settings(data_dir(args))
+    store = None
+    case = None
+    if args.case:
+        store = open_store(args)
+        matches = store.find(args.case)
+        if not matches:
+            raise UserError(f"No case called '{args.case}' was found. Nothing was scanned.")
+        case = store.load(matches[0].id)
+    try:
+        adb = Adb(find_adb(args.adb or settings.adb_path or None))
+        result = run_scan(
+            adb,
+            _store(args).index(),
+            serial=args.serial,
+            read_certificates=not args.no_certificates,
+        )
+    except AdbMissingError as exc:
+        raise UserError(f"{exc}\n\n{exc.guidance}") from exc
+    except AndroidError as exc:
+        raise UserError(str(exc)) from exc
+    if case is not None and store is not None:
+        entries = record_in_case(case, result)
+        store.save(case)
+    if args.json:
+        data = result.to_dict()
+        if case is not None:
+            data["recorded_in_case"] = case.reference
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    text = scan_text()
+    print(f"Phone: {result.device.describe()}")
+    print(f"Apps read: {result.app_count}")
+    print()
+    print(result.headline)
+    if result.known_stalkerware:
+        print()
+    else:
+        print(text["clean_next"])
+        print()
+    if result.findings:
+        print(text["leads_intro"])
+        for finding in result.findings:
+            print(f"- {finding.title}")
+            if finding.detail:
+                print(f"    {finding.detail}")
+    for problem in result.problems:
+        print(f"Note: {problem}")
+    print()
+    print("Lists used: " + "; ".join(result.lists))
+    print(CREDIT)
+    if case is not None:
+        print(f"Recorded {len(entries)} entries in the evidence log of {case.reference}.")
+    return 0
