@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from safetycheck.android.collect import DeviceInfo, Snapshot
 from safetycheck.android.indicators import (
@@ -33,6 +32,8 @@ from safetycheck.android.indicators import (
 from safetycheck.android.parse import DevicePolicy, PackageRecord
 from safetycheck.android.scan import analyse
 from safetycheck.durable import write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def shared_dir() -> Path:
