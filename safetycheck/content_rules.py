@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from safetycheck.checklist import Check, Topic
 
@@ -266,3 +269,20 @@ def check_topic(
 def check_topics(topics: Iterable[Topic], today: dt.date | None = None) -> list[Finding]:
     """Every rule on every topic."""
     return [finding for topic in topics for finding in check_topic(topic, today)]
+
+
+def duplicate_check_ids(paths: Iterable[Path]) -> dict[str, list[str]]:
+    """Check ids used more than once across raw topic files: id -> the file names using it.
+
+    Read straight from the TOML, not through the loader, because the loader refuses the
+    second file quietly; here both files are named, so a writer knows which id to rename.
+    """
+    owners: dict[str, list[str]] = {}
+    for path in paths:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        counts = Counter(
+            c.get("id") for c in data.get("checks", []) if isinstance(c, dict) and c.get("id")
+        )
+        for check_id, count in counts.items():
+            owners.setdefault(check_id, []).extend([Path(path).name] * count)
+    return {check_id: files for check_id, files in owners.items() if len(files) > 1}

@@ -60,10 +60,11 @@ def test_shipped_file_follows_rule(shipped, path: Path, rule: str) -> None:
     assert not findings, f"{path.name}:\n" + "\n".join(map(str, findings))
 
 
-def test_check_ids_are_unique_across_files(shipped) -> None:
-    ids = [c.id for t in shipped.topics for c in t.checks]
-    assert len(ids) == len(set(ids))
-    assert sum(len(t.checks) for t in shipped.topics) == len(ids)
+def test_check_ids_are_unique_across_files() -> None:
+    duplicates = content_rules.duplicate_check_ids(TOPIC_FILES)
+    assert not duplicates, "check ids used more than once: " + ", ".join(
+        f"{check_id} ({' and '.join(files)})" for check_id, files in duplicates.items()
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -143,6 +144,21 @@ def test_broken_file_does_not_load(tmp_path: Path) -> None:
     library = load_checklists([path])
     assert library.topics == []
     assert any("steps" in str(p) for p in library.problems)
+
+
+def test_duplicate_check_ids_across_files_are_found(tmp_path: Path) -> None:
+    make_topic(tmp_path)
+    other = tmp_path / "other.toml"
+    other.write_text(
+        (tmp_path / "topic.toml").read_text("utf-8").replace('id = "tablet"', 'id = "tablets"'),
+        "utf-8",
+    )
+    duplicates = content_rules.duplicate_check_ids([tmp_path / "topic.toml", other])
+    assert duplicates == {
+        "tablet-apps": ["topic.toml", "other.toml"],
+        "tablet-location": ["topic.toml", "other.toml"],
+    }
+    assert content_rules.duplicate_check_ids([other]) == {}
 
 
 def test_old_review_date_fails(tmp_path: Path) -> None:
