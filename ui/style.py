@@ -7,11 +7,12 @@ size, dark mode and 200% zoom all keep working.  Only a real concern is red.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
-from safetycheck.case import Status
+# Statuses are matched by their stored values ("concern"...), so that this module does not
+# import the case model: the window's frame is drawn before any case code is loaded.
+CONCERN, LOOKS_OK = "concern", "looks_ok"
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -34,21 +35,22 @@ def calm_color() -> QColor:
     return QColor("#8fd19e") if is_dark() else QColor("#1e6b35")
 
 
-def status_color(status: Status) -> QColor | None:
-    if status is Status.CONCERN:
+def status_color(status: str) -> QColor | None:
+    if status == CONCERN:
         return concern_color()
-    if status is Status.LOOKS_OK:
+    if status == LOOKS_OK:
         return calm_color()
     return None
 
 
-STATUS_MARKS: dict[Status, str] = {
-    Status.NOT_CHECKED: "○",
-    Status.LOOKS_OK: "✓",
-    Status.CONCERN: "!",
-    Status.NOT_SURE: "?",
-    Status.CANT_CHECK_SAFELY: "…",
-    Status.NOT_APPLICABLE: "–",
+#: A mark for each status in the sidebar, keyed by the stored value (``Status`` is a str).
+STATUS_MARKS: dict[str, str] = {
+    "not_checked": "○",
+    LOOKS_OK: "✓",
+    CONCERN: "!",
+    "not_sure": "?",
+    "cant_check_safely": "…",
+    "not_applicable": "–",
 }
 
 
@@ -64,6 +66,8 @@ def scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
 
 
 def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
+    from PySide6.QtCore import Qt  # Qt's enum namespace costs ~25 ms: not in the frame
+
     label = QLabel(text, parent)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -74,6 +78,8 @@ def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
 
 
 def paragraph(text: str = "", parent: QWidget | None = None) -> QLabel:
+    from PySide6.QtCore import Qt
+
     label = QLabel(text, parent)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -99,8 +105,6 @@ def boxed(widget: QWidget, color: QColor) -> QFrame:
         "QFrame#boxed { border: 1px solid palette(mid); "
         f"border-left: 5px solid {color.name()}; border-radius: 4px; padding: 6px; }}"
     )
-    from PySide6.QtWidgets import QVBoxLayout
-
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(8, 6, 8, 6)
     layout.addWidget(widget)

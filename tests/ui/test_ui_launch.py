@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from safetycheck import cli
 from ui import launch
@@ -25,3 +26,28 @@ def test_plain_start_matches_the_full_parser(argv: list[str]) -> None:
 )
 def test_anything_else_goes_through_the_command_line(argv: list[str]) -> None:
     assert launch.plain_start(argv) is None
+
+
+def test_the_frame_shows_first_and_the_cases_follow(ui, qtbot) -> None:
+    """The real app shows the window (with Quick Exit) before the storage code runs."""
+    from ui import app
+
+    ui.start(mode="advisor")  # writes the settings; this window is not the one tested
+    window = app.start(ui.data_dir, progressive=True)
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.quick_exit_button.isVisible()
+    assert window.session is None  # nothing read yet
+    qtbot.waitUntil(lambda: window.session is not None and window.current_key == "cases")
+    qtbot.waitUntil(lambda: window.session.content_is_loaded)
+
+
+def test_quick_exit_before_the_cases_have_opened(ui, qtbot) -> None:
+    from ui import app
+
+    ui.start(mode="self")
+    window = app.start(ui.data_dir, progressive=True)
+    qtbot.addWidget(window)
+    qtbot.mouseClick(window.quick_exit_button, Qt.MouseButton.LeftButton)
+    assert not window.isVisible() and ui.quit_calls == [1]
+    qtbot.wait(50)
+    assert window.session is None  # the cases were never opened
