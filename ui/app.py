@@ -7,9 +7,10 @@
    first start);
 2. the first-start notice, before any case data is read;
 3. the window's frame, with Quick Exit, on screen (``progressive``: the real app);
-4. next turn of the event loop: **the unlock step goes here** (a passphrase
-   dialog that returns the codec for the store: see ``_unlock``), then the store,
-   the session and the first page;
+4. next turn of the event loop: the unlock step (with a passphrase, the unlock
+   window, ``ui.unlock``, opens the key file and returns the codec for the store;
+   nothing is read before), then the store, the session, the idle lock
+   (``ui.idle_lock``) and the first page;
 5. after that, the checklists (an advisor's case list does not need them).
 
 Nothing heavy loads at start: pages are built when first shown, dialogs and PDF
@@ -63,8 +64,13 @@ def install_quick_exit(app: QApplication) -> quick_exit.QuickExit:
     return _quick_exit
 
 
-def first_start(data_dir: Path, settings: Settings) -> bool:
-    """Show the notice and ask who is using the app.  False if the window was closed."""
+def first_start(data_dir: Path, settings: Settings) -> Codec | bool:
+    """Show the notice and ask who is using the app.  False if the window was closed.
+
+    When the person also set a passphrase (offered with a tick box), returns the new
+    codec, so they are not asked to type it again straight away; otherwise True.
+    """
+    from safetycheck.vault import is_protected
     from ui.first_start import FirstStartDialog
 
     title = NEUTRAL_TITLE if settings.neutral_title else APP_TITLE
@@ -72,6 +78,18 @@ def first_start(data_dir: Path, settings: Settings) -> bool:
     if not dialog.exec() or not dialog.chosen_mode:
         return False
     settings.mode = dialog.chosen_mode
+    outcome: Codec | bool = True
+    if dialog.protect.isChecked() and not is_protected(data_dir):
+        from safetycheck.passphrase import set_passphrase
+        from safetycheck.store import CaseStore
+        from ui.passphrase_dialog import PassphraseDialog
+
+        offer = PassphraseDialog(
+            lambda _current, new: set_passphrase(CaseStore(data_dir), new), first_start=True
+        )
+        # "Not now" carries on without a passphrase; it can be set in Settings later.
+        if offer.exec() and offer.result_value is not None:
+            outcome = offer.result_value.codec
     settings.first_start_done = True
     try:
         save_settings(data_dir, settings)
@@ -82,13 +100,54 @@ def first_start(data_dir: Path, settings: Settings) -> bool:
             "Your choice could not be saved, so you will be asked again next time. "
             "Everything else works.",
         )
-    return True
+    return outcome
+
+
+def window_title(settings: Settings) -> str:
+    return NEUTRAL_TITLE if settings.neutral_title else APP_TITLE
 
 
 def _unlock(data_dir: Path, settings: Settings) -> Codec | bool | None:
     """The passphrase step.  Returns the codec for the store, None for plain files,
     or False if the person closed the unlock window (the app then quits)."""
-    return None
+    from safetycheck.vault import is_protected
+
+    if not is_protected(data_dir):
+        return None
+    from safetycheck.passphrase import open_store
+    from ui.unlock import UnlockDialog
+
+    dialog = UnlockDialog(lambda p: open_store(data_dir, p), window_title(settings))
+    if not dialog.exec() or quick_exit.is_exiting():
+        return False
+    opened = dialog.result_value
+    if opened.finished_interrupted_change:
+        dialogs.tell(
+            None,
+            "Passphrase change finished",
+            "An earlier change of passphrase had been cut off. It is now finished. From now "
+            "on, use the passphrase you just typed.",
+        )
+    return opened.store.codec
+
+
+def install_idle_lock(window: MainWindow, data_dir: Path) -> None:
+    """Lock after the chosen idle time, when the folder has a passphrase."""
+    from safetycheck.vault import is_protected, unlock
+    from ui.idle_lock import IdleLock
+
+    session = window.session
+    window.idle_lock = IdleLock(
+        window,
+        lambda p: unlock(data_dir, p),
+        lambda: window_title(session.settings),
+        window.flush,
+        minutes=session.settings.idle_lock_minutes,
+        active=lambda: is_protected(data_dir),
+    )
+    session.settings_changed.connect(
+        lambda: window.idle_lock.set_minutes(session.settings.idle_lock_minutes)
+    )
 
 
 def _load_content() -> Library:
@@ -117,30 +176,35 @@ def start(
     guard = install_quick_exit(app)
     data_dir = Path(data_dir) if data_dir else resolve_data_dir(None)
     settings = load_settings(data_dir)
-    if not settings.first_start_done and not first_start(data_dir, settings):
-        return None
+    first_codec: Codec | bool | None = None
+    if not settings.first_start_done:
+        first_codec = first_start(data_dir, settings)
+        if first_codec is False:
+            return None
     window = MainWindow(settings, guard.trigger)
     guard.save = window.flush
 
-    def finish() -> None:
+    def finish() -> bool:
         from safetycheck.store import CaseStore
         from ui.session import Session
 
         if quick_exit.is_exiting():
-            return
-        codec = _unlock(data_dir, settings)
+            return False
+        codec = first_codec if first_codec not in (None, True) else _unlock(data_dir, settings)
         if codec is False:
             window.close()
-            return
+            return False
         store = CaseStore(data_dir, codec=codec or None)
         # The checklists are read when first needed: an advisor's case list shows first.
         session = Session(store, _load_content, settings, data_dir)
         window.attach(session)
+        install_idle_lock(window, data_dir)
         window.start()
         if on_ready is not None:
             on_ready()
         if not session.content_is_loaded:
             QTimer.singleShot(0, session, session.load_content)
+        return True
 
     if progressive:
         window.show()
@@ -148,7 +212,9 @@ def start(
             QTimer.singleShot(0, window, on_shown)
         QTimer.singleShot(0, window, finish)
     else:
-        finish()
+        if not finish():
+            window.deleteLater()
+            return None
         window.show()
         if on_shown is not None:
             QTimer.singleShot(0, window, on_shown)

@@ -1,15 +1,24 @@
 """The first thing anyone sees: a short, kind safety notice and one question.
 
-It says three things a frightened person needs before anything else: use a
-safer device if this one may be watched, how Quick Exit works, and where the
-answers are kept.  Then: an advisor with a client, or someone on their own.
+It says what a frightened person needs before anything else: use a safer
+device if this one may be watched, how Quick Exit works, where the answers are
+kept, and honestly what a passphrase can and cannot protect against (it is
+offered here, with a tick box).  Then: an advisor with a client, or someone on
+their own.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from safetycheck.settings import MODE_ADVISOR, MODE_SELF
 from ui.accessible import describe
@@ -21,6 +30,9 @@ NOTICE = [
     "Quick Exit: press Esc twice, or Ctrl+Q, or use the Quick Exit button at the top right. "
     "SafetyCheck closes at once and keeps your answers.",
     "Your answers stay on this computer, in {data_dir}. Nothing is sent anywhere.",
+    "A passphrase keeps your saved answers from someone who uses this computer later. It "
+    "cannot hide anything from spying software already on this computer: that can see the "
+    "screen and what you type.",
 ]
 
 
@@ -36,6 +48,13 @@ class FirstStartDialog(QDialog):
         layout.addWidget(heading("Before you start"))
         for text in NOTICE:
             layout.addWidget(paragraph(text.format(data_dir=data_dir)))
+        self.protect = describe(
+            QCheckBox("Protect my answers with a passphrase (a good idea on your own devices)"),
+            "Protect my answers with a passphrase",
+            "After you choose below, you can set a passphrase. Without it, nobody can open "
+            "the saved answers, not even you if you forget it.",
+        )
+        layout.addWidget(self.protect)
         layout.addSpacing(8)
         layout.addWidget(heading("Who is using SafetyCheck?", 2))
         buttons = QHBoxLayout()

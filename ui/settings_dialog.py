@@ -1,6 +1,7 @@
 """Settings, built from sections so other parts can add their own.
 
-A section is a widget with ``title``, ``load(settings)`` and ``apply(settings)``.
+A section is a widget with ``title``, ``load(settings)`` and ``apply(settings)``
+(and optionally ``bind(dialog)``, called first, for sections that need the session).
 Add one by appending a factory to :data:`SECTIONS` (the privacy and Android
 helpers do this for the passphrase and the phone scan).
 """
@@ -120,7 +121,18 @@ class ServiceSection(SettingsSection):
 
 
 #: Sections in the order shown.  Append a factory to add one.
-SECTIONS: list[Callable[[], SettingsSection]] = [ModeSection, PrivacySection, ServiceSection]
+SECTIONS: list[Callable[[], SettingsSection]] = [
+    ModeSection,
+    PrivacySection,
+    lambda: _passphrase_section(),
+    ServiceSection,
+]
+
+
+def _passphrase_section() -> SettingsSection:
+    from ui.passphrase_settings import PassphraseSection  # it imports this module
+
+    return PassphraseSection()
 
 
 class SettingsDialog(QDialog):
@@ -134,8 +146,13 @@ class SettingsDialog(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
+        #: The main window's session, for sections that act at once (e.g. the passphrase).
+        self.session = getattr(parent, "session", None)
         self.sections = [factory() for factory in SECTIONS]
         for section in self.sections:
+            bind = getattr(section, "bind", None)
+            if bind is not None:
+                bind(self)
             section.load(settings)
             inner_layout.addWidget(section)
         inner_layout.addStretch(1)

@@ -1,0 +1,113 @@
+"""The passphrase part of Settings: set or change it, and the idle lock.
+
+Setting or changing the passphrase happens at once (it re-encrypts every file),
+not when Settings is saved; the idle-lock minutes are saved with the rest.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetycheck.passphrase import change_passphrase, set_passphrase
+from safetycheck.settings import Settings
+from safetycheck.vault import is_protected
+from ui.accessible import describe
+from ui.passphrase_dialog import PassphraseDialog
+from ui.settings_dialog import SettingsSection
+from ui.style import muted, paragraph
+
+MAX_IDLE_MINUTES = 240
+
+
+class PassphraseSection(SettingsSection):
+    title_text = "Passphrase"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = None
+        layout = QVBoxLayout(self)
+        self.status = paragraph()
+        layout.addWidget(self.status)
+        self.button = describe(QPushButton(), "Passphrase")
+        self.button.setAutoDefault(False)
+        row = QHBoxLayout()
+        row.addWidget(self.button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        lock_row = QHBoxLayout()
+        self.idle_minutes = describe(
+            QSpinBox(),
+            "Lock after this many minutes without use",
+            "SafetyCheck clears its window and asks for the passphrase again. "
+            "Never: it does not lock by itself.",
+        )
+        self.idle_minutes.setRange(0, MAX_IDLE_MINUTES)
+        self.idle_minutes.setSpecialValueText("Never")
+        self.idle_minutes.setSuffix(" minutes")
+        self.lock_label = QLabel("&Lock when not used for:")
+        self.lock_label.setBuddy(self.idle_minutes)
+        lock_row.addWidget(self.lock_label)
+        lock_row.addWidget(self.idle_minutes)
+        lock_row.addStretch(1)
+        layout.addLayout(lock_row)
+        self.lock_hint = muted(paragraph("The lock needs a passphrase."))
+        layout.addWidget(self.lock_hint)
+        self.button.clicked.connect(self.set_or_change)
+
+    def bind(self, dialog: QWidget) -> None:
+        self.session = getattr(dialog, "session", None)
+
+    def protected(self) -> bool:
+        return self.session is not None and is_protected(self.session.data_dir)
+
+    def refresh(self) -> None:
+        protected = self.protected()
+        if protected:
+            self.status.setText("Your saved answers are protected with a passphrase.")
+            self.button.setText("Change the passphrase…")
+            describe(self.button, "Change the passphrase", "Choose a new passphrase.")
+        else:
+            self.status.setText(
+                "Your saved answers are not protected with a passphrase. Anyone who can use "
+                "this computer as you can read them."
+            )
+            self.button.setText("Set a passphrase…")
+            describe(self.button, "Set a passphrase", "Encrypt every saved case with a passphrase.")
+        self.button.setEnabled(self.session is not None)
+        self.idle_minutes.setEnabled(protected)
+        self.lock_hint.setVisible(not protected)
+
+    def load(self, settings: Settings) -> None:
+        self.idle_minutes.setValue(max(0, min(MAX_IDLE_MINUTES, settings.idle_lock_minutes)))
+        self.refresh()
+
+    def apply(self, settings: Settings) -> None:
+        settings.idle_lock_minutes = self.idle_minutes.value()
+
+    def set_or_change(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        session.flush()  # whatever is waiting is saved before the files are rewritten
+        data_dir, library = session.data_dir, session.library
+        if self.protected():
+            dialog = PassphraseDialog(
+                lambda old, new: change_passphrase(data_dir, old, new, library=library),
+                change=True,
+                parent=self,
+            )
+        else:
+            dialog = PassphraseDialog(
+                lambda _old, new: set_passphrase(session.store, new), parent=self
+            )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            session.store = dialog.result_value  # the unlocked store, with the new key
+        self.refresh()
