@@ -86,8 +86,10 @@ def take(out: Path, suffix: str) -> None:
     from safetycheck.paths import checklists_dir
     from safetycheck.store import CaseStore
     from ui import app as ui_app
+    from ui.evidence_dialog import EvidenceDialog
     from ui.export_dialog import ExportDialog
     from ui.first_start import FirstStartDialog
+    from ui.settings_dialog import SettingsDialog
 
     qt = ui_app.application()
     qt.setStyle("Fusion")  # the same look on every machine that makes screenshots
@@ -136,10 +138,14 @@ def take(out: Path, suffix: str) -> None:
         window.show_page("summary")
         _save(window, out, "summary", suffix)
         if not suffix:
-            dialog = ExportDialog(window)
-            dialog.show()
-            _save(dialog, out, "export", suffix)
-            dialog.close()
+            for name, dialog in (
+                ("export", ExportDialog(window)),
+                ("evidence", EvidenceDialog(window.checking.page.check.title, window)),
+                ("settings", SettingsDialog(window.settings, window)),
+            ):
+                dialog.show()
+                _save(dialog, out, name, suffix)
+                dialog.close()
         window.close()
 
 

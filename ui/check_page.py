@@ -53,6 +53,17 @@ def _list_html(items: tuple[str, ...], ordered: bool) -> str:
     return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
 
 
+def about_text(topic: Topic) -> str:
+    """Where the steps come from: so a reader can judge them, and an editor can update them."""
+    reviewed = f"{topic.reviewed.day} {topic.reviewed:%B %Y}"
+    versions = ", ".join(topic.verified_against)
+    sources = "; ".join(f"{s.title} ({s.url})" for s in topic.sources)
+    return (
+        f"These steps were last checked on {reviewed}, on {versions}. Menus can change "
+        f"after updates: if yours look different, look for similar words. Sources: {sources}."
+    )
+
+
 class CheckPage(QWidget):
     previous_requested = Signal()
     next_requested = Signal()
@@ -84,6 +95,9 @@ class CheckPage(QWidget):
         self.where = muted(paragraph())
         self.title = heading("")
         layout.addWidget(self.where)
+        # The topic's introduction, shown on its first check only.
+        self.intro = paragraph()
+        layout.addWidget(self.intro)
         layout.addWidget(self.title)
 
         layout.addWidget(heading("Why this matters", 3))
@@ -185,6 +199,10 @@ class CheckPage(QWidget):
         layout.addLayout(evidence_row)
         self.evidence_list = muted(paragraph())
         layout.addWidget(self.evidence_list)
+        layout.addSpacing(12)
+        # When these steps were last checked, on which versions, and where they come from.
+        self.about = muted(paragraph())
+        layout.addWidget(self.about)
         layout.addStretch(1)
 
         nav = QHBoxLayout()
@@ -218,6 +236,10 @@ class CheckPage(QWidget):
         try:
             self.topic, self.check = topic, check
             self.where.setText(f"{topic.title} · check {position} of {total}")
+            first_of_topic = check.id == topic.checks[0].id
+            self.intro.setText(topic.intro if first_of_topic else "")
+            self.intro.setVisible(first_of_topic and bool(topic.intro))
+            self.about.setText(about_text(topic))
             self.title.setText(check.title)
             self.title.setAccessibleName(check.title)
             self.why.setText(check.why)

@@ -95,6 +95,7 @@ class EvidenceDialog(QDialog):
         self.what.textChanged.connect(self._update)
         self._update()
         self.what.setFocus()
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
 
     def _update(self) -> None:
         self.ok.setEnabled(bool(self.what.toPlainText().strip()))

@@ -172,6 +172,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         self.resize(self.sizeHint().expandedTo(inner.sizeHint()))
 
     def apply(self) -> None:

@@ -91,6 +91,12 @@ class SummaryPage(QWidget):
         layout.addLayout(top)
         self.counts = muted(paragraph())
         layout.addWidget(self.counts)
+        layout.addWidget(
+            paragraph(
+                "These are leads, not proof. A check that looks OK does not prove a device "
+                "or account is safe, and a concern is something to talk through, not a verdict."
+            )
+        )
 
         layout.addWidget(heading("What was found", 2))
         self.findings = describe(
