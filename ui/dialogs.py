@@ -111,7 +111,11 @@ def _run_file_dialog(dialog: QFileDialog) -> str | None:
         accepted = dialog.exec()
         files = dialog.selectedFiles()
         dialog.setHistory([])
-        dialog.deleteLater()
+        # Destroy it now, inside the guard: Qt writes its dialog memory (the last folder,
+        # the history) from the destructor, which deleteLater() would run after the guard.
+        import shiboken6
+
+        shiboken6.delete(dialog)
         del dialog
     return files[0] if accepted and files else None
 
