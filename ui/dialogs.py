@@ -84,6 +84,9 @@ class _QtDialogSettingsGuard:
         from PySide6.QtCore import QSettings
 
         settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+        # Where there was no Qt settings file at all, none must be left behind either.
+        self.file = Path(settings.fileName()) if settings.fileName() else None
+        self.existed = self.file is None or self.file.exists()
         settings.beginGroup("FileDialog")
         self.before = {key: settings.value(key) for key in settings.allKeys()}
         return self
@@ -98,6 +101,9 @@ class _QtDialogSettingsGuard:
             settings.setValue(key, value)
         settings.endGroup()
         settings.sync()
+        if not self.existed and not settings.allKeys() and self.file is not None:
+            del settings
+            self.file.unlink(missing_ok=True)
 
 
 def _run_file_dialog(dialog: QFileDialog) -> str | None:

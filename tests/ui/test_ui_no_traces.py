@@ -23,6 +23,8 @@ def qt_dialog_memory() -> dict:
 
 
 def test_the_save_dialog_is_qt_own_and_forgets_what_was_chosen(qtbot, tmp_path: Path) -> None:
+    settings_file = Path(QSettings(QSettings.Scope.UserScope, "QtProject").fileName())
+    existed = settings_file.exists()
     before = qt_dialog_memory()
     target = tmp_path / "Record-Puffin.pdf"
     seen = []
@@ -46,3 +48,4 @@ def test_the_save_dialog_is_qt_own_and_forgets_what_was_chosen(qtbot, tmp_path: 
     after = qt_dialog_memory()
     assert after == before
     assert "Record-Puffin" not in repr(after)
+    assert settings_file.exists() == existed  # no new settings file either
