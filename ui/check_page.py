@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +54,18 @@ def _list_html(items: tuple[str, ...], ordered: bool) -> str:
     return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
 
 
+def _scrolling_part() -> tuple[QScrollArea, QVBoxLayout]:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    body = QWidget()
+    scroll.setWidget(body)
+    layout = QVBoxLayout(body)
+    layout.setSpacing(8)
+    return scroll, layout
+
+
 def about_text(topic: Topic) -> str:
     """Where the steps come from: so a reader can judge them, and an editor can update them."""
     reviewed = f"{topic.reviewed.day} {topic.reviewed:%B %Y}"
@@ -80,17 +93,17 @@ class CheckPage(QWidget):
         self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
         self._note_timer.timeout.connect(self.flush_note)
 
+        # Two parts, one above the other: the guidance (scrolls), and the answer with the
+        # notes, which stays in view so an advisor can type while talking.  The divider
+        # between them can be moved; each part scrolls on its own at large text sizes.
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        outer.addWidget(self.scroll, 1)
-        body = QWidget()
-        self.scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setSpacing(8)
+        self.parts = QSplitter(Qt.Orientation.Vertical)
+        self.parts.setChildrenCollapsible(False)
+        self.parts.setHandleWidth(9)
+        outer.addWidget(self.parts, 1)
+        self.scroll, layout = _scrolling_part()
+        self.parts.addWidget(self.scroll)
 
         self.where = muted(paragraph())
         self.title = heading("")
@@ -148,8 +161,16 @@ class CheckPage(QWidget):
         layout.addWidget(heading("What to record", 3))
         self.evidence_hint = paragraph()
         layout.addWidget(self.evidence_hint)
+        layout.addSpacing(12)
+        # When these steps were last checked, on which versions, and where they come from.
+        self.about = muted(paragraph())
+        layout.addWidget(self.about)
+        layout.addStretch(1)
 
-        layout.addSpacing(6)
+        self.answer_scroll, layout = _scrolling_part()
+        self.parts.addWidget(self.answer_scroll)
+        self.parts.setStretchFactor(0, 3)
+        self.parts.setStretchFactor(1, 2)
         layout.addWidget(heading("What did you find?", 2))
         grid = QGridLayout()
         self.status_group = QButtonGroup(self)
@@ -182,27 +203,26 @@ class CheckPage(QWidget):
             "Press Tab to leave the notes.",
         )
         self.notes.setTabChangesFocus(True)
-        self.notes.setMinimumHeight(self.notes.fontMetrics().lineSpacing() * 5)
+        # Four lines in view (it scrolls beyond), so the evidence button stays in view too.
+        self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 4 + 12)
         notes_label.setBuddy(self.notes)
-        layout.addWidget(notes_label)
-        layout.addWidget(self.notes)
-
-        evidence_row = QHBoxLayout()
         self.evidence_button = describe(
             QPushButton("Add to &evidence log…"),
             "Add to evidence log",
             "Write down what you saw and when, and add a screenshot or photo if you have one.",
         )
         self.evidence_button.setAutoDefault(False)
-        evidence_row.addWidget(self.evidence_button)
-        evidence_row.addStretch(1)
-        layout.addLayout(evidence_row)
+        # The button sits beside the notes' label, so the whole answer fits in view;
+        # Tab still goes answers, notes, then the button.
+        notes_row = QHBoxLayout()
+        notes_row.addWidget(notes_label, 0, Qt.AlignmentFlag.AlignBottom)
+        notes_row.addStretch(1)
+        notes_row.addWidget(self.evidence_button)
+        layout.addLayout(notes_row)
+        layout.addWidget(self.notes)
+        QWidget.setTabOrder(self.notes, self.evidence_button)
         self.evidence_list = muted(paragraph())
         layout.addWidget(self.evidence_list)
-        layout.addSpacing(12)
-        # When these steps were last checked, on which versions, and where they come from.
-        self.about = muted(paragraph())
-        layout.addWidget(self.about)
         layout.addStretch(1)
 
         nav = QHBoxLayout()
