@@ -116,6 +116,7 @@ class CaseListPage(QWidget):
         layout.addLayout(buttons)
 
         self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._open_selected)  # type, then Enter
         self.new_button.clicked.connect(self.new_case)
         self.open_button.clicked.connect(self._open_selected)
         self.rename_button.clicked.connect(self.rename_selected)
@@ -126,6 +127,10 @@ class CaseListPage(QWidget):
     # -- page protocol ---------------------------------------------------------------
 
     def on_show(self) -> None:
+        # Back at the list, no case is open: the last client's reference leaves the title
+        # bar, and the next person sits down to a neutral screen.
+        if self.session.case is not None:
+            self.session.close_case()
         self.refresh()
         self.search.setFocus()
 

@@ -67,13 +67,14 @@ def unnamed(root: QWidget) -> list[str]:
 
 def test_main_screens_name_every_control(ui) -> None:
     window = ui.start(mode="advisor")
+    window.show_page("cases")  # going back to the list closes the case, so it comes first
     window.session.create("Walk")
     window.session.set_intake(["android", "car", "smart-home"])
     window.session.add_action("Plan something")
     window.session.add_evidence("Saw something")
     window.checking.go_to_check("t-phone-location")  # has a make/version selector
     checked = 0
-    for key in ("cases", "intake", "checks", "summary"):
+    for key in ("intake", "checks", "summary"):
         window.show_page(key)
         assert window.pages[key].widget.isVisible()
         checked += 1
@@ -81,7 +82,7 @@ def test_main_screens_name_every_control(ui) -> None:
     assert not window.checking.page.variant_row.isHidden()
     window.checking.page.status_buttons[Status.CONCERN].click()
     assert unnamed(window) == []
-    assert checked == 4
+    assert checked == 3
 
 
 def test_dialogs_name_every_control(ui, qtbot) -> None:

@@ -65,6 +65,19 @@ def test_search_rename_and_delete(ui) -> None:
     assert ui.dialogs.asked[-1][0] == "Delete this case?"
 
 
+def test_find_with_enter_and_back_to_the_list_closes_the_case(ui) -> None:
+    make_cases(ui, "IDVA-031", "IDVA-044")
+    window = ui.start(mode="advisor")
+    ui.qtbot.keyClicks(window.case_list.search, "044")
+    ui.qtbot.keyClick(window.case_list.search, Qt.Key.Key_Return)
+    assert window.session.case.reference == "IDVA-044"
+    assert "IDVA-044" in window.windowTitle()
+    ui.qtbot.mouseClick(window.pages["cases"].button, Qt.MouseButton.LeftButton)
+    assert window.session.case is None
+    assert "IDVA" not in window.windowTitle()
+    assert not window.pages["checks"].button.isEnabled()
+
+
 def test_damaged_case_offers_the_earlier_copy(ui) -> None:
     (case_id,) = make_cases(ui, "IDVA-9")
     store = ui.store()
