@@ -10,10 +10,14 @@ import sys
 from collections.abc import Sequence
 from types import SimpleNamespace as Namespace  # argparse's Namespace, without argparse
 
+from safetycheck.portable import prepare_portable_environment
+
 
 def run_gui(args: Namespace, qt_args: list[str]) -> int:
     from ui.app import run
+    from ui.autoquit import quit_after_from_environment
 
+    quit_after_from_environment()
     return run(args, qt_args)
 
 
@@ -35,6 +39,8 @@ def plain_start(argv: list[str]) -> Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # First of all: a portable copy moves Qt's and the system's caches before they are used.
+    prepare_portable_environment()
     args = plain_start(argv)
     if args is not None:
         return run_gui(args, [])

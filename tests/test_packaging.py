@@ -1,0 +1,145 @@
+"""The packaging pieces that can be checked without a build: pruning rules, portable mode.
+
+The build itself, and the smoke tests of the built program, run in ``packaging/build_linux.sh``
+(called by ``.ci/run``); they take minutes, so they are not part of ``scripts/test``.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from safetycheck import portable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "packaging" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+prune = _load("prune")
+
+
+@pytest.mark.parametrize(
+    ("dest", "unwanted"),
+    [
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
+        ("PySide6/Qt/plugins/platforms/libqeglfs.so", True),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", True),
+        ("PySide6/Qt/plugins/imageformats/libqjpeg.so", False),
+        ("PySide6/Qt/plugins/imageformats/libqtiff.so", True),
+        ("PySide6/Qt/plugins/tls/libqopensslbackend.so", True),
+        ("PySide6\\plugins\\platforms\\qwindows.dll", False),
+        ("PySide6\\plugins\\platforms\\qdirect2d.dll", True),
+        ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", False),
+        ("PySide6/Qt/plugins/platforms/libqcocoa.dylib", False),
+        ("PySide6/Qt/lib/libQt6Core.so.6", False),  # a library, not a plugin
+    ],
+)
+def test_plugin_rules(dest: str, unwanted: bool) -> None:
+    assert prune.is_unwanted_plugin(dest) is unwanted
+
+
+def test_translations_are_dropped_on_every_layout() -> None:
+    assert prune.is_unwanted_data("PySide6/Qt/translations/qtbase_de.qm")
+    assert prune.is_unwanted_data("PySide6\\translations\\qtbase_de.qm")
+    assert not prune.is_unwanted_data("assets/fonts/OFL.txt")
+
+
+def test_prune_drops_libraries_only_dropped_plugins_needed() -> None:
+    gtk = ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/src/libqgtk3.so", "BINARY")
+    xcb = ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/libqxcb.so", "BINARY")
+    libgtk = ("libgtk-3.so.0", "/usr/lib/libgtk-3.so.0", "BINARY")
+    libcairo = ("libcairo.so.2", "/usr/lib/libcairo.so.2", "BINARY")
+    libx11 = ("libX11.so.6", "/usr/lib/libX11.so.6", "BINARY")
+    dlopened = ("libdbus-1.so.3", "/usr/lib/libdbus-1.so.3", "BINARY")
+    link = ("PySide6/Qt/lib/libgtk-3.so.0", "libgtk-3.so.0", "SYMLINK")
+    needs = {
+        "/src/libqgtk3.so": {"libgtk-3.so.0", "libcairo.so.2", "libX11.so.6"},
+        "/usr/lib/libgtk-3.so.0": {"libcairo.so.2", "libX11.so.6"},
+        "/src/libqxcb.so": {"libX11.so.6"},
+    }
+    binaries, datas, dropped = prune.prune(
+        [gtk, xcb, libgtk, libcairo, libx11, dlopened],
+        [link, ("assets/demo-case.toml", "/src/demo-case.toml", "DATA")],
+        lambda source: needs.get(source, set()),
+    )
+    assert binaries == [xcb, libx11, dlopened]
+    assert datas == [("assets/demo-case.toml", "/src/demo-case.toml", "DATA")]
+    assert {e[0] for e in dropped} == {gtk[0], libgtk[0], libcairo[0], link[0]}
+
+
+def _qt_modules_imported_by(folder: Path) -> set[str]:
+    found = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            found |= {n.split(".")[1] for n in names if n.startswith("PySide6.")}
+    return found
+
+
+def test_the_interface_uses_no_qt_module_the_bundle_leaves_out() -> None:
+    """The frozen app would fail only when such code runs; say so here instead."""
+    used = _qt_modules_imported_by(ROOT / "ui")
+    left_out = used & set(prune.EXCLUDED_QT_MODULES)
+    assert not left_out, f"ui/ imports {left_out}: remove them from packaging/prune.py"
+
+
+def test_portable_environment_points_every_cache_inside_the_folder(tmp_path: Path) -> None:
+    linux = portable.portable_environment(tmp_path, platform="linux")
+    assert set(linux) >= {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "TMPDIR", "TEMP", "TMP"}
+    assert set(linux) >= {"ANDROID_USER_HOME"}
+    assert all(Path(v).is_relative_to(tmp_path) for v in linux.values())
+    windows = portable.portable_environment(tmp_path, platform="win32")
+    assert "XDG_CACHE_HOME" not in windows
+    assert windows["TEMP"] == str(tmp_path / "tmp")
+
+
+def test_prepare_does_nothing_without_the_marker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(portable, "portable_data_dir", lambda: None)
+    environ: dict[str, str] = {}
+    assert portable.prepare_portable_environment(environ) is None
+    assert environ == {}
+
+
+def test_prepare_creates_the_folders_and_sets_the_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    data = tmp_path / "SafetyCheck-data"
+    monkeypatch.setattr(portable, "portable_data_dir", lambda: data)
+    monkeypatch.setattr(tempfile, "tempdir", "/somewhere/else")
+    environ: dict[str, str] = {}
+    root = portable.prepare_portable_environment(environ)
+    assert root == data / portable.SYSTEM_FOLDER
+    assert Path(environ["TMPDIR"]).is_dir()
+    assert Path(environ["TMPDIR"]).is_relative_to(data)
+    assert tempfile.tempdir is None  # will be worked out again from the new TMPDIR
+
+
+def test_desktop_entry_is_complete() -> None:
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read(ROOT / "packaging" / "deb" / "safetycheck.desktop", encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Exec"] == "safetycheck"
+    assert desktop["Icon"] == "safetycheck"
+    assert (ROOT / "assets" / "icons" / "safetycheck-256.png").is_file()
+    assert (ROOT / "assets" / "icons" / "safetycheck.ico").is_file()
+    assert (ROOT / "assets" / "icons" / "safetycheck.icns").is_file()
