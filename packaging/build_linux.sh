@@ -20,10 +20,16 @@ arch="$(dpkg --print-architecture)"
 name="safetycheck-$version-linux-$arch"
 started=$SECONDS
 step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - started))" >&2; }
-mib() { du -sm "$1" | cut -f1; }
+mb() { du -sb "$1" | awk '{printf "%.1f", $1 / 1e6}'; }
 
-for tool in dpkg-deb objdump ldd; do
-  command -v "$tool" >/dev/null || { echo "build: $tool is missing (apt-get install dpkg binutils)" >&2; exit 1; }
+# icupkg (icu-devtools) trims ICU's data; as/ld/objdump/readelf (binutils) rebuild and inspect.
+if ! command -v icupkg >/dev/null && [ "$(id -u)" = 0 ]; then
+  echo "build: installing icu-devtools (icupkg)" >&2
+  apt-get install -y -qq icu-devtools >&2 || { apt-get update -qq && apt-get install -y -qq icu-devtools >&2; }
+fi
+for tool in dpkg-deb objdump readelf as ld icupkg; do
+  command -v "$tool" >/dev/null || {
+    echo "build: $tool is missing; run: apt-get install dpkg binutils icu-devtools" >&2; exit 1; }
 done
 rm -rf "$work" && mkdir -p "$work" dist
 rm -f "dist/$name.tar.gz" "dist/safetycheck_${version}_$arch.deb"
@@ -38,7 +44,7 @@ if [ "$measure" = 1 ]; then
   step "unpruned build (for the size report only)"
   SAFETYCHECK_PRUNE=0 "${pyinstaller[@]}" --distpath "$work/unpruned" --workpath "$work/work-unpruned" \
     packaging/safetycheck.spec 2>"$work/unpruned.log"
-  unpruned="$(mib "$work/unpruned/safetycheck")"
+  unpruned="$(mb "$work/unpruned/safetycheck")"
   rm -rf "$work/unpruned" "$work/work-unpruned"
 fi
 
@@ -47,6 +53,7 @@ step "PyInstaller build"
   2>"$work/pyinstaller.log" || { cat "$work/pyinstaller.log" >&2; exit 1; }
 grep '^prune: left out' "$work/pyinstaller.log" >&2 || true
 bundle="$work/dist/safetycheck"
+"$work/venv/bin/python" packaging/trim_icu.py "$bundle"
 
 step "archives"
 tar -C "$work/dist" --owner=0 --group=0 -czf "dist/$name.tar.gz" safetycheck
@@ -55,12 +62,15 @@ packaging/deb/build_deb.sh "$bundle" "$version" "$deb"
 
 {
   echo "SafetyCheck $version bundle sizes ($(date -u +%Y-%m-%d), $arch, $(. /etc/os-release && echo "$PRETTY_NAME"))"
-  [ "$measure" = 1 ] && echo "unpruned folder:  ${unpruned} MiB"
-  echo "pruned folder:    $(mib "$bundle") MiB  (target: under 120 MB)"
-  echo ".tar.gz:          $(mib "dist/$name.tar.gz") MiB"
-  echo ".deb:             $(mib "$deb") MiB"
-  echo "largest parts:"
-  (cd "$bundle/_internal" && du -sm PySide6/Qt/lib/* * 2>/dev/null | sort -rn | head -12 | sed 's/^/  /')
+  [ "$measure" = 1 ] && echo "unpruned folder:  ${unpruned} MB"
+  echo "pruned folder:    $(mb "$bundle") MB  (target: under 120 MB)"
+  echo ".tar.gz:          $(mb "dist/$name.tar.gz") MB"
+  echo ".deb:             $(mb "$deb") MB"
+  echo "largest files (MB):"
+  find "$bundle" -type f -size +1000k -printf '%s %P\n' | sort -rn | head -12 \
+    | awk '{printf "  %5.1f  %s\n", $1 / 1e6, $2}'
+  echo "modules (MB, after pruning and ICU trim):"
+  (cd "$bundle/_internal" && du -sb -- * | sort -rn | head -8 | awk '{printf "  %5.1f  %s\n", $1 / 1e6, $2}')
 } | tee "$work/size-report.txt" >&2
 bytes="$(du -sb "$bundle" | cut -f1)"
 if [ "$bytes" -ge 120000000 ]; then

@@ -47,8 +47,33 @@ EXCLUDED_PYTHON_MODULES = [
     "lib2to3",
     "pydoc_data",
     "test",
+    # ssl stays: "Update indicators" (Android scan) downloads over HTTPS when asked by name.
+    # Pillow reads the photos reportlab puts in the record (JPEG, PNG, GIF, BMP, TIFF);
+    # AVIF, WebP, colour management, Tk, Qt and font drawing are not needed.
+    "PIL._avif",
+    "PIL.AvifImagePlugin",
+    "PIL._webp",
+    "PIL.WebPImagePlugin",
+    "PIL._imagingcms",
+    "PIL.ImageCms",
+    "PIL._imagingtk",
+    "PIL.ImageTk",
+    "PIL._imagingmath",
+    "PIL.ImageMath",
+    "PIL._imagingmorph",
+    "PIL.ImageMorph",
+    "PIL._imagingft",
+    "PIL.ImageFont",
+    "PIL.ImageQt",
     *(f"PySide6.{name}" for name in EXCLUDED_QT_MODULES),
 ]
+# Libraries every Linux desktop has, which drag in many more (libdbus-1 brings libsystemd,
+# libgcrypt, liblz4, ...).  The .deb depends on their packages instead.
+OS_PROVIDED_LIBRARIES = ["libdbus-1.so.3"]
+# Windows: software OpenGL (20 MB) and the Direct3D shader compiler serve Qt Quick and OpenGL
+# widgets; a QtWidgets app draws with the CPU and needs neither.  (Not measured here: the
+# Windows build runs only in CI.)
+UNUSED_LIBRARIES = ["opengl32sw.dll", "d3dcompiler_47.dll"]
 
 # Qt plugins kept, by folder; a folder not named here is dropped whole.  Patterns match the
 # file name without the platform's prefix and suffix (libqxcb.so, qxcb.dll, libqxcb.dylib).
@@ -102,17 +127,24 @@ def is_unwanted_data(dest: str) -> bool:
     return any(fnmatch.fnmatch(_posix(dest), p) for p in DROPPED_DATA)
 
 
-def ldd_needs(path: str) -> set[str]:
-    """Base names of every library ``path`` loads, directly or not (``ldd`` is transitive)."""
-    result = subprocess.run(["ldd", path], capture_output=True, text=True, check=False)
-    names = set()
-    for line in result.stdout.splitlines():
-        line = line.strip()
-        if "=>" in line:
-            names.add(line.split("=>", 1)[0].strip())
-        elif line.startswith("/"):
-            names.add(os.path.basename(line.split(" ", 1)[0]))
-    return names
+def elf_needs(path: str) -> set[str]:
+    """Base names of the libraries ``path`` links to directly (its ELF ``NEEDED`` entries)."""
+    result = subprocess.run(["readelf", "-dW", path], capture_output=True, text=True, check=False)
+    return set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", result.stdout))
+
+
+def _closure(start: str, needs: Callable[[str], set[str]], sources: dict[str, str]) -> set[str]:
+    """Every library name reachable from ``start`` through libraries inside the bundle."""
+    seen: set[str] = set()
+    todo = list(needs(start))
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in sources:  # a system library left out of the bundle: not ours to follow
+            todo.extend(needs(sources[name]))
+    return seen
 
 
 def prune(
@@ -123,13 +155,19 @@ def prune(
     """Drop unwanted plugins and data, then the libraries only they needed.
 
     Returns (binaries, datas, dropped).  ``needs(source)`` lists the library base names a
-    binary loads, transitively; pass None to skip the library step (Windows and macOS, where
+    binary links to directly; pass None to skip the library step (Windows and macOS, where
     PyInstaller collects no system libraries worth removing).  A library is dropped only when
     something dropped needed it and nothing kept does, so a library loaded with dlopen (which
     no one "needs") is always kept.
     """
     binaries, datas = list(binaries), list(datas)
-    dropped = [e for e in binaries if is_unwanted_plugin(e[0])]
+    sources = {os.path.basename(dest): src for dest, src, kind in binaries}
+    dropped = [
+        e
+        for e in binaries
+        if is_unwanted_plugin(e[0])
+        or os.path.basename(e[0]) in OS_PROVIDED_LIBRARIES + UNUSED_LIBRARIES
+    ]
     dropped += [e for e in datas if is_unwanted_data(e[0])]
     gone = {e[0] for e in dropped}
     binaries = [e for e in binaries if e[0] not in gone]
@@ -139,12 +177,14 @@ def prune(
         wanted_by_dropped: set[str] = set()
         for _dest, source, kind in dropped:
             if kind in {"BINARY", "EXTENSION"}:
-                wanted_by_dropped |= needs(source)
+                wanted_by_dropped |= _closure(source, needs, sources)
         candidates = {e[0] for e in binaries if os.path.basename(e[0]) in wanted_by_dropped}
+        # Follow only libraries that stay: a dropped one will come from the OS, with its own.
+        staying = {os.path.basename(d): s for d, s, _k in binaries}
         wanted_by_kept: set[str] = set()
         for dest, source, kind in binaries:
             if dest not in candidates and kind in {"BINARY", "EXTENSION"}:
-                wanted_by_kept |= needs(source)
+                wanted_by_kept |= _closure(source, needs, staying)
         orphans = {d for d in candidates if os.path.basename(d) not in wanted_by_kept}
         dropped += [e for e in binaries if e[0] in orphans]
         binaries = [e for e in binaries if e[0] not in orphans]

@@ -123,14 +123,7 @@ def smoke(program: Path, env: dict[str, str], data_args: list[str], out: Path) -
     if reference not in listing:
         raise SmokeFailure(f"list-cases does not show the demo case {reference!r}")
     out.mkdir(parents=True, exist_ok=True)
-    commands = run(program, ["--help"], env, "--help").stdout
-    if not re.search(r"\bexport\b", commands):
-        # TEMPORARY until the PDF export (issue: reports) is merged: say so, loudly.
-        print("PENDING  export: this build has no 'export' command yet; PDFs not tested")
-        kinds: tuple[str, ...] = ()
-    else:
-        kinds = ("record", "plan")
-    for kind in kinds:
+    for kind in ("record", "plan"):
         pdf = out / f"{kind}.pdf"
         run(
             program,
@@ -141,6 +134,21 @@ def smoke(program: Path, env: dict[str, str], data_args: list[str], out: Path) -
         check_pdf(pdf, reference, f"{kind} PDF")
     gui_env = {**env, "SAFETYCHECK_QUIT_AFTER": QUIT_AFTER_SECONDS}
     run(program, [*data_args], gui_env, "app starts offscreen and quits")
+
+
+def copy_to_stick(program: Path, stick_root: Path) -> tuple[Path, Path]:
+    """Copy the program folder (or the macOS .app) as a person would; return (program, folder).
+
+    The folder is where the ``portable`` marker and ``SafetyCheck-data`` go: beside the
+    program, or beside ``SafetyCheck.app`` on macOS.
+    """
+    app = next((p for p in program.parents if p.suffix == ".app"), None)
+    if app is not None:
+        stick_root.mkdir(parents=True)
+        shutil.copytree(app, stick_root / app.name, symlinks=True)
+        return stick_root / app.name / program.relative_to(app), stick_root
+    shutil.copytree(program.parent, stick_root / program.parent.name, symlinks=True)
+    return stick_root / program.parent.name / program.name, stick_root / program.parent.name
 
 
 def snapshot(folder: Path) -> dict[str, int]:
@@ -174,11 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         env = isolated_env(base)
         if args.portable:
-            stick = base / "usb-stick" / program.parent.name
-            shutil.copytree(program.parent, stick, symlinks=True)
-            program = stick / program.name
+            program, stick = copy_to_stick(program, base / "usb-stick")
             (stick / "portable").write_text("", encoding="utf-8")
             seed_user_font(base / "home", stick)
+            (stick / "exports").mkdir()
             RUN_AS[:] = as_ordinary_user(base)
             before = snapshot(base / "home")
             smoke(program, env, [], stick / "exports")
@@ -195,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SmokeFailure("no case in SafetyCheck-data/cases beside the program")
             print(f"PASS  the case is in {stick.name}/SafetyCheck-data")
         else:
+            (base / "exports").mkdir()
             RUN_AS[:] = as_ordinary_user(base)
             smoke(program, env, ["--data-dir", str(base / "data")], base / "exports")
     except (SmokeFailure, subprocess.TimeoutExpired) as exc:

@@ -16,6 +16,8 @@ from safetycheck import APP_NAME
 
 ENV_DATA_DIR = "SAFETYCHECK_DATA_DIR"
 PORTABLE_MARKER = "portable"
+# Windows hides file extensions, so a marker made with Notepad is often "portable.txt".
+PORTABLE_MARKERS = (PORTABLE_MARKER, "portable.txt")
 PORTABLE_DATA_FOLDER = "SafetyCheck-data"
 
 PRIVATE_DIR_MODE = 0o700
@@ -43,10 +45,26 @@ def assets_dir() -> Path:
     return resource_dir() / "assets"
 
 
+def portable_base_dir() -> Path:
+    """Where a portable copy keeps its marker and data: next to the program people see.
+
+    On macOS that is the folder holding ``SafetyCheck.app``, not the executable inside the
+    bundle: people cannot see (and must not change, or the signature breaks) the bundle's inside.
+    """
+    base = program_dir()
+    if (
+        base.name == "MacOS"
+        and base.parent.name == "Contents"
+        and base.parent.parent.suffix == ".app"
+    ):
+        return base.parent.parent.parent
+    return base
+
+
 def portable_data_dir() -> Path | None:
     """The data folder beside the program when a ``portable`` marker file sits there."""
-    base = program_dir()
-    if (base / PORTABLE_MARKER).is_file():
+    base = portable_base_dir()
+    if any((base / name).is_file() for name in PORTABLE_MARKERS):
         return base / PORTABLE_DATA_FOLDER
     return None
 

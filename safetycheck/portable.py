@@ -27,7 +27,10 @@ _XDG = {
     "XDG_STATE_HOME": "state",
 }
 _TEMP = ["TMPDIR", "TEMP", "TMP"]
+# adb keeps its key pair in ~/.android: ANDROID_USER_HOME names that folder (current tools),
+# ANDROID_SDK_HOME its parent (older adb releases).
 _ANDROID = "ANDROID_USER_HOME"
+_ANDROID_OLD = "ANDROID_SDK_HOME"
 
 
 def portable_environment(root: Path, platform: str = sys.platform) -> dict[str, str]:
@@ -38,7 +41,8 @@ def portable_environment(root: Path, platform: str = sys.platform) -> dict[str, 
         # which the app does not write to (no QSettings, no registry).
         env.update({name: str(root / sub) for name, sub in _XDG.items()})
     env.update(dict.fromkeys(_TEMP, str(root / "tmp")))
-    env[_ANDROID] = str(root / "android")
+    env[_ANDROID] = str(root / "android" / ".android")
+    env[_ANDROID_OLD] = str(root / "android")
     return env
 
 

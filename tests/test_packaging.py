@@ -63,10 +63,10 @@ def test_prune_drops_libraries_only_dropped_plugins_needed() -> None:
     libgtk = ("libgtk-3.so.0", "/usr/lib/libgtk-3.so.0", "BINARY")
     libcairo = ("libcairo.so.2", "/usr/lib/libcairo.so.2", "BINARY")
     libx11 = ("libX11.so.6", "/usr/lib/libX11.so.6", "BINARY")
-    dlopened = ("libdbus-1.so.3", "/usr/lib/libdbus-1.so.3", "BINARY")
+    dlopened = ("libxkbcommon.so.0", "/usr/lib/libxkbcommon.so.0", "BINARY")
     link = ("PySide6/Qt/lib/libgtk-3.so.0", "libgtk-3.so.0", "SYMLINK")
-    needs = {
-        "/src/libqgtk3.so": {"libgtk-3.so.0", "libcairo.so.2", "libX11.so.6"},
+    needs = {  # direct links only: prune follows them itself
+        "/src/libqgtk3.so": {"libgtk-3.so.0"},
         "/usr/lib/libgtk-3.so.0": {"libcairo.so.2", "libX11.so.6"},
         "/src/libqxcb.so": {"libX11.so.6"},
     }
@@ -78,6 +78,21 @@ def test_prune_drops_libraries_only_dropped_plugins_needed() -> None:
     assert binaries == [xcb, libx11, dlopened]
     assert datas == [("assets/demo-case.toml", "/src/demo-case.toml", "DATA")]
     assert {e[0] for e in dropped} == {gtk[0], libgtk[0], libcairo[0], link[0]}
+
+
+def test_an_os_provided_library_takes_what_only_it_needed_along() -> None:
+    qtdbus = ("PySide6/Qt/lib/libQt6DBus.so.6", "/q/libQt6DBus.so.6", "BINARY")
+    dbus = ("libdbus-1.so.3", "/usr/lib/libdbus-1.so.3", "BINARY")
+    systemd = ("libsystemd.so.0", "/usr/lib/libsystemd.so.0", "BINARY")
+    needs = {
+        "/q/libQt6DBus.so.6": {"libdbus-1.so.3"},
+        "/usr/lib/libdbus-1.so.3": {"libsystemd.so.0"},
+    }
+    binaries, _datas, dropped = prune.prune(
+        [qtdbus, dbus, systemd], [], lambda source: needs.get(source, set())
+    )
+    assert binaries == [qtdbus]
+    assert {e[0] for e in dropped} == {dbus[0], systemd[0]}
 
 
 def _qt_modules_imported_by(folder: Path) -> set[str]:
@@ -143,3 +158,64 @@ def test_desktop_entry_is_complete() -> None:
     assert (ROOT / "assets" / "icons" / "safetycheck-256.png").is_file()
     assert (ROOT / "assets" / "icons" / "safetycheck.ico").is_file()
     assert (ROOT / "assets" / "icons" / "safetycheck.icns").is_file()
+
+
+def test_a_library_kept_things_reach_through_a_candidate_stays() -> None:
+    """libQt6Core is needed by a dropped plugin AND by a kept module: it, and ICU, stay."""
+    eglfs = ("PySide6/Qt/plugins/platforms/libqeglfs.so", "/q/libqeglfs.so", "BINARY")
+    module = ("PySide6/QtCore.abi3.so", "/q/QtCore.abi3.so", "EXTENSION")
+    core = ("PySide6/Qt/lib/libQt6Core.so.6", "/q/libQt6Core.so.6", "BINARY")
+    icu = ("PySide6/Qt/lib/libicui18n.so.73", "/q/libicui18n.so.73", "BINARY")
+    needs = {
+        "/q/libqeglfs.so": {"libQt6Core.so.6"},
+        "/q/QtCore.abi3.so": {"libQt6Core.so.6"},
+        "/q/libQt6Core.so.6": {"libicui18n.so.73"},
+    }
+    binaries, _datas, dropped = prune.prune(
+        [eglfs, module, core, icu], [], lambda source: needs.get(source, set())
+    )
+    assert binaries == [module, core, icu]
+    assert dropped == [eglfs]
+
+
+def test_icu_trim_keeps_sorting_for_every_language_and_english_names_only() -> None:
+    trim_icu = _load("trim_icu")
+    items = [
+        "coll/sv.res", "coll/root.res", "coll/ucadata.icu",  # sorting: all kept
+        "zone/en.res", "zone/de.res", "zone/root.res",  # time-zone names: English only
+        "curr/fr.res", "translit/Latin_ASCII.res", "brkitr/thaidict.dict",
+        "ibm-1390_P110-2003.cnv", "unames.icu", "de_CH.res",  # all dropped
+        "en_GB.res", "root.res", "pool.res", "supplementalData.res", "zoneinfo64.res",
+    ]  # fmt: skip
+    assert trim_icu.items_to_drop(items) == [
+        "zone/de.res",
+        "curr/fr.res",
+        "translit/Latin_ASCII.res",
+        "brkitr/thaidict.dict",
+        "ibm-1390_P110-2003.cnv",
+        "unames.icu",
+        "de_CH.res",
+    ]
+
+
+@pytest.mark.parametrize("marker", ["portable", "portable.txt"])
+def test_a_marker_beside_the_program_makes_a_portable_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, marker: str
+) -> None:
+    from safetycheck import paths
+
+    monkeypatch.setattr(paths, "program_dir", lambda: tmp_path)
+    assert paths.portable_data_dir() is None
+    (tmp_path / marker).write_text("", encoding="utf-8")
+    assert paths.portable_data_dir() == tmp_path / "SafetyCheck-data"
+
+
+def test_on_macos_the_marker_sits_beside_the_app_bundle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safetycheck import paths
+
+    inside = tmp_path / "SafetyCheck.app" / "Contents" / "MacOS"
+    monkeypatch.setattr(paths, "program_dir", lambda: inside)
+    (tmp_path / "portable").write_text("", encoding="utf-8")
+    assert paths.portable_data_dir() == tmp_path / "SafetyCheck-data"
