@@ -93,7 +93,8 @@ KEPT_QT_PLUGINS = {
     "styles": ["*"],  # the native Windows 11 / macOS look
     "wayland-shell-integration": ["xdg-shell"],
     "wayland-decoration-client": ["*"],
-    "wayland-graphics-integration-client": ["qt-plugin-wayland-egl"],
+    # wayland-graphics-integration-client (EGL) is left out: widgets draw into shared memory,
+    # and without it libQt6OpenGL goes too.
     "accessiblebridge": ["*"],  # screen readers
 }
 # Qt's own translations only translate Qt's built-in dialogs; the app's text is English.

@@ -5,7 +5,8 @@ language and region names, transliterators, dictionaries and legacy character se
 ICU for four things only (checked with ``objdump -T``): case mapping, collation (sorting),
 time-zone names and legacy text codecs.  The app needs the first two in every language, and
 English time-zone names; it reads and writes UTF-8 only.  So we keep all collation data,
-English locale data and everything that is not per-locale, and drop the rest.
+English locale data and everything that is not per-locale, and drop the rest (and the large
+Chinese, Japanese and Korean sort orders, which fall back to Unicode's default order).
 
 ICU's own ``icupkg`` (Debian: ``icu-devtools``) edits the data package; ``as`` and ``ld`` wrap
 it back into a library exporting the one symbol ICU looks for.  If data the app did need were
@@ -23,7 +24,10 @@ import tempfile
 from pathlib import Path
 
 DROPPED_TREES = ("curr/", "unit/", "lang/", "region/", "translit/", "rbnf/", "brkitr/")
-KEPT_TREES = ("coll/",)  # sorting in every language
+KEPT_TREES = ("coll/",)  # sorting in every language ...
+# ... except the Chinese, Japanese and Korean orders (1.1 MB): those fall back to the root order.
+# Locales that alias them (zh_TW, yue_Hant, ...) go too: icupkg refuses dangling references.
+DROPPED_COLLATIONS = re.compile(r"^coll/(zh|yue|ja|ko)(_[A-Za-z0-9_]+)?\.res$")
 ENGLISH = re.compile(r"^(root|en|en_GB|en_001|en_150|pool|res_index)\.res$")
 LOCALE_FILE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]+)*\.res$")
 
@@ -33,6 +37,9 @@ def items_to_drop(items: list[str]) -> list[str]:
     drop = []
     for item in items:
         base = item.rsplit("/", 1)[-1]
+        if DROPPED_COLLATIONS.match(item):
+            drop.append(item)
+            continue
         if item.startswith(KEPT_TREES):
             continue
         if item.startswith(DROPPED_TREES) or item.endswith(".cnv") or item == "unames.icu":
@@ -43,7 +50,10 @@ def items_to_drop(items: list[str]) -> list[str]:
 
 
 def _run(*args: str, cwd: Path | None = None) -> str:
-    return subprocess.run(args, capture_output=True, text=True, check=True, cwd=cwd).stdout
+    result = subprocess.run(args, capture_output=True, text=True, cwd=cwd)
+    if result.returncode != 0:
+        raise SystemExit(f"trim_icu: {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
 
 
 def _data_symbol(library: Path) -> tuple[str, int, int]:

@@ -181,13 +181,16 @@ def test_a_library_kept_things_reach_through_a_candidate_stays() -> None:
 def test_icu_trim_keeps_sorting_for_every_language_and_english_names_only() -> None:
     trim_icu = _load("trim_icu")
     items = [
-        "coll/sv.res", "coll/root.res", "coll/ucadata.icu",  # sorting: all kept
+        "coll/sv.res", "coll/root.res", "coll/ucadata.icu",  # sorting: kept ...
+        "coll/zh.res", "coll/zh_Hant_TW.res", "coll/kok.res",  # ... except the big CJK orders
         "zone/en.res", "zone/de.res", "zone/root.res",  # time-zone names: English only
         "curr/fr.res", "translit/Latin_ASCII.res", "brkitr/thaidict.dict",
         "ibm-1390_P110-2003.cnv", "unames.icu", "de_CH.res",  # all dropped
         "en_GB.res", "root.res", "pool.res", "supplementalData.res", "zoneinfo64.res",
     ]  # fmt: skip
     assert trim_icu.items_to_drop(items) == [
+        "coll/zh.res",
+        "coll/zh_Hant_TW.res",
         "zone/de.res",
         "curr/fr.res",
         "translit/Latin_ASCII.res",
