@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from safetycheck.case import Action, Case, EvidenceEntry, Status
 from safetycheck.checklist import Check, Library, Topic
-from safetycheck.settings import MODE_ADVISOR, Settings, save_settings
+from safetycheck.settings import Settings, save_settings
 from safetycheck.store import CaseStore, CaseSummary, StoreError
 
 
@@ -56,10 +56,6 @@ class Session(QObject):
         self.case: Case | None = None
         self.unsaved = False
         self._checks: list[tuple[Topic, Check]] | None = None
-
-    @property
-    def advisor(self) -> bool:
-        return self.settings.mode == MODE_ADVISOR
 
     # -- content -------------------------------------------------------------------
 

@@ -186,3 +186,21 @@ def test_export_asks_what_and_where_and_records_the_file(ui, qtbot, tmp_path: Pa
 
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "System Service" not in text
+
+
+def test_steps_follow_the_chosen_make_by_keyboard(ui) -> None:
+    window = ui.start(mode="self")
+    window.session.set_intake(["android"])
+    window.show_page("checks")
+    window.checking.go_to_check("t-phone-location")
+    page = window.checking.page
+    assert not page.variant_row.isHidden()
+    assert "Location sharing" in page.steps.text()
+    assert "Location services" not in page.steps.text()
+    page.variant.setFocus()
+    ui.qtbot.keyClick(page.variant, Qt.Key.Key_Down)
+    assert page.variant.currentText() == "Samsung Galaxy"
+    assert "Location services" in page.steps.text()
+    # A check with one set of steps shows no selector.
+    window.checking.go_to_check("t-phone-apps")
+    assert page.variant_row.isHidden()
