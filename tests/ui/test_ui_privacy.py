@@ -240,3 +240,30 @@ def test_quick_exit_works_from_the_lock_window(ui) -> None:
     qtbot.waitUntil(lambda: len(seen) == 1, timeout=5000)
     assert seen == [[]]  # every window hidden in the same turn as the key press
     assert ui.quit_calls == [1]
+
+
+def test_deleting_a_case_removes_its_files_and_offers_its_pdfs(ui, tmp_path: Path) -> None:
+    qtbot = ui.qtbot
+    case_id = protected_folder(ui.data_dir, mode="advisor")
+    library = load_checklists(CONTENT)
+    store = open_store(ui.data_dir, PASSPHRASE, library).store
+    case = store.load(case_id)
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG not really")
+    case.add_evidence("photo", attachment=store.add_attachment(case, picture))
+    pdf, gone = tmp_path / "record.pdf", tmp_path / "moved-away.pdf"
+    pdf.write_bytes(b"%PDF-1.4 test")
+    case.exported_files += [str(pdf), str(gone)]
+    store.save(case)
+    assert [p for p in ui.data_dir.rglob("*") if case_id in str(p)]
+
+    ui.when_modal(lambda dialog: type_passphrase(qtbot, dialog, PASSPHRASE))
+    window = ui.start()
+    window.case_list.table.setCurrentItem(window.case_list.table.topLevelItem(0))
+    ui.dialogs.queue("ask", 0, 0)  # delete the case; then delete its saved documents too
+    click(qtbot, window.case_list.delete_button)
+
+    assert [p for p in ui.data_dir.rglob("*") if case_id in str(p)] == []
+    offered = ui.dialogs.asked[-1][1]
+    assert str(pdf) in offered and str(gone) not in offered  # only files still there
+    assert not pdf.exists()
