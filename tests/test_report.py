@@ -355,3 +355,24 @@ def test_bundled_fonts_carry_their_licence() -> None:
     fonts = sorted(p.name for p in folder.glob("*.ttf"))
     assert "NotoSans-Regular.ttf" in fonts and "NotoNaskhArabic-Regular.ttf" in fonts
     assert sum(p.stat().st_size for p in folder.glob("*.ttf")) < 5_000_000
+
+
+def test_record_of_a_passphrase_protected_case_shows_its_picture(library, tmp_path: Path) -> None:
+    """Attachments encrypted by the real passphrase codec still print as thumbnails."""
+    from pypdf import PdfReader
+
+    from safetycheck.passphrase import set_passphrase
+
+    fast_kdf = {"name": "argon2id", "memory_kib": 1024, "iterations": 1, "lanes": 1}
+    store = set_passphrase(
+        CaseStore(tmp_path / "data", library=library), "a long test passphrase", kdf=fast_kdf
+    )
+    case = make_case(library, store)
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(png_bytes())
+    case.add_evidence("Photo", attachment=store.add_attachment(case, picture))
+    store.save(case)
+    stored = next((store.attachments_dir / case.id).iterdir()).read_bytes()
+    assert b"PNG" not in stored[:64]
+    path = export_pdf(case, library, settings(), "record", tmp_path / "e.pdf", store=store)
+    assert any(page.images for page in PdfReader(str(path)).pages)

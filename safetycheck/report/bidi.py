@@ -47,8 +47,10 @@ def char_levels(text: str, rtl: bool) -> list[int]:
     Uses python-bidi's pure-Python implementation, which exposes the levels;
     its Rust wrapper only returns the reordered string.
     """
-    from bidi import algorithm
-
+    try:
+        from bidi import algorithm
+    except ImportError:  # python-bidi missing: print in logical order rather than fail
+        return [1 if rtl else 0] * len(text)
     storage = algorithm.get_empty_storage()
     storage["base_level"] = 1 if rtl else 0
     storage["base_dir"] = "R" if rtl else "L"
