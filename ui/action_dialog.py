@@ -23,6 +23,8 @@ class ActionDialog(QDialog):
     def __init__(self, action: Action | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Change action" if action else "Add an action")
+        #: Set while the dialog is open: saves what was typed (Quick Exit calls it).
+        self.keep_draft = None
         layout = QVBoxLayout(self)
         layout.addWidget(
             paragraph(

@@ -6,6 +6,7 @@ evidence survives even if the original screenshot is later deleted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime
@@ -36,6 +37,8 @@ class EvidenceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add to evidence log")
         self.file: str | None = None
+        #: Set while the dialog is open: saves what was typed (Quick Exit calls it).
+        self.keep_draft: Callable[[], None] | None = None
         layout = QVBoxLayout(self)
         intro = "Write down what you saw, as exactly as you can."
         if check_title:
@@ -120,11 +123,14 @@ class EvidenceDialog(QDialog):
             return False
         check = session.library.check(check_id) if check_id else None
         dialog = cls(check.title if check else "", parent)
-        if not dialog.exec():
-            return False
-        at = dialog.when.dateTime().toPython()
-        at = at.astimezone() if at.tzinfo is None else at
-        try:
+        saved = []
+
+        def save() -> None:
+            if saved or not dialog.what.toPlainText().strip():
+                return
+            saved.append(True)
+            at = dialog.when.dateTime().toPython()
+            at = at.astimezone() if at.tzinfo is None else at
             session.add_evidence(
                 dialog.what.toPlainText().strip(),
                 dialog.where.text().strip(),
@@ -132,6 +138,15 @@ class EvidenceDialog(QDialog):
                 Path(dialog.file) if dialog.file else None,
                 at=at.replace(microsecond=0),
             )
+
+        # Quick Exit keeps what was typed: the entry is added as it stands.
+        dialog.keep_draft = save
+        accepted = dialog.exec()
+        dialog.keep_draft = None
+        if not accepted:
+            return bool(saved)
+        try:
+            save()
         except StoreError as exc:
             dialogs.tell(
                 parent,

@@ -15,6 +15,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -396,7 +397,21 @@ class MainWindow(QMainWindow):
     # -- saving ----------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Save anything typed but not yet saved (a note in progress, a failed save)."""
+        """Save anything typed but not yet saved (a note in progress, a failed save).
+
+        On Quick Exit this includes an evidence entry or action still being typed in its
+        dialog: it is kept as it stands rather than lost.
+        """
+        from ui.quick_exit import is_exiting
+
+        if is_exiting():
+            for dialog in self.findChildren(QDialog):
+                keep = getattr(dialog, "keep_draft", None)
+                if keep is not None:
+                    try:
+                        keep()
+                    except Exception:  # a draft must never stop the exit
+                        pass
         for page in self.pages.values():
             flush = getattr(page.widget, "flush", None)
             if flush is not None:

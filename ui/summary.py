@@ -306,8 +306,18 @@ class SummaryPage(QWidget):
         if is_exiting():
             return
         dialog = ActionDialog(None, self)
-        if dialog.exec():
-            self.session.add_action(**dialog.values())
+        added = []
+
+        def add() -> None:
+            if not added and dialog.values()["what"]:
+                added.append(True)
+                self.session.add_action(**dialog.values())
+
+        dialog.keep_draft = add  # Quick Exit keeps what was typed
+        accepted = dialog.exec()
+        dialog.keep_draft = None
+        if accepted:
+            add()
 
     def edit_action(self) -> None:
         action_id = self._selected_action_id()

@@ -80,3 +80,20 @@ def test_two_escapes_far_apart_do_not_exit(ui, monkeypatch) -> None:
     clock[0] += 0.3
     ui.qtbot.keyClick(target, Qt.Key.Key_Escape)
     assert not window.isVisible() and ui.quit_calls == [1]
+
+
+def test_quick_exit_keeps_an_evidence_entry_being_typed(ui) -> None:
+    window = open_case(ui)
+    page = window.checking.page
+
+    def type_then_exit(dialog) -> None:
+        ui.qtbot.keyClicks(dialog.what, "Unknown app, no icon")
+        ui.qtbot.keyClick(dialog.what, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        assert visible_windows() == []
+
+    ui.when_modal(type_then_exit)
+    page.evidence_button.click()
+    assert ui.quit_calls == [1]
+    case = ui.store().load(window.session.case.id)
+    assert [e.what for e in case.evidence] == ["Unknown app, no icon"]
+    assert case.evidence[0].check_id == "t-start-safe"
