@@ -24,7 +24,7 @@ from safetycheck.store import StoreError
 from safetycheck.vault import VaultError, passphrase_problem
 from ui.accessible import describe
 from ui.style import boxed, caution_color, heading, paragraph
-from ui.unlock import busy, error_label, password_field
+from ui.unlock import StoppedByQuickExit, busy, error_label, password_field
 
 FIRST_START_OFFER = (
     "You can protect your answers with a passphrase, so that someone who later uses this "
@@ -52,6 +52,7 @@ class PassphraseDialog(QDialog):
         self.apply_change = apply
         self.change = change
         self.result_value: object = None
+        self.working = False
         self.setWindowTitle("Change the passphrase" if change else "Set a passphrase")
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -117,16 +118,32 @@ class PassphraseDialog(QDialog):
         if problem:
             self._show_problem(problem)
             return
+        current, new = self.current.text(), self.new.text()
+        self.working = True
+        self.ok_button.setEnabled(False)
         try:
-            self.result_value = busy(
-                lambda: self.apply_change(self.current.text(), self.new.text())
-            )
+            self.result_value = busy(lambda: self.apply_change(current, new))
+        except StoppedByQuickExit:
+            return
         except (VaultError, StoreError) as exc:
             self._show_problem(str(exc))
             return
+        except OSError as exc:
+            self._show_problem(
+                f"The change could not be finished ({exc.strerror or exc}). Your cases are "
+                "safe: they open with the old or the new passphrase. Please try again."
+            )
+            return
+        finally:
+            self.working = False
+            self.ok_button.setEnabled(True)
         for field in (self.current, self.new, self.repeat):
             field.clear()
         self.accept()
+
+    def reject(self) -> None:
+        if not self.working:  # Esc during the re-encryption: let it finish
+            super().reject()
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)

@@ -8,9 +8,10 @@ second), so the window shows a busy cursor meanwhile.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -25,13 +26,44 @@ from ui.accessible import describe
 from ui.style import caution_color, heading, paragraph
 
 
+class StoppedByQuickExit(Exception):
+    """Quick Exit ended the app while the work was still running."""
+
+
 def busy(work: Callable[[], object]) -> object:
-    """Run ``work`` with a busy cursor: key derivation takes a noticeable moment."""
+    """Run ``work`` (core code only, never Qt) in a thread while the window stays alive.
+
+    Key derivation takes about half a second and a passphrase change with many cases
+    several seconds; Quick Exit must work all that time.  The event loop keeps
+    running here, so it does.  If Quick Exit ends the app meanwhile, the work is
+    simply cut off: every step of it is atomic (see ``safetycheck.passphrase``).
+    """
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed back to the caller below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="safetycheck-passphrase", daemon=True)
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(15)
+    poll.timeout.connect(lambda: None if thread.is_alive() else loop.quit())
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        return work()
+        thread.start()
+        poll.start()
+        loop.exec()
     finally:
+        poll.stop()
         QApplication.restoreOverrideCursor()
+    if thread.is_alive():
+        raise StoppedByQuickExit()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")
 
 
 def password_field(name: str, description: str) -> QLineEdit:
@@ -74,6 +106,7 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.check = check
         self.result_value: object = None
+        self.working = False
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -115,14 +148,25 @@ class UnlockDialog(QDialog):
         if not text:
             self._show_problem("Type the passphrase first.")
             return
+        self.working = True
+        self.open_button.setEnabled(False)
         try:
             self.result_value = busy(lambda: self.check(text))
+        except StoppedByQuickExit:
+            return
         except VaultError as exc:
             self.passphrase.clear()
             self._show_problem(str(exc) + " Please try again.")
             return
+        finally:
+            self.working = False
+            self.open_button.setEnabled(True)
         self.passphrase.clear()
         self.accept()
+
+    def reject(self) -> None:
+        if not self.working:  # Esc while checking: wait for the answer
+            super().reject()
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)

@@ -267,3 +267,66 @@ def test_deleting_a_case_removes_its_files_and_offers_its_pdfs(ui, tmp_path: Pat
     offered = ui.dialogs.asked[-1][1]
     assert str(pdf) in offered and str(gone) not in offered  # only files still there
     assert not pdf.exists()
+
+
+def test_slow_work_keeps_the_window_responsive(qtbot) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from ui.unlock import busy
+
+    ticks = []
+    QTimer.singleShot(30, lambda: ticks.append("event loop ran"))
+    assert busy(lambda: time.sleep(0.4) or "done") == "done"
+    assert ticks == ["event loop ran"]  # while the work was still running
+    try:
+        busy(lambda: 1 / 0)
+    except ZeroDivisionError:
+        pass
+    else:
+        raise AssertionError("the work's error was not handed back")
+
+
+def test_quick_exit_during_a_passphrase_change(ui, monkeypatch) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    import ui.passphrase_settings as settings_module
+
+    qtbot = ui.qtbot
+    protected_folder(ui.data_dir, mode="advisor")
+    ui.when_modal(lambda dialog: type_passphrase(qtbot, dialog, PASSPHRASE))
+    window = ui.start()
+    real_change = settings_module.change_passphrase
+
+    def slow_change(*args, **kwargs):
+        time.sleep(0.6)  # as with hundreds of cases
+        return real_change(*args, **kwargs)
+
+    monkeypatch.setattr(settings_module, "change_passphrase", slow_change)
+    seen = []
+
+    def press_quick_exit(dialog) -> None:
+        target = QApplication.focusWidget() or dialog
+        qtbot.keyClick(target, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        seen.append([w for w in QApplication.topLevelWidgets() if w.isVisible()])
+
+    def change(dialog) -> None:
+        qtbot.keyClicks(dialog.current, PASSPHRASE)
+        qtbot.keyClicks(dialog.new, "green door at the end")
+        qtbot.keyClicks(dialog.repeat, "green door at the end")
+        click(qtbot, dialog.understood)
+        QTimer.singleShot(150, lambda: press_quick_exit(dialog))
+        click(qtbot, dialog.ok_button)
+
+    def in_settings(dialog) -> None:
+        section = next(s for s in dialog.sections if s.title_text == "Passphrase")
+        ui.when_modal(change)
+        click(qtbot, section.button)
+
+    ui.when_modal(in_settings)
+    click(qtbot, window.settings_button)
+    assert seen == [[]]  # hidden at once, while the change was still running
+    assert ui.quit_calls == [1]
