@@ -344,6 +344,7 @@ class CaseStore:
         """
         path = self.path_for(case_id)
         backup = self.backup_for(path)
+        self._prepare()  # a store without keys must not move files in a protected folder
         try:
             raw = backup.read_bytes()
             body, _ = upgrade(self._decode_body(case_id, raw))

@@ -180,6 +180,13 @@ def test_a_store_that_was_never_unlocked_refuses_to_write(data_dir: Path, librar
     with pytest.raises(LockedError):
         locked.create(REFERENCE)
     assert snapshot(data_dir) == before
+    case = open_store(data_dir, PASSPHRASE, library).store.create(REFERENCE)
+    before = snapshot(data_dir)
+    with pytest.raises(LockedError):
+        locked.restore_backup(case.id)
+    with pytest.raises(StoreError):
+        locked.load(case.id)  # "needs the passphrase": not set aside as damaged
+    assert snapshot(data_dir) == before
 
 
 def test_listing_without_the_key_shows_locked_cases_and_reveals_nothing(
