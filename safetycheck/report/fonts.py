@@ -9,6 +9,7 @@ bundled font that has it.  Imported only when a document is exported.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from reportlab.lib.fonts import addMapping
@@ -97,8 +98,11 @@ def _fallback(code: int, arabic: str) -> str | None:
     return None
 
 
+_SHAPED = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _SHAPED_RANGES) + "]")
+
+
 def needs_shaping(text: str) -> bool:
-    return any(lo <= ord(ch) <= hi for ch in text for lo, hi in _SHAPED_RANGES)
+    return not text.isascii() and _SHAPED.search(text) is not None
 
 
 def _is_neutral(ch: str) -> bool:

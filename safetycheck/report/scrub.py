@@ -21,8 +21,10 @@ _KEYWORDS = (
 _SEP = r"(?:\s*[:=]\s*|\s+(?:is|was|are|were|:)\s+|\s+-\s+)"
 # A quoted value (may hold spaces), or one word without its closing punctuation.
 _VALUE = r"(?:\"[^\"\n]*\"|“[^”\n]*”|‘[^’\n]*’|'[^'\n]*'|\S+?(?=[.,;)]*(?:\s|$)))"
-_WITH_SEP = re.compile(rf"(?i)\b({_KEYWORDS})({_SEP})({_VALUE})")
-_BARE = re.compile(rf"(?i)\b({_KEYWORDS})(\s+)(?=\S*[\d!@#$%^&*_+=~])({_VALUE})")
+# Case is ignored for the keywords only: a whole-pattern (?i) makes Python fold every
+# character class, which costs a quarter of a second to compile.
+_WITH_SEP = re.compile(rf"\b((?i:{_KEYWORDS}))({_SEP})({_VALUE})")
+_BARE = re.compile(rf"\b((?i:{_KEYWORDS}))(\s+)(?=\S*[\d!@#$%^&*_+=~])({_VALUE})")
 
 
 def scrub_secrets(text: str, placeholder: str = "[removed]") -> str:
