@@ -376,3 +376,70 @@ def test_record_of_a_passphrase_protected_case_shows_its_picture(library, tmp_pa
     assert b"PNG" not in stored[:64]
     path = export_pdf(case, library, settings(), "record", tmp_path / "e.pdf", store=store)
     assert any(page.images for page in PdfReader(str(path)).pages)
+
+
+_WORD_BOX = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+
+
+def _word_boxes(
+    path: Path,
+) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
+    """Every word's box on every page, from ``pdftotext -bbox``."""
+    import html
+    import subprocess
+
+    pdftotext(path)  # skips the test if poppler is missing
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = [
+            (float(a), float(b), float(c), float(d), html.unescape(w))
+            for a, b, c, d, w in re.findall(_WORD_BOX, page.group(3))
+        ]
+        pages.append((float(page.group(1)), float(page.group(2)), words))
+    return pages
+
+
+def _layout_problems(path: Path) -> list[str]:
+    """Words drawn over words, or text closer than 10 mm to the paper's edge."""
+    margin = 10 * 72 / 25.4  # every printer prints this far in (header and footer)
+    problems = []
+    for number, (width, height, words) in enumerate(_word_boxes(path), 1):
+        for x0, y0, x1, y1, w in words:
+            if not (
+                margin <= x0 and x1 <= width - margin and margin <= y0 <= y1 <= height - margin
+            ):
+                problems.append(f"page {number}: {w!r} is too close to the edge")
+        # The middle band of each word: line boxes of neighbouring lines may touch, glyphs not.
+        bands = sorted(
+            (x0, (y0 + y1) / 2 - (y1 - y0) / 4, x1, (y0 + y1) / 2 + (y1 - y0) / 4, w)
+            for x0, y0, x1, y1, w in words
+        )
+        for i, (_ax0, ay0, ax1, ay1, aw) in enumerate(bands):
+            for bx0, by0, _bx1, by1, bw in bands[i + 1 :]:
+                if bx0 >= ax1 - 0.5:
+                    break  # sorted by left edge: nothing further right can overlap this word
+                if by0 < ay1 - 0.5 and ay0 < by1 - 0.5:
+                    problems.append(f"page {number}: {aw!r} overlaps {bw!r}")
+    return problems
+
+
+@pytest.mark.parametrize("kind", ["record", "plan", "plan_short"])
+def test_no_text_overlaps_and_all_of_it_is_inside_the_margins(exported: dict, kind: str) -> None:
+    assert _layout_problems(exported["paths"][kind]) == []
+
+
+def test_the_layout_check_sees_overlapping_text(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "bad.pdf"
+    c = Canvas(str(path))
+    c.drawString(100, 500, "Overlapping words")
+    c.drawString(110, 501, "drawn twice")
+    c.drawString(5, 300, "Edge")
+    c.save()
+    problems = _layout_problems(path)
+    assert any("overlaps" in p for p in problems)
+    assert any("'Edge' is too close" in p for p in problems)
