@@ -115,3 +115,12 @@ def test_counted_wording_uses_the_singular_for_one() -> None:
     words = report_text()["plan"]
     assert "one thing" in counted(words, "found_count", 1, concerns=1)
     assert "3 things" in counted(words, "found_count", 3, concerns=3)
+
+
+def test_paper_size_follows_the_country() -> None:
+    from safetycheck.report import default_page_size
+    from safetycheck.settings import Settings
+
+    assert default_page_size(Settings(country="GB")) == "a4"
+    assert default_page_size(Settings(country="us")) == "letter"
+    assert default_page_size(None) == "a4"
