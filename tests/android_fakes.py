@@ -54,7 +54,7 @@ WRITE_WORDS = (
 class FakeAdb:
     """A copy of the recordings in a temp folder and an executable ``adb`` that replays one."""
 
-    def __init__(self, tmp: Path, scenario: str) -> None:
+    def __init__(self, tmp: Path, scenario: str, delay: float = 0.0) -> None:
         self.root = tmp / "recordings"
         if not self.root.exists():
             shutil.copytree(RECORDINGS, self.root)
@@ -63,7 +63,9 @@ class FakeAdb:
         self.bin.mkdir(exist_ok=True)
         self.path = self.bin / "adb"
         self.path.write_text(
-            f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_ADB}" "{self.scenario}" "$@"\n',
+            "#!/bin/sh\n"
+            + (f"sleep {delay}\n" if delay else "")
+            + f'exec "{sys.executable}" "{FAKE_ADB}" "{self.scenario}" "$@"\n',
             encoding="utf-8",
         )
         self.path.chmod(self.path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)

@@ -233,7 +233,9 @@ def test_known_stalkerware_found_by_certificate_alone(tmp_path: Path, data_dir: 
     pulled = [c for c in fake.calls() if len(c) > 2 and c[2] == "pull"]
     assert len(pulled) == 4  # the four apps not from a store; system apps are never copied
     # Apps that could not be copied are noted, the scan goes on.
-    assert any("signature of com.wifi0" in p for p in result.problems)
+    assert any(
+        "signature of 3 apps could not be read" in p and "com.wifi0" in p for p in result.problems
+    )
     _assert_read_only(fake)
 
 
@@ -304,3 +306,15 @@ def test_every_check_id_used_is_in_the_android_topic(library) -> None:
     }
     android = next(t for t in library.topics if t.id == "android")
     assert ids and ids <= {c.id for c in android.checks} and ids <= ANDROID_CHECK_IDS
+
+
+def test_scan_and_import_never_touch_the_network(
+    no_network: list[str], tmp_path: Path, data_dir: Path
+) -> None:
+    """Only "Update indicators" may go online; importing and scanning stay local."""
+    store = IndicatorStore(data_dir)
+    store.import_file(IOC)
+    fake = FakeAdb(tmp_path, "stalkerware")
+    result = run_scan(Adb(fake.path), store.index())
+    assert result.known_stalkerware
+    assert no_network == []

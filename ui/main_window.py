@@ -141,6 +141,12 @@ class MainWindow(QMainWindow):
         self.add_page(
             "summary", self._build_summary, "Summary", "What was found, the plan and evidence."
         )
+        self.add_page(
+            "android",
+            self._build_android_scan,
+            "Phone scan",
+            "Scan an Android phone over USB for known stalkerware. Nothing on it is changed.",
+        )
 
         self.quick_exit_button.clicked.connect(quick_exit)
         self.settings_button.clicked.connect(self.open_settings)
@@ -233,6 +239,13 @@ class MainWindow(QMainWindow):
         page = SummaryPage(self.session)
         page.check_requested.connect(self.show_check)
         page.export_requested.connect(self.export)
+        return page
+
+    def _build_android_scan(self) -> QWidget:
+        from ui.android_scan import AndroidScanPage
+
+        page = AndroidScanPage(self.session)
+        page.check_requested.connect(self.show_check)
         return page
 
     @property

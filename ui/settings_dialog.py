@@ -135,6 +135,15 @@ def _passphrase_section() -> SettingsSection:
     return PassphraseSection()
 
 
+def _android_section() -> SettingsSection:
+    from ui.android_settings import AndroidSection  # imported when the dialog opens
+
+    return AndroidSection()
+
+
+SECTIONS.append(_android_section)
+
+
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -186,18 +186,27 @@ def collect(
             and not p.path.startswith(system_prefixes)
             and (p.installer or "") not in store_installers
         ][:MAX_CERTIFICATE_PULLS]
+        unread = []
         for number, package in enumerate(candidates, start=1):
             say(f"Reading app signatures ({number} of {len(candidates)})")
-            _read_certificate(adb, serial, package, snap)
+            if not _read_certificate(adb, serial, package, snap):
+                unread.append(package.name)
+        if unread:
+            snap.problems.append(
+                f"The signature of {len(unread)} app{'s' if len(unread) > 1 else ''} could not "
+                f"be read ({', '.join(unread)}), so {'they were' if len(unread) > 1 else 'it was'}"
+                " checked by name only."
+            )
     return snap
 
 
-def _read_certificate(adb: Adb, serial: str, package: parse.PackageRecord, snap: Snapshot) -> None:
+def _read_certificate(adb: Adb, serial: str, package: parse.PackageRecord, snap: Snapshot) -> bool:
     # A private temporary folder, removed straight after: no copy of the app stays behind.
     with tempfile.TemporaryDirectory(prefix="sc-") as folder:
         local = Path(folder) / "app.apk"
         try:
             adb.pull(serial, package.path, local)
             snap.certificates[package.name] = certificate_sha1s(local)
-        except (AndroidError, ApkError, OSError) as exc:
-            snap.problems.append(f"Could not read the signature of {package.name}: {exc}")
+        except (AndroidError, ApkError, OSError):
+            return False
+    return True

@@ -1,0 +1,215 @@
+"""The Android phone scan page, driven through real widgets against the fake adb."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from android_fakes import SHARED, FakeAdb
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QAbstractButton
+from test_ui_accessibility import unnamed
+
+from safetycheck.android.indicators import CREDIT, IndicatorStore
+from safetycheck.paths import checklists_dir
+from safetycheck.settings import load_settings
+from ui.settings_dialog import SettingsDialog
+
+IOC = SHARED / "indicators" / "ioc.yaml"
+
+
+def click(qtbot, button: QAbstractButton) -> None:
+    assert button.isVisible() and button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint())
+
+
+@pytest.fixture
+def real_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import app
+
+    monkeypatch.setattr(app, "checklists_dir", checklists_dir)
+
+
+def open_scan_page(ui, adb_path: str, topics=("android",)):
+    store = ui.store()
+    case = store.create("Case 7F3K", topics=list(topics))
+    window = ui.start(adb_path=adb_path)
+    assert window.open_case(case.id)
+    window.pages["android"].button.click()
+    assert window.current_key == "android"
+    return window, window.page_widget("android"), case
+
+
+def find_and_scan(ui, page) -> None:
+    qtbot = ui.qtbot
+    click(qtbot, page.find_button)
+    qtbot.waitUntil(lambda: page.device_list.count() > 0 and not page.busy, timeout=15000)
+    click(qtbot, page.scan_button)
+    qtbot.waitUntil(lambda: page.results.isVisible(), timeout=30000)
+
+
+def test_scan_a_phone_with_stalkerware_and_save_to_the_case(
+    ui, real_content, tmp_path: Path
+) -> None:
+    IndicatorStore(ui.data_dir).import_file(IOC)
+    fake = FakeAdb(tmp_path, "stalkerware", delay=0.2)
+    window, page, case = open_scan_page(ui, str(fake.path))
+    assert "Found:" in page.adb_status.text()
+    assert "Echap stalkerware indicators: 147 known apps, updated on" in page.lists_label.text()
+    assert page.credit.text() == CREDIT and page.credit.isVisible()
+    assert page.caution_box.isVisible()
+    assert unnamed(page) == []
+
+    qtbot = ui.qtbot
+    click(qtbot, page.find_button)
+    qtbot.waitUntil(lambda: page.device_list.count() == 1 and not page.busy, timeout=15000)
+    assert "SM A520F" in page.device_list.item(0).text()
+    assert page.device_status.text() == "One phone is ready to scan."
+
+    # The window keeps answering while the scan runs on the worker thread.
+    click(qtbot, page.scan_button)
+    assert page.busy and not page.scan_button.isEnabled()
+    ticks: list[float] = []
+    start = time.monotonic()
+    for delay in (50, 100, 150):
+        QTimer.singleShot(delay, lambda: ticks.append(time.monotonic() - start))
+    qtbot.waitUntil(lambda: len(ticks) == 3, timeout=2000)
+    assert page.busy, "the scan finished too fast to show the window stays responsive"
+    assert max(ticks) < 1.0
+    qtbot.waitUntil(lambda: page.results.isVisible(), timeout=30000)
+
+    assert "Known stalkerware found: SpyLive360" in page.headline.text()
+    texts = [page.findings.item(i).text() for i in range(page.findings.count())]
+    assert texts[0].startswith("com.wifi0 matches known stalkerware: SpyLive360.")
+    assert any("can read the screen" in t for t in texts)
+    assert page.leads_intro.isVisible()
+    assert unnamed(page) == []
+
+    click(qtbot, page.save_button)
+    saved = ui.store().load(case.id)
+    scan_entries = [e for e in saved.evidence if e.source == "android-scan"]
+    assert len(scan_entries) == len(texts) + 1
+    assert saved.answers == {}  # the person confirms each check
+    assert "Added" in page.saved_status.text()
+    assert not page.save_button.isEnabled()  # saved once, not twice
+
+    # The matching check shows the scan's entry for the person to confirm.
+    accessibility = next(
+        i for i in range(page.findings.count()) if "can read the screen" in texts[i]
+    )
+    page.findings.setCurrentRow(accessibility)
+    page.findings.itemActivated.emit(page.findings.item(accessibility))
+    assert window.current_key == "checks"
+    check_page = window.checking.page
+    assert check_page.check.id == "android-accessibility"
+    assert "com.wifi0" in check_page.evidence_list.text()
+    assert {c[2] for c in fake.calls() if c[0] == "-s"} <= {"shell", "pull"}
+
+
+def test_clean_phone_says_it_proves_nothing(ui, real_content, tmp_path: Path) -> None:
+    fake = FakeAdb(tmp_path, "clean")
+    _window, page, _case = open_scan_page(ui, str(fake.path))
+    assert "has not been downloaded yet" in page.lists_label.text()
+    find_and_scan(ui, page)
+    assert "does not prove the phone is safe" in page.headline.text()
+    assert "manual Android checks" in page.next_steps.text()
+
+
+def test_two_phones_must_be_chosen_and_unauthorized_is_explained(
+    ui, real_content, tmp_path: Path
+) -> None:
+    fake = FakeAdb(tmp_path, "unauthorized")
+    _window, page, _case = open_scan_page(ui, str(fake.path))
+    click(ui.qtbot, page.find_button)
+    ui.qtbot.waitUntil(lambda: page.device_list.count() == 1 and not page.busy, timeout=15000)
+    assert "tap Allow" in page.device_status.text()
+    assert not page.scan_button.isEnabled()
+
+    two = FakeAdb(tmp_path, "two_devices")
+    page.session.settings.adb_path = str(two.path)
+    click(ui.qtbot, page.find_button)
+    ui.qtbot.waitUntil(lambda: page.device_list.count() == 2 and not page.busy, timeout=15000)
+    assert "Choose the one to scan" in page.device_status.text()
+    page.device_list.setCurrentRow(1)
+    click(ui.qtbot, page.scan_button)
+    ui.qtbot.waitUntil(lambda: page.results.isVisible(), timeout=30000)
+    assert "SpyLive360" in page.headline.text()
+
+
+def test_missing_adb_shows_guidance(ui, real_content, tmp_path: Path) -> None:
+    _window, page, _case = open_scan_page(ui, str(tmp_path / "nowhere" / "adb"))
+    assert "does not point to the adb tool" in page.adb_status.text()
+    assert "platform-tools" in page.adb_status.text()
+    assert not page.find_button.isEnabled() and not page.scan_button.isEnabled()
+
+
+class _Serve(http.server.BaseHTTPRequestHandler):
+    body = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_update_indicators_asks_first_then_downloads(ui, real_content, tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Serve)
+    _Serve.body = IOC.read_bytes()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fake = FakeAdb(tmp_path, "clean")
+        url = f"http://127.0.0.1:{server.server_address[1]}/ioc.yaml"
+        store = ui.store()
+        case = store.create("Case U", topics=["android"])
+        window = ui.start(adb_path=str(fake.path), indicators_url=url)
+        window.open_case(case.id)
+        window.show_page("android")
+        page = window.page_widget("android")
+
+        ui.dialogs.queue("ask", 1)  # Cancel: nothing is downloaded
+        click(ui.qtbot, page.update_button)
+        assert "127.0.0.1" in ui.dialogs.asked[-1][1]
+        assert IndicatorStore(ui.data_dir).load() is None
+
+        ui.dialogs.queue("ask", 0)  # Download
+        click(ui.qtbot, page.update_button)
+        ui.qtbot.waitUntil(lambda: "Updated: 147 known apps" in page.progress.text(), timeout=15000)
+        assert "Echap stalkerware indicators: 147 known apps" in page.lists_label.text()
+
+        _Serve.body = b"<html>not a list</html>"
+        ui.dialogs.queue("ask", 0)
+        click(ui.qtbot, page.update_button)
+        ui.qtbot.waitUntil(lambda: not page.busy, timeout=15000)
+        assert "still in use" in page.progress.text()
+        assert len(IndicatorStore(ui.data_dir).load().apps) == 147
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_settings_hold_the_adb_path_and_list_address(ui, tmp_path: Path) -> None:
+    window = ui.start(mode="advisor")
+    fake = FakeAdb(tmp_path, "clean")
+
+    def fill(dialog) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        section = next(s for s in dialog.sections if s.title_text == "Android phone scan")
+        assert unnamed(section) == []
+        ui.dialogs.queue("ask_open_file", str(fake.path))
+        click(ui.qtbot, section.choose)
+        assert section.adb_path.text() == str(fake.path)
+        section.url.setText("https://example.org/stalkerware.stix2")
+        dialog.accept()
+
+    ui.when_modal(fill)
+    window.open_settings()
+    saved = load_settings(ui.data_dir)
+    assert saved.adb_path == str(fake.path)
+    assert saved.indicators_url == "https://example.org/stalkerware.stix2"

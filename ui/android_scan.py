@@ -1,0 +1,454 @@
+"""The Android phone scan page: find adb, choose the phone, scan, save the leads to the case.
+
+Everything slow (adb, the phone, the one download) runs on a worker thread, so the window
+stays responsive and Quick Exit always works.  The worker is a daemon Python thread that
+reports back through Qt signals (queued to the window's thread): a Quick Exit during a
+scan does not wait for the phone to answer, and nothing from the phone is written anywhere
+until the person presses "Save to the evidence log".
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetycheck.android.adb import Adb, AdbMissingError, AndroidError, find_adb, scan_text
+from safetycheck.android.collect import choose_device
+from safetycheck.android.indicators import (
+    CREDIT,
+    DEFAULT_INDICATORS_URL,
+    IndicatorError,
+    IndicatorStore,
+)
+from safetycheck.android.parse import Device
+from safetycheck.android.scan import KNOWN, ScanResult, record_in_case, run_scan
+from ui import dialogs
+from ui.accessible import describe
+from ui.session import Session
+from ui.style import boxed, calm_color, caution_color, concern_color, heading, muted, paragraph
+
+
+class _Bridge(QObject):
+    """Carries a worker thread's results into the window's thread (queued signals)."""
+
+    progress = Signal(str)
+    done = Signal(object)
+    failed = Signal(str)
+
+
+def _steps_html(items: list[str]) -> str:
+    rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
+    return f"<ol style='margin-left:0px'>{rows}</ol>"
+
+
+class AndroidScanPage(QWidget):
+    #: The person asked to open the check a finding belongs to.
+    check_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.text = scan_text()
+        self.devices: list[Device] = []
+        self.result: ScanResult | None = None
+        self.busy = False
+        self.bridge = _Bridge(self)
+        self._on_done: Callable[[object], None] | None = None
+        self.bridge.progress.connect(self._progress)
+        self.bridge.done.connect(self._finished)
+        self.bridge.failed.connect(self._failed)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setSpacing(8)
+
+        layout.addWidget(heading("Scan an Android phone"))
+        layout.addWidget(
+            paragraph(
+                "SafetyCheck can read an Android phone connected to this computer with a USB "
+                "cable, and look for known stalkerware and for apps with strong powers. It only "
+                "reads: nothing on the phone is changed. What it finds are leads for you to "
+                "look at, not proof."
+            )
+        )
+        caution = QWidget()
+        caution_layout = QVBoxLayout(caution)
+        caution_layout.setContentsMargins(0, 0, 0, 0)
+        caution_title = heading("Careful: this changes the phone's settings", 3)
+        caution_title.setStyleSheet(f"color: {caution_color().name()}")
+        caution_layout.addWidget(caution_title)
+        caution_layout.addWidget(paragraph(self.text["usb_debugging_caution"]))
+        self.caution_box = boxed(caution, caution_color())
+        self.caution_box.setAccessibleName("Caution")
+        layout.addWidget(self.caution_box)
+
+        layout.addWidget(heading("Turn on USB debugging", 3))
+        steps = QLabel(_steps_html(self.text["usb_debugging_steps"]))
+        steps.setWordWrap(True)
+        steps.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(steps)
+        layout.addWidget(heading("When you have finished", 3))
+        off = QLabel(_steps_html(self.text["turn_off_steps"]))
+        off.setWordWrap(True)
+        off.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(off)
+
+        # 1. adb
+        layout.addWidget(heading("1. The adb tool", 2))
+        self.adb_status = paragraph()
+        layout.addWidget(self.adb_status)
+
+        # 2. the phone
+        layout.addWidget(heading("2. Choose the phone", 2))
+        row = QHBoxLayout()
+        self.find_button = describe(
+            QPushButton("&Find connected phones"),
+            "Find connected phones",
+            "Ask adb which phones are connected. Nothing on the phone is changed.",
+        )
+        self.find_button.setAutoDefault(False)
+        row.addWidget(self.find_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.device_list = describe(
+            QListWidget(),
+            "Connected phones",
+            "The phones adb can see. Choose the one to scan.",
+        )
+        self.device_list.setMaximumHeight(self.device_list.fontMetrics().lineSpacing() * 5 + 12)
+        layout.addWidget(self.device_list)
+        self.device_status = paragraph()
+        layout.addWidget(self.device_status)
+
+        # 3. scan
+        layout.addWidget(heading("3. Scan", 2))
+        row = QHBoxLayout()
+        self.scan_button = describe(
+            QPushButton("&Scan this phone"),
+            "Scan this phone",
+            "Read the chosen phone's apps and settings and look for known stalkerware. "
+            "Nothing on the phone is changed.",
+        )
+        self.scan_button.setAutoDefault(False)
+        row.addWidget(self.scan_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.progress = muted(paragraph())
+        layout.addWidget(self.progress)
+
+        # Results
+        self.results = QWidget()
+        results_layout = QVBoxLayout(self.results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(heading("What the scan found", 2))
+        self.device_label = paragraph()
+        results_layout.addWidget(self.device_label)
+        self.headline = paragraph()
+        self.headline.setAccessibleName("Scan result")
+        self.headline_box = boxed(self.headline, calm_color())
+        results_layout.addWidget(self.headline_box)
+        self.next_steps = paragraph()
+        results_layout.addWidget(self.next_steps)
+        self.leads_intro = paragraph(self.text["leads_intro"])
+        results_layout.addWidget(self.leads_intro)
+        self.findings = describe(
+            QListWidget(),
+            "Leads",
+            "Each line is a lead to look at, not proof. Press Enter or double-click to open "
+            "the check it belongs to.",
+        )
+        self.findings.setWordWrap(True)
+        self.findings.setAlternatingRowColors(True)
+        self.findings.setSpacing(3)
+        self.findings.setMinimumHeight(self.findings.fontMetrics().lineSpacing() * 14)
+        results_layout.addWidget(self.findings)
+        self.problems = muted(paragraph())
+        results_layout.addWidget(self.problems)
+        row = QHBoxLayout()
+        self.save_button = describe(
+            QPushButton("Save to the &evidence log"),
+            "Save to the evidence log",
+            "Add each lead to this case's evidence log, with the time and the phone's details. "
+            "Your answers are not changed: you confirm each check yourself.",
+        )
+        self.save_button.setAutoDefault(False)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        results_layout.addLayout(row)
+        self.saved_status = paragraph()
+        results_layout.addWidget(self.saved_status)
+        self.results.hide()
+        layout.addWidget(self.results)
+
+        # Indicators
+        layout.addWidget(heading("Known stalkerware lists", 2))
+        self.lists_label = paragraph()
+        layout.addWidget(self.lists_label)
+        row = QHBoxLayout()
+        self.update_button = describe(
+            QPushButton("&Update indicators…"),
+            "Update indicators",
+            "Download the latest list of known stalkerware. This is the only time SafetyCheck "
+            "uses the internet, and only when you press this button.",
+        )
+        self.update_button.setAutoDefault(False)
+        row.addWidget(self.update_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.credit = muted(paragraph(CREDIT))
+        self.credit.setAccessibleName("Credit for the stalkerware lists")
+        layout.addWidget(self.credit)
+        layout.addStretch(1)
+
+        self.find_button.clicked.connect(self.find_phones)
+        self.scan_button.clicked.connect(self.scan)
+        self.save_button.clicked.connect(self.save_to_case)
+        self.update_button.clicked.connect(self.update_indicators)
+        self.device_list.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.findings.itemActivated.connect(self._open_check)
+        self.session.case_opened.connect(lambda _case: self._update_buttons())
+        self.on_show()
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def store(self) -> IndicatorStore:
+        return IndicatorStore(self.session.data_dir)
+
+    def on_show(self) -> None:
+        self._show_adb()
+        self._show_lists()
+        self._update_buttons()
+
+    def _find_adb(self):
+        return find_adb(self.session.settings.adb_path or None)
+
+    def _show_adb(self) -> None:
+        try:
+            path = self._find_adb()
+        except AdbMissingError as exc:
+            self.adb_status.setText(f"{exc}\n\n{exc.guidance}")
+            self.adb_ok = False
+        else:
+            self.adb_status.setText(f"Found: {path}")
+            self.adb_ok = True
+
+    def _show_lists(self) -> None:
+        lines = [f"{lst.label}: {lst.summary()}." for lst in self.store.lists()]
+        if len(lines) == 1:
+            lines.append(
+                "The full list from Echap has not been downloaded yet. Press Update indicators "
+                "to get it."
+            )
+        self.lists_label.setText("\n".join(lines))
+
+    def _update_buttons(self) -> None:
+        idle = not self.busy
+        self.find_button.setEnabled(idle and self.adb_ok)
+        self.scan_button.setEnabled(idle and self.adb_ok and self._chosen() is not None)
+        self.update_button.setEnabled(idle)
+        self.save_button.setEnabled(
+            idle and self.result is not None and self.session.case is not None
+        )
+
+    def _chosen(self) -> Device | None:
+        row = self.device_list.currentRow()
+        if 0 <= row < len(self.devices) and self.devices[row].ready:
+            return self.devices[row]
+        return None
+
+    # -- the worker ------------------------------------------------------------------------
+
+    def _run(self, work: Callable[[Callable[[str], None]], object], on_done) -> None:
+        """Run ``work(progress)`` on a daemon thread; ``on_done(result)`` runs back here."""
+        self.busy = True
+        self._on_done = on_done
+        self._update_buttons()
+        bridge = self.bridge
+
+        def target() -> None:
+            try:
+                value = work(bridge.progress.emit)
+            except (AndroidError, IndicatorError) as exc:
+                message = str(exc)
+                if isinstance(exc, AdbMissingError):
+                    message += "\n\n" + exc.guidance
+                if isinstance(exc, IndicatorError) and "still in use" not in message:
+                    message += " The list you had before is still in use."
+                _emit(bridge.failed.emit, message)
+            except Exception as exc:  # never a traceback on screen, never lost silently
+                _emit(bridge.failed.emit, f"Something went wrong ({type(exc).__name__}).")
+            else:
+                _emit(bridge.done.emit, value)
+
+        threading.Thread(target=target, name="android-scan", daemon=True).start()
+
+    def _progress(self, message: str) -> None:
+        self.progress.setText(message + "…")
+
+    def _finished(self, value: object) -> None:
+        self.busy = False
+        handler, self._on_done = self._on_done, None
+        self.progress.setText("")
+        if handler is not None:
+            handler(value)
+        self._update_buttons()
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self._on_done = None
+        self.progress.setText(message)
+        self._update_buttons()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def find_phones(self) -> None:
+        try:
+            adb = Adb(self._find_adb())
+        except AdbMissingError as exc:
+            self._show_adb()
+            self.device_status.setText(str(exc))
+            return
+        self.device_status.setText("")
+        self._run(lambda say: adb.devices(), self._show_devices)
+
+    def _show_devices(self, devices: object) -> None:
+        self.devices = list(devices)  # type: ignore[call-overload]
+        self.device_list.clear()
+        for device in self.devices:
+            name = device.model or "Android phone"
+            state = "ready" if device.ready else device.state
+            self.device_list.addItem(f"{name} (serial {device.serial}): {state}")
+        ready = [i for i, d in enumerate(self.devices) if d.ready]
+        if ready:
+            self.device_list.setCurrentRow(ready[0])
+        try:
+            choose_device(self.devices, None)
+            message = "One phone is ready to scan."
+        except AndroidError as exc:
+            message = str(exc)
+            if len(ready) > 1:
+                message = "More than one phone is connected. Choose the one to scan."
+        self.device_status.setText(message)
+
+    def scan(self) -> None:
+        device = self._chosen()
+        if device is None:
+            return
+        try:
+            adb = Adb(self._find_adb())
+        except AdbMissingError as exc:
+            self.progress.setText(str(exc))
+            return
+        index = self.store.index()
+        self.results.hide()
+        self._run(
+            lambda say: run_scan(adb, index, serial=device.serial, progress=say),
+            self._show_result,
+        )
+
+    def _show_result(self, value: object) -> None:
+        result: ScanResult = value  # type: ignore[assignment]
+        self.result = result
+        self.device_label.setText(
+            f"{result.device.describe()}, {result.app_count} apps read at "
+            f"{result.scanned_at.astimezone():%H:%M on %d %B %Y}."
+        )
+        known = bool(result.known_stalkerware)
+        self.headline.setText(result.headline)
+        color = concern_color() if known else calm_color()
+        self.headline_box.setStyleSheet(
+            "QFrame#boxed { border: 1px solid palette(mid); "
+            f"border-left: 5px solid {color.name()}; border-radius: 4px; padding: 6px; }}"
+        )
+        self.next_steps.setText(
+            "Then turn developer options off again (see 'When you have finished' above)."
+            if known
+            else f"{self.text['clean_next']} Then turn developer options off again."
+        )
+        self.findings.clear()
+        for finding in result.findings:
+            text = finding.title + (f"\n{finding.detail}" if finding.detail else "")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, finding.check_id)
+            if finding.kind == KNOWN:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+                item.setForeground(concern_color())
+            self.findings.addItem(item)
+        self.leads_intro.setVisible(bool(result.findings))
+        self.findings.setVisible(bool(result.findings))
+        self.problems.setText("\n".join(f"Note: {p}" for p in result.problems))
+        self.problems.setVisible(bool(result.problems))
+        self.saved_status.setText(
+            "" if self.session.case is not None else "Open a case to save these leads in it."
+        )
+        self.results.show()
+
+    def save_to_case(self) -> None:
+        if self.result is None or self.session.case is None:
+            return
+        entries = record_in_case(self.session.case, self.result)
+        self.session.save()
+        self.session.case_changed.emit()
+        self.saved_status.setText(
+            f"Added {len(entries)} entries to the evidence log. The matching checks show them: "
+            "look at each one and choose your answer there."
+        )
+        self.result = None  # saved once; a second press would only repeat the entries
+        self._update_buttons()
+
+    def _open_check(self, item: QListWidgetItem) -> None:
+        check_id = item.data(Qt.ItemDataRole.UserRole)
+        if check_id and self.session.case is not None:
+            if any(c.id == check_id for _t, c in self.session.checks()):
+                self.check_requested.emit(check_id)
+
+    def update_indicators(self) -> None:
+        url = self.session.settings.indicators_url or DEFAULT_INDICATORS_URL
+        choice = dialogs.ask(
+            self,
+            "Update indicators",
+            f"SafetyCheck will connect to the internet once, to download the latest list of "
+            f"known stalkerware from:\n{url}\n\nSomeone who can see this computer's or the "
+            "home router's internet history could see that connection. Nothing about you or "
+            "your case is sent.",
+            ["Download", "Cancel"],
+        )
+        if choice != 0:
+            return
+        store = self.store
+        self.progress.setText("Downloading the list…")
+        self._run(lambda say: store.update_from_url(url), self._updated)
+
+    def _updated(self, value: object) -> None:
+        self._show_lists()
+        self.progress.setText(f"Updated: {value.summary()}.")  # type: ignore[attr-defined]
+
+
+def _emit(emit: Callable[[object], None], value: object) -> None:
+    try:
+        emit(value)
+    except RuntimeError:
+        pass  # the window is gone (Quick Exit): nobody is waiting for the answer
