@@ -226,7 +226,12 @@ def test_known_stalkerware_found_by_certificate_alone(tmp_path: Path, data_dir: 
     fake = FakeAdb(tmp_path, "stalkerware")
     jitsi = "/data/app/~~kP0tq2V1xYyOb7s3Vq0sTQ==/org.jitsi.meet-1nBfWq3kRr9cB4dHfQ2yBg==/base.apk"
     fake.add_pull(STALKER_SERIAL, jitsi, build_apk(cert, key))
-    result = run_scan(Adb(fake.path), store.index())
+    work = data_dir / "tmp"
+    work.mkdir(parents=True)
+    (work / "apk-leftover").mkdir()  # from a scan that was cut off
+    (work / "apk-leftover" / "app.apk").write_bytes(b"old copy")
+    result = run_scan(Adb(fake.path), store.index(), work_dir=work)
+    assert list(work.iterdir()) == []  # no copy of any app stays behind
     by_cert = [f for f in result.known_stalkerware if f.package == "org.jitsi.meet"]
     assert by_cert and by_cert[0].product == "RenamedSpy"
     assert "certificate" in by_cert[0].detail

@@ -34,7 +34,13 @@ from safetycheck.android.indicators import (
     IndicatorStore,
 )
 from safetycheck.android.parse import Device
-from safetycheck.android.scan import KNOWN, ScanResult, record_in_case, run_scan
+from safetycheck.android.scan import (
+    KNOWN,
+    WORK_FOLDER,
+    ScanResult,
+    record_in_case,
+    run_scan,
+)
 from ui import dialogs
 from ui.accessible import describe
 from ui.session import Session
@@ -361,9 +367,10 @@ class AndroidScanPage(QWidget):
             self.progress.setText(str(exc))
             return
         index = self.store.index()
+        work_dir = self.session.data_dir / WORK_FOLDER
         self.results.hide()
         self._run(
-            lambda say: run_scan(adb, index, serial=device.serial, progress=say),
+            lambda say: run_scan(adb, index, serial=device.serial, progress=say, work_dir=work_dir),
             self._show_result,
         )
 

@@ -20,6 +20,7 @@ noted in ``problems`` and the scan goes on: a partial reading is still worth sho
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,14 @@ from safetycheck.android.adb import Adb, AndroidError, NotReadOnlyError
 from safetycheck.android.apkcert import ApkError, certificate_sha1s
 
 MAX_CERTIFICATE_PULLS = 25
+TEMP_PREFIX = "apk-"
+
+
+def clear_work_dir(work_dir: Path) -> None:
+    """Remove app copies left behind by a scan that was cut off (a crash, a power cut)."""
+    for leftover in work_dir.glob(f"{TEMP_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
 
 Progress = Callable[[str], None]
 
@@ -121,6 +130,7 @@ def collect(
     read_certificates: bool = True,
     store_installers: frozenset[str] = frozenset(),
     system_prefixes: tuple[str, ...] = (),
+    work_dir: Path | None = None,
 ) -> Snapshot:
     say = progress or (lambda _message: None)
     serial = device.serial
@@ -189,7 +199,7 @@ def collect(
         unread = []
         for number, package in enumerate(candidates, start=1):
             say(f"Reading app signatures ({number} of {len(candidates)})")
-            if not _read_certificate(adb, serial, package, snap):
+            if not _read_certificate(adb, serial, package, snap, work_dir):
                 unread.append(package.name)
         if unread:
             snap.problems.append(
@@ -200,9 +210,12 @@ def collect(
     return snap
 
 
-def _read_certificate(adb: Adb, serial: str, package: parse.PackageRecord, snap: Snapshot) -> bool:
-    # A private temporary folder, removed straight after: no copy of the app stays behind.
-    with tempfile.TemporaryDirectory(prefix="sc-") as folder:
+def _read_certificate(
+    adb: Adb, serial: str, package: parse.PackageRecord, snap: Snapshot, work_dir: Path | None
+) -> bool:
+    # A private temporary folder (inside the data folder when given, so nothing lands in the
+    # system's temp folder), removed straight after: no copy of the app stays behind.
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=work_dir) as folder:
         local = Path(folder) / "app.apk"
         try:
             adb.pull(serial, package.path, local)

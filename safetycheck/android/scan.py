@@ -11,14 +11,23 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from safetycheck.android.adb import Adb, scan_text
-from safetycheck.android.collect import DeviceInfo, Snapshot, choose_device, collect
+from safetycheck.android.collect import (
+    DeviceInfo,
+    Snapshot,
+    choose_device,
+    clear_work_dir,
+    collect,
+)
 from safetycheck.android.indicators import CREDIT, IndicatorIndex, IndicatorList, Match
 from safetycheck.android.parse import component_package
 from safetycheck.case import Case, EvidenceEntry
+from safetycheck.paths import ensure_private_dir
 
 SOURCE = "android-scan"
+WORK_FOLDER = "tmp"  # in the data folder: brief copies of app files, deleted at once
 
 # The Android topic's check ids (checklists/android.toml).
 CHECK_UNKNOWN_APPS = "android-unknown-apps"
@@ -281,9 +290,17 @@ def run_scan(
     serial: str | None = None,
     progress: Callable[[str], None] | None = None,
     read_certificates: bool = True,
+    work_dir: Path | None = None,
 ) -> ScanResult:
-    """Pick the phone, read it, analyse it.  Raises AndroidError with a plain message."""
+    """Pick the phone, read it, analyse it.  Raises AndroidError with a plain message.
+
+    ``work_dir`` (normally ``<data folder>/tmp``) holds the brief copies of app files read
+    for their signatures; without it they go to the system's temp folder.
+    """
     text = scan_text()
+    if work_dir is not None:
+        ensure_private_dir(work_dir)
+        clear_work_dir(work_dir)
     device = choose_device(adb.devices(), serial)
     snap = collect(
         adb,
@@ -292,6 +309,7 @@ def run_scan(
         read_certificates=read_certificates,
         store_installers=frozenset(text["stores"]),
         system_prefixes=tuple(text["system_path_prefixes"]),
+        work_dir=work_dir,
     )
     return analyse(snap, index)
 

@@ -17,7 +17,7 @@ from safetycheck.android.indicators import (
     IndicatorError,
     IndicatorStore,
 )
-from safetycheck.android.scan import record_in_case, run_scan
+from safetycheck.android.scan import WORK_FOLDER, record_in_case, run_scan
 from safetycheck.cli import UserError
 from safetycheck.commands.common import data_dir, open_store
 from safetycheck.settings import load_settings
@@ -136,6 +136,7 @@ def scan_android(args: argparse.Namespace) -> int:
             _store(args).index(),
             serial=args.serial,
             read_certificates=not args.no_certificates,
+            work_dir=data_dir(args) / WORK_FOLDER,
         )
     except AdbMissingError as exc:
         raise UserError(f"{exc}\n\n{exc.guidance}") from exc
