@@ -254,6 +254,22 @@ def test_letter_paper(library, tmp_path: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
+def test_paper_follows_the_services_country_when_not_given(library, tmp_path: Path) -> None:
+    """The app's export dialog passes no size: a US service gets Letter, others A4."""
+    import dataclasses
+
+    from pypdf import PdfReader
+
+    case = make_case(library)
+    us = dataclasses.replace(settings(), country="US")
+    sizes = {}
+    for name, conf in (("us", us), ("gb", settings())):
+        path = export_pdf(case, library, conf, "plan", tmp_path / f"{name}.pdf")
+        box = PdfReader(str(path)).pages[0].mediabox
+        sizes[name] = (round(float(box.width)), round(float(box.height)))
+    assert sizes == {"us": (612, 792), "gb": (595, 842)}
+
+
 @pytest.mark.parametrize(
     ("note", "font"),
     [

@@ -40,7 +40,7 @@ def export_pdf(
     *,
     leave_out_details: bool = False,
     store: object | None = None,
-    page_size: str = "A4",
+    page_size: str | None = None,
 ) -> Path:
     """Write the case record or the safety plan for ``case`` to ``path``; return the path.
 
@@ -51,7 +51,8 @@ def export_pdf(
     kind = kind.lower()
     if kind not in KINDS:
         raise ReportError(f"The document kind must be 'record' or 'plan', not '{kind}'.")
-    page_size = page_size.lower()
+    # None: the paper people use where the service is (Letter in the US, A4 elsewhere).
+    page_size = (page_size or default_page_size(settings)).lower()
     if page_size not in PAGE_SIZES:
         raise ReportError("The page size must be 'a4' or 'letter'.")
     target = Path(path).expanduser()
