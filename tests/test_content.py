@@ -355,6 +355,9 @@ def test_content_page_reflects_the_files(tmp_path: Path) -> None:
     assert "## A tablet" in page
     assert "`tablet-apps`" in page and "`tablet-location`" in page
     assert "| A tablet | `topic.toml` | android | 2 | 0 |" in page
+    checks = library.topics[0].checks
+    lowest = min(content_rules.reading_ease(content_rules.check_text(c)) for c in checks)
+    assert f"| {lowest:.0f} |" in page
     changed = dataclasses.replace(library.topics[0], title="A different tablet")
     library.topics[0] = changed
     assert report.render(library) != page
