@@ -213,3 +213,18 @@ def test_settings_hold_the_adb_path_and_list_address(ui, tmp_path: Path) -> None
     saved = load_settings(ui.data_dir)
     assert saved.adb_path == str(fake.path)
     assert saved.indicators_url == "https://example.org/stalkerware.stix2"
+
+
+def test_quick_exit_during_a_scan_hides_at_once(ui, real_content, tmp_path: Path) -> None:
+    """The scan runs on a worker: Quick Exit never waits for the phone to answer."""
+    fake = FakeAdb(tmp_path, "stalkerware", delay=0.4)
+    window, page, case = open_scan_page(ui, str(fake.path))
+    click(ui.qtbot, page.find_button)
+    ui.qtbot.waitUntil(lambda: page.device_list.count() == 1 and not page.busy, timeout=15000)
+    click(ui.qtbot, page.scan_button)
+    assert page.busy
+    click(ui.qtbot, window.quick_exit_button)
+    assert not window.isVisible() and ui.quit_calls == [1]
+    assert page.busy  # hidden while the scan was still running: it did not wait
+    ui.qtbot.waitUntil(lambda: not page.busy, timeout=30000)  # it ends without harm
+    assert [e for e in ui.store().load(case.id).evidence if e.source == "android-scan"] == []
