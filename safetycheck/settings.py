@@ -13,7 +13,6 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from safetycheck.durable import write_atomic
 from safetycheck.paths import ensure_private_dir
 
 SETTINGS_FILE = "settings.json"
@@ -66,6 +65,10 @@ def load_settings(data_dir: Path) -> Settings:
 
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
+    # Imported here: settings are read before the window shows, but saved only later,
+    # and durable's imports (secrets, hashlib) would otherwise delay the first paint.
+    from safetycheck.durable import write_atomic
+
     ensure_private_dir(Path(data_dir))
     data = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False).encode("utf-8")
     write_atomic(Path(data_dir) / SETTINGS_FILE, data)
