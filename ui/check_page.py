@@ -13,7 +13,6 @@ import html
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -173,8 +172,9 @@ class CheckPage(QWidget):
         self.parts.setStretchFactor(1, 2)
         layout.addWidget(heading("What did you find?", 2))
         grid = QGridLayout()
-        self.status_group = QButtonGroup(self)
-        self.status_group.setExclusive(True)
+        # No QButtonGroup: Qt makes checkable buttons in a group one Tab stop (the others by
+        # arrow keys, which nothing on screen says), so a keyboard user could not reach
+        # "Concern found". One answer at a time is kept by ``_check_only``.
         self.status_buttons: dict[Status, QPushButton] = {}
         for index, (status, text, description) in enumerate(STATUS_BUTTONS):
             plain = status.label
@@ -188,7 +188,7 @@ class CheckPage(QWidget):
             # A separate shortcut: setShortcut() would replace the Alt+letter mnemonic.
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(button.click)
-            self.status_group.addButton(button)
+            button.clicked.connect(lambda _=False, b=button: self._status_clicked(b))
             self.status_buttons[status] = button
             grid.addWidget(button, index // 3, index % 3)
         layout.addLayout(grid)
@@ -240,7 +240,6 @@ class CheckPage(QWidget):
         nav.addWidget(self.next_button)
         outer.addLayout(nav)
 
-        self.status_group.buttonClicked.connect(self._status_clicked)
         self.notes.textChanged.connect(self._note_edited)
         self.variant.currentIndexChanged.connect(self._show_steps)
         self.evidence_button.clicked.connect(self._evidence)
@@ -274,11 +273,7 @@ class CheckPage(QWidget):
             self.if_found.setText(check.if_found)
             self.evidence_hint.setText(check.evidence)
             answer = self.session.case.answer(check.id)
-            self.status_group.setExclusive(False)
-            for status, button in self.status_buttons.items():
-                button.setChecked(status is answer.status)
-            self.status_group.setExclusive(True)
-            self._mark_chosen()
+            self._check_only(answer.status)
             self._show_current()
             self.notes.setPlainText(answer.note)
             self.previous_button.setEnabled(position > 1)
@@ -296,6 +291,11 @@ class CheckPage(QWidget):
             return
         index = max(0, self.variant.currentIndex()) if len(self.check.variants) > 1 else 0
         self.steps.setText(_list_html(self.check.variants[index].steps, ordered=True))
+
+    def _check_only(self, chosen: Status) -> None:
+        for status, button in self.status_buttons.items():
+            button.setChecked(status is chosen)
+        self._mark_chosen()
 
     def _mark_chosen(self) -> None:
         """The chosen answer is bold with a tick: a pressed-in button alone is easy to miss."""
@@ -341,7 +341,7 @@ class CheckPage(QWidget):
         status = next(s for s, b in self.status_buttons.items() if b is button)
         self._note_timer.stop()
         self.session.set_answer(self.check.id, status, self.notes.toPlainText())
-        self._mark_chosen()
+        self._check_only(status)  # pressing the chosen answer again keeps it chosen
         self._show_current()
 
     def _note_edited(self) -> None:

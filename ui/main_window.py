@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent, QPalette
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -89,8 +88,9 @@ class MainWindow(QMainWindow):
         self.place.setFont(scaled_font(self.place.font(), 1.1, bold=True))
         self.header_layout.addWidget(self.place)
         self.header_layout.addSpacing(12)
-        self.nav_group = QButtonGroup(self)
-        self.nav_group.setExclusive(True)
+        # No QButtonGroup: Qt makes checkable buttons in a group one Tab stop (the rest by
+        # arrow keys, which nothing says), so "Summary" was out of a keyboard user's reach.
+        # ``_mark_nav`` keeps one button pressed in: the current page's.
         self.nav_layout = QHBoxLayout()
         self.header_layout.addLayout(self.nav_layout)
         self.header_layout.addStretch(1)
@@ -287,9 +287,9 @@ class MainWindow(QMainWindow):
             button.setCheckable(True)
             button.setAutoDefault(False)
             button.setFlat(True)
-            self.nav_group.addButton(button)
             self.nav_layout.addWidget(button)
             button.clicked.connect(lambda _=False, k=key: self.show_page(k))
+            button.clicked.connect(self._mark_nav)
         page = Page(key, None, button, needs_case, advisor_only)
         if isinstance(widget, QWidget):
             page.widget = widget
@@ -312,11 +312,15 @@ class MainWindow(QMainWindow):
         self.flush()
         self.current_key = key
         self.stack.setCurrentWidget(self.page_widget(key))
-        if page.button is not None:
-            page.button.setChecked(True)
+        self._mark_nav()
         on_show = getattr(page.widget, "on_show", None)
         if on_show is not None:
             on_show()
+
+    def _mark_nav(self) -> None:
+        for key, page in self.pages.items():
+            if page.button is not None:
+                page.button.setChecked(key == self.current_key)
 
     def _case_state(self) -> None:
         has_case = self.session is not None and self.session.case is not None

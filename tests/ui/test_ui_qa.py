@@ -1,0 +1,82 @@
+"""Problems found by walking the real app as its users would (QA walk-through).
+
+Each test drives real widgets with the keyboard or at a real window size, the way a
+person reported to hit the problem.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from safetycheck.case import Status
+
+
+def key(qtbot, which: Qt.Key) -> None:
+    """Press a key where the keyboard focus is, as a person would."""
+    target = QApplication.focusWidget()
+    assert target is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(target, which)
+
+
+def _open_first_check(ui):
+    window = ui.start(mode="advisor")
+    ui.dialogs.queue("ask_text", "Case QA1")
+    window.case_list.new_button.click()
+    window.intake.continue_button.click()
+    assert window.current_key == "checks"
+    return window
+
+
+def test_tab_reaches_every_answer_in_reading_order(ui) -> None:
+    """Tab used to jump from "Looks OK" straight to the notes: the answers were an
+    exclusive button group, which Qt walks with the arrow keys only, and nothing on
+    screen says so. A keyboard user could not reach "Concern found"."""
+    window = _open_first_check(ui)
+    page = window.checking.page
+    page.status_buttons[Status.LOOKS_OK].setFocus()
+    ui.qtbot.waitUntil(lambda: QApplication.focusWidget() is page.status_buttons[Status.LOOKS_OK])
+    reached = [QApplication.focusWidget()]
+    for _ in range(len(page.status_buttons)):
+        key(ui.qtbot, Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert reached == [*page.status_buttons.values(), page.notes]
+
+
+def test_space_on_an_answer_chooses_only_that_answer(ui) -> None:
+    window = _open_first_check(ui)
+    page = window.checking.page
+    check_id = page.check.id
+    page.status_buttons[Status.LOOKS_OK].setFocus()
+    key(ui.qtbot, Qt.Key.Key_Space)
+    key(ui.qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.status_buttons[Status.CONCERN]
+    key(ui.qtbot, Qt.Key.Key_Space)
+    assert window.session.case.status(check_id) is Status.CONCERN
+    assert [s for s, b in page.status_buttons.items() if b.isChecked()] == [Status.CONCERN]
+    # Pressing the chosen answer again keeps it chosen (it is not a toggle).
+    key(ui.qtbot, Qt.Key.Key_Space)
+    assert window.session.case.status(check_id) is Status.CONCERN
+    assert page.status_buttons[Status.CONCERN].isChecked()
+
+
+def test_tab_reaches_every_header_button(ui) -> None:
+    """The header's page buttons were an exclusive group too: Tab reached only the current
+    page's button, so "Summary" could not be reached with Tab."""
+    window = _open_first_check(ui)
+    buttons = [p.button for p in window.pages.values() if p.button and p.button.isVisible()]
+    assert len(buttons) >= 3
+    first = buttons[0]
+    first.setFocus()
+    ui.qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+    reached = [first]
+    for _ in range(len(buttons) - 1):
+        key(ui.qtbot, Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert reached == buttons
+    key(ui.qtbot, Qt.Key.Key_Space)  # the last one: Summary
+    assert window.current_key == "summary"
+    assert [b.isChecked() for b in buttons] == [b is buttons[-1] for b in buttons]
+    # A click on the current page's button leaves it pressed in.
+    buttons[-1].click()
+    assert buttons[-1].isChecked()
