@@ -69,12 +69,25 @@ def ask_text(parent: QWidget | None, title: str, label: str, value: str = "") ->
     return None
 
 
+def first_existing_folder(*candidates: str) -> str:
+    """The first candidate that is a real folder, else the home folder.
+
+    Qt's file dialog, started in a folder that does not exist (no "Pictures" on a fresh
+    profile), opens in the folder above it with that folder's name typed in as the file
+    name, which looks like a file called "Pictures" was chosen.
+    """
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return candidate
+    return str(Path.home())
+
+
 def _documents_dir() -> str:
     """Documents, never Downloads: a PDF in Downloads is the first thing someone sees."""
     from PySide6.QtCore import QStandardPaths
 
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return found or str(Path.home())
+    return first_existing_folder(found)
 
 
 class _QtDialogSettingsGuard:
@@ -145,7 +158,7 @@ def ask_open_file(parent: QWidget | None, title: str) -> str | None:
     from PySide6.QtWidgets import QFileDialog
 
     pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-    dialog = QFileDialog(parent, title, pictures or _documents_dir())
+    dialog = QFileDialog(parent, title, first_existing_folder(pictures, _documents_dir()))
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setNameFilters(
         ["Pictures and documents (*.png *.jpg *.jpeg *.heic *.gif *.pdf *.txt)", "All files (*)"]

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -45,16 +48,28 @@ class FirstStartDialog(QDialog):
         self.chosen_mode = ""
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
-        layout.addWidget(heading("Before you start"))
+        # The notice scrolls if the screen is too short for it (200% on a laptop), so the
+        # choice below always stays in view and nothing is drawn over anything else.
+        self.notice_scroll = QScrollArea()
+        self.notice_scroll.setWidgetResizable(True)
+        self.notice_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        notice = QWidget()
+        notice_layout = QVBoxLayout(notice)
+        notice_layout.setContentsMargins(0, 0, 0, 0)
+        notice_layout.setSpacing(12)
+        self.notice_scroll.setWidget(notice)
+        layout.addWidget(self.notice_scroll, 1)
+        notice_layout.addWidget(heading("Before you start"))
         for text in NOTICE:
-            layout.addWidget(paragraph(text.format(data_dir=data_dir)))
+            notice_layout.addWidget(paragraph(text.format(data_dir=data_dir)))
         self.protect = describe(
             QCheckBox("Protect my answers with a passphrase (a good idea on your own devices)"),
             "Protect my answers with a passphrase",
             "After you choose below, you can set a passphrase. Without it, nobody can open "
             "the saved answers, not even you if you forget it.",
         )
-        layout.addWidget(self.protect)
+        notice_layout.addWidget(self.protect)
+        notice_layout.addStretch(1)
         layout.addSpacing(8)
         layout.addWidget(heading("Who is using SafetyCheck?", 2))
         buttons = QHBoxLayout()
@@ -74,11 +89,40 @@ class FirstStartDialog(QDialog):
             button.setMinimumHeight(button.sizeHint().height() * 2)
             buttons.addWidget(button)
         layout.addLayout(buttons)
-        layout.addWidget(paragraph("You can change this later in Settings."))
+        self.later_note = paragraph("You can change this later in Settings.")
+        layout.addWidget(self.later_note)
         self.advisor_button.clicked.connect(lambda: self._choose(MODE_ADVISOR))
         self.self_button.clicked.connect(lambda: self._choose(MODE_SELF))
         self.self_button.setFocus()
         self.setMinimumWidth(min(640, self.sizeHint().width() * 2))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Exactly as tall as the words need, up to the screen's height.
+
+        Qt gives a new window at most two thirds of the screen, which at 200% on a laptop
+        squeezed the notice until its last line sat on top of the buttons.
+        """
+        super().showEvent(event)
+        inner = self.notice_scroll.widget()
+        width = self.width()
+        margins = self.layout().contentsMargins()
+        inner_width = width - margins.left() - margins.right()
+        needed = (
+            self.layout().totalHeightForWidth(width)
+            - self.notice_scroll.sizeHint().height()
+            + inner.heightForWidth(inner_width)
+        )
+        screen = self.screen()
+        if screen is not None:
+            frame = self.frameGeometry().height() - self.height()
+            needed = min(needed, screen.availableGeometry().height() - frame)
+        if needed != self.height():
+            self.resize(width, needed)
+            if screen is not None:  # keep it on the screen, centred
+                area, place = screen.availableGeometry(), self.frameGeometry()
+                place.moveCenter(area.center())
+                place.moveTop(max(area.top(), place.top()))
+                self.move(place.topLeft())
 
     def _choose(self, mode: str) -> None:
         self.chosen_mode = mode

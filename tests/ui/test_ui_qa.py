@@ -6,6 +6,8 @@ person reported to hit the problem.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -80,3 +82,53 @@ def test_tab_reaches_every_header_button(ui) -> None:
     # A click on the current page's button leaves it pressed in.
     buttons[-1].click()
     assert buttons[-1].isChecked()
+
+
+def test_first_start_fits_a_short_screen(qtbot, tmp_path) -> None:
+    """At 200% on a 1080p screen (540 points high) the notice was squeezed into two thirds
+    of the screen, and "You can change this later" was drawn over the two buttons. Now
+    every line keeps its own room and the buttons stay in view."""
+    from ui.first_start import FirstStartDialog
+
+    dialog = FirstStartDialog(tmp_path, "SafetyCheck")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    screen = dialog.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= screen.height()
+
+    def bottom(widget) -> int:
+        return widget.mapTo(dialog, widget.rect().bottomLeft()).y()
+
+    def top(widget) -> int:
+        return widget.mapTo(dialog, widget.rect().topLeft()).y()
+
+    notice = dialog.notice_scroll.widget()
+
+    def laid_out_well() -> None:
+        assert top(dialog.later_note) > bottom(dialog.advisor_button)
+        assert bottom(dialog.later_note) <= dialog.height()
+        for button in (dialog.advisor_button, dialog.self_button):
+            assert button.height() >= button.sizeHint().height()
+        # The notice is never squeezed: it scrolls when the window is too short for it.
+        assert notice.height() >= notice.heightForWidth(notice.width())
+
+    laid_out_well()
+    assert not dialog.notice_scroll.verticalScrollBar().isVisible()  # room enough here
+    # What Qt did at 200% on a 1080p screen: two thirds of 540 points.
+    dialog.resize(dialog.width(), 360)
+    qtbot.waitUntil(lambda: dialog.height() == 360)
+    laid_out_well()
+    assert dialog.notice_scroll.verticalScrollBar().maximum() > 0
+
+
+def test_file_dialogs_start_in_a_folder_that_exists(tmp_path) -> None:
+    """With no Pictures folder, the "Add a file" dialog showed "Pictures" as the file name."""
+    from ui.dialogs import first_existing_folder
+
+    pictures, documents = tmp_path / "Pictures", tmp_path / "Documents"
+    documents.mkdir()
+    assert first_existing_folder(str(pictures), str(documents)) == str(documents)
+    pictures.mkdir()
+    assert first_existing_folder(str(pictures), str(documents)) == str(pictures)
+    assert first_existing_folder("", str(tmp_path / "gone")) == str(Path.home())
