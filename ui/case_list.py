@@ -45,6 +45,9 @@ def when(value: dt.datetime | None) -> str:
     return f"{local:%d %b %Y}"
 
 
+NO_CASES = "No cases yet. Choose “New case” to start one."
+
+
 class CaseListPage(QWidget):
     #: The person asked to open this case id.
     open_requested = Signal(str)
@@ -94,7 +97,7 @@ class CaseListPage(QWidget):
         header.setStretchLastSection(False)
         layout.addWidget(self.table, 1)
 
-        self.empty = muted(paragraph("No cases yet. Choose “New case” to start one."))
+        self.empty = muted(paragraph(NO_CASES))
         layout.addWidget(self.empty)
 
         buttons = QHBoxLayout()
@@ -158,7 +161,6 @@ class CaseListPage(QWidget):
         if self.table.currentItem() is None and self.table.topLevelItemCount():
             self.table.setCurrentItem(self.table.topLevelItem(0))
         self._filter(self.search.text())
-        self.empty.setVisible(not self.summaries)
 
     def _filter(self, text: str) -> None:
         wanted = text.strip().casefold()
@@ -172,6 +174,13 @@ class CaseListPage(QWidget):
         current = self.table.currentItem()
         if (current is None or current.isHidden()) and first_visible is not None:
             self.table.setCurrentItem(first_visible)
+        # An empty list must say why: "No cases yet" while a search hides them all would
+        # make an advisor think the cases were lost.
+        if not self.table.topLevelItemCount():
+            self.empty.setText(NO_CASES)
+        elif first_visible is None:
+            self.empty.setText(f"No case matches “{text.strip()}”. Clear the search to see all.")
+        self.empty.setVisible(first_visible is None)
         self._update_buttons()
 
     def selected_id(self) -> str | None:

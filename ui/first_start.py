@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from safetycheck.settings import MODE_ADVISOR, MODE_SELF
 from ui.accessible import describe
+from ui.fit import fit_height
 from ui.style import heading, paragraph
 
 NOTICE = [
@@ -97,32 +98,8 @@ class FirstStartDialog(QDialog):
         self.setMinimumWidth(min(640, self.sizeHint().width() * 2))
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Exactly as tall as the words need, up to the screen's height.
-
-        Qt gives a new window at most two thirds of the screen, which at 200% on a laptop
-        squeezed the notice until its last line sat on top of the buttons.
-        """
         super().showEvent(event)
-        inner = self.notice_scroll.widget()
-        width = self.width()
-        margins = self.layout().contentsMargins()
-        inner_width = width - margins.left() - margins.right()
-        needed = (
-            self.layout().totalHeightForWidth(width)
-            - self.notice_scroll.sizeHint().height()
-            + inner.heightForWidth(inner_width)
-        )
-        screen = self.screen()
-        if screen is not None:
-            frame = self.frameGeometry().height() - self.height()
-            needed = min(needed, screen.availableGeometry().height() - frame)
-        if needed != self.height():
-            self.resize(width, needed)
-            if screen is not None:  # keep it on the screen, centred
-                area, place = screen.availableGeometry(), self.frameGeometry()
-                place.moveCenter(area.center())
-                place.moveTop(max(area.top(), place.top()))
-                self.move(place.topLeft())
+        fit_height(self, self.notice_scroll)
 
     def _choose(self, mode: str) -> None:
         self.chosen_mode = mode

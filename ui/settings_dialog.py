@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from safetycheck.settings import MODE_ADVISOR, MODE_SELF, Settings
 from ui.accessible import describe
+from ui.fit import fit_height
 from ui.style import muted, paragraph
 
 
@@ -150,7 +152,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.settings = settings
         layout = QVBoxLayout(self)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         inner = QWidget()
@@ -183,6 +185,10 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         self.resize(self.sizeHint().expandedTo(inner.sizeHint()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self, self.scroll)  # no scroll bar while the screen has room
 
     def apply(self) -> None:
         for section in self.sections:

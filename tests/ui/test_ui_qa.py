@@ -132,3 +132,37 @@ def test_file_dialogs_start_in_a_folder_that_exists(tmp_path) -> None:
     pictures.mkdir()
     assert first_existing_folder(str(pictures), str(documents)) == str(pictures)
     assert first_existing_folder("", str(tmp_path / "gone")) == str(Path.home())
+
+
+def test_a_search_that_hides_every_case_says_so(ui) -> None:
+    """It said "No cases yet" while a search hid the cases, as if they were gone."""
+    window = ui.start(mode="advisor")
+    page = window.case_list
+    assert page.empty.isVisible() and "No cases yet" in page.empty.text()
+    ui.dialogs.queue("ask_text", "Case QA2")
+    page.new_button.click()
+    window.show_page("cases")
+    assert not page.empty.isVisible()
+    page.search.setText("zzz")
+    assert page.empty.isVisible()
+    assert "No case matches" in page.empty.text() and "No cases yet" not in page.empty.text()
+    page.search.setText("qa2")
+    assert not page.empty.isVisible()
+    assert page.selected_id() is not None
+
+
+def test_settings_has_no_scroll_bar_while_the_screen_has_room(qtbot, data_dir) -> None:
+    """Settings opened with a scroll bar and its last fields cut off, with half the
+    screen free (Qt's two-thirds rule)."""
+    from safetycheck.settings import Settings
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    inner = dialog.scroll.widget()
+    screen = dialog.screen().availableGeometry()
+    if inner.sizeHint().height() + 120 < screen.height():
+        qtbot.waitUntil(lambda: dialog.scroll.verticalScrollBar().maximum() == 0)
+    assert dialog.frameGeometry().height() <= screen.height()
