@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -170,6 +170,10 @@ class CheckPage(QWidget):
         self.parts.addWidget(self.answer_scroll)
         self.parts.setStretchFactor(0, 3)
         self.parts.setStretchFactor(1, 2)
+        # Until the person moves the divider, the answer part gets the room it needs for
+        # the notes box (see ``_make_room_for_answer``).
+        self._divider_moved = False
+        self.parts.splitterMoved.connect(self._divider_was_moved)
         layout.addWidget(heading("What did you find?", 2))
         grid = QGridLayout()
         # No QButtonGroup: Qt makes checkable buttons in a group one Tab stop (the others by
@@ -246,6 +250,37 @@ class CheckPage(QWidget):
         self.previous_button.clicked.connect(self._previous)
         self.next_button.clicked.connect(self._next)
         self.session.case_changed.connect(self._show_evidence)
+
+    # -- layout ---------------------------------------------------------------------
+
+    #: The guidance keeps at least this share of the height, however much the answer wants.
+    GUIDANCE_SHARE = 0.4
+
+    def _divider_was_moved(self, *_args: object) -> None:
+        self._divider_moved = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._make_room_for_answer()
+
+    def _make_room_for_answer(self) -> None:
+        """Show the whole answer part, notes box included, when the window is short.
+
+        With a fixed 3:2 split, at 125% on a 1366x768 laptop (or 200% on 1080p) the notes box
+        was below the fold of the answer part, so an advisor typing while talking could not
+        see what was typed. The guidance keeps at least 40%; a divider moved by hand is kept.
+        """
+        if self._divider_moved:
+            return
+        sizes = self.parts.sizes()
+        total = sum(sizes)
+        if total <= 0 or len(sizes) != 2:
+            return
+        body = self.answer_scroll.widget()
+        wanted = body.sizeHint().height() + 2 * self.answer_scroll.frameWidth()
+        answer = min(wanted, int(total * (1 - self.GUIDANCE_SHARE)))
+        if answer > sizes[1]:
+            self.parts.setSizes([total - answer, answer])
 
     # -- filling in -------------------------------------------------------------------
 

@@ -168,3 +168,28 @@ def test_settings_has_no_scroll_bar_while_the_screen_has_room(qtbot, data_dir) -
     if inner.sizeHint().height() + 120 < screen.height():
         qtbot.waitUntil(lambda: dialog.scroll.verticalScrollBar().maximum() == 0)
     assert dialog.frameGeometry().height() <= screen.height()
+
+
+def _notes_in_view(page) -> bool:
+    viewport = page.answer_scroll.viewport()
+    bottom = page.notes.mapTo(viewport, page.notes.rect().bottomLeft()).y()
+    return 0 <= bottom <= viewport.height()
+
+
+def test_the_notes_box_is_in_view_on_a_short_window(ui) -> None:
+    """At 125% on a 1366x768 laptop only one line of the notes box showed: the answer part
+    got a fixed two fifths of the height. It now gets what it needs (the guidance keeps at
+    least 40%), unless the divider was moved by hand."""
+    window = _open_first_check(ui)
+    page = window.checking.page
+    window.resize(1000, 600)
+    ui.qtbot.waitUntil(lambda: _notes_in_view(page))
+    guidance, _answer = page.parts.sizes()
+    assert guidance >= 0.4 * sum(page.parts.sizes()) - 1
+    # A divider moved by hand stays where it was put.
+    page.parts.moveSplitter(page.parts.sizes()[0] + 80, 1)  # what a drag does
+    assert page._divider_moved
+    moved = page.parts.sizes()
+    window.resize(1000, 640)
+    ui.qtbot.wait(50)
+    assert abs(page.parts.sizes()[1] - moved[1]) < 60
