@@ -148,16 +148,18 @@ def test_adb_missing_gives_guidance_for_each_system(
     monkeypatch.delenv("ANDROID_SDK_ROOT", raising=False)
     with pytest.raises(AdbMissingError) as info:
         find_adb()
-    assert "not found" in str(info.value)
+    assert "not on this computer" in str(info.value)
     assert "platform-tools" in info.value.guidance
-    with pytest.raises(AdbMissingError, match="does not point to the adb tool"):
+    with pytest.raises(AdbMissingError, match="does not hold it"):
         find_adb(str(tmp_path / "nowhere" / "adb"))
     assert "adb.exe" in install_guidance("windows")
     assert "brew install android-platform-tools" in install_guidance("macos")
     assert "sudo apt install adb" in install_guidance("linux")
     result = run_cli("scan-android", env={"PATH": str(tmp_path / "empty"), "HOME": str(tmp_path)})
     assert result.returncode == 1
-    assert "adb tool was not found" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "called adb, is not on this computer" in result.stderr and "Traceback" not in result.stderr
+    )
 
 
 def test_adb_found_on_path_in_settings_folder_and_sdk(

@@ -120,7 +120,7 @@ class AndroidScanPage(QWidget):
         layout.addWidget(off)
 
         # 1. adb
-        layout.addWidget(heading("1. The adb tool", 2))
+        layout.addWidget(heading("1. The program that reads the phone", 2))
         self.adb_status = paragraph()
         layout.addWidget(self.adb_status)
 
@@ -130,7 +130,8 @@ class AndroidScanPage(QWidget):
         self.find_button = describe(
             QPushButton("&Find connected phones"),
             "Find connected phones",
-            "Ask adb which phones are connected. Nothing on the phone is changed.",
+            "Look for phones connected to this computer by USB cable. "
+            "Nothing on the phone is changed.",
         )
         self.find_button.setAutoDefault(False)
         row.addWidget(self.find_button)
@@ -139,7 +140,7 @@ class AndroidScanPage(QWidget):
         self.device_list = describe(
             QListWidget(),
             "Connected phones",
-            "The phones adb can see. Choose the one to scan.",
+            "The phones connected to this computer. Choose the one to scan.",
         )
         self.device_list.setMaximumHeight(self.device_list.fontMetrics().lineSpacing() * 5 + 12)
         layout.addWidget(self.device_list)
@@ -256,7 +257,7 @@ class AndroidScanPage(QWidget):
             self.adb_status.setText(f"{exc}\n\n{exc.guidance}")
             self.adb_ok = False
         else:
-            self.adb_status.setText(f"Found: {path}")
+            self.adb_status.setText(f"Ready. SafetyCheck will use the adb program at {path}.")
             self.adb_ok = True
 
     def _show_lists(self) -> None:

@@ -21,7 +21,7 @@ class AndroidSection(SettingsSection):
         self.adb_path = describe(
             QLineEdit(),
             "Path to adb",
-            "Where Google's adb tool is, if SafetyCheck cannot find it by itself. "
+            "Where the adb program from Google is, if SafetyCheck cannot find it by itself. "
             "Leave empty to search the usual places.",
         )
         self.adb_path.setPlaceholderText("Found automatically")
@@ -32,7 +32,7 @@ class AndroidSection(SettingsSection):
         row = QHBoxLayout()
         row.addWidget(self.adb_path, 1)
         row.addWidget(self.choose)
-        form.addRow("&adb:", row)
+        form.addRow("The &adb program:", row)
         self.url = describe(
             QLineEdit(),
             "Indicator list address",

@@ -57,10 +57,12 @@ def application(qt_args: list[str] | None = None) -> QApplication:
     return app
 
 
-def install_quick_exit(app: QApplication) -> quick_exit.QuickExit:
+def install_quick_exit(app: QApplication, *, listen: bool = True) -> quick_exit.QuickExit:
     global _quick_exit
     if _quick_exit is None:
-        _quick_exit = quick_exit.QuickExit(app)
+        _quick_exit = quick_exit.QuickExit(app, listen=listen)
+    elif listen:
+        _quick_exit.listen()
     return _quick_exit
 
 
@@ -173,9 +175,13 @@ def start(
     once the first page is filled in (the start-up probe uses both).
     """
     app = app or application()
-    guard = install_quick_exit(app)
     data_dir = Path(data_dir) if data_dir else resolve_data_dir(None)
     settings = load_settings(data_dir)
+    # A returning person's window shows before Quick Exit starts watching key presses
+    # (the button works at once; the keys from the next turn, before anything else
+    # runs). At first start, and in tests, it watches from the very beginning.
+    defer_keys = progressive and settings.first_start_done
+    guard = install_quick_exit(app, listen=not defer_keys)
     first_codec: Codec | bool | None = None
     if not settings.first_start_done:
         first_codec = first_start(data_dir, settings)
@@ -208,6 +214,7 @@ def start(
 
     if progressive:
         window.show()
+        QTimer.singleShot(0, window, guard.listen)  # before on_shown and finish: same turn
         if on_shown is not None:
             QTimer.singleShot(0, window, on_shown)
         QTimer.singleShot(0, window, finish)

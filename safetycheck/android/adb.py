@@ -100,7 +100,7 @@ def find_adb(configured: str | None = None) -> Path:
         if path.is_file():
             return path
         raise AdbMissingError(
-            f"The adb path in settings ({configured}) does not point to the adb tool.",
+            f"The place set in Settings for the adb program ({configured}) does not hold it.",
             install_guidance(),
         )
     on_path = shutil.which("adb")
@@ -109,7 +109,11 @@ def find_adb(configured: str | None = None) -> Path:
     for candidate in _sdk_candidates():
         if candidate.is_file():
             return candidate
-    raise AdbMissingError("The adb tool was not found on this computer.", install_guidance())
+    raise AdbMissingError(
+        "SafetyCheck cannot read phones yet: a free program it needs, called adb, "
+        "is not on this computer.",
+        install_guidance(),
+    )
 
 
 def is_read_only(command: Sequence[str]) -> bool:
@@ -150,7 +154,9 @@ class Adb:
                 "and try again."
             ) from exc
         except OSError as exc:
-            raise AdbMissingError("The adb tool could not be started.", install_guidance()) from exc
+            raise AdbMissingError(
+                "The adb program could not be started.", install_guidance()
+            ) from exc
         out = result.stdout.decode("utf-8", "replace")
         err = result.stderr.decode("utf-8", "replace")
         if result.returncode != 0:

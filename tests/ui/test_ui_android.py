@@ -57,7 +57,7 @@ def test_scan_a_phone_with_stalkerware_and_save_to_the_case(
     IndicatorStore(ui.data_dir).import_file(IOC)
     fake = FakeAdb(tmp_path, "stalkerware", delay=0.2)
     window, page, case = open_scan_page(ui, str(fake.path))
-    assert "Found:" in page.adb_status.text()
+    assert "Ready." in page.adb_status.text()
     assert "Echap stalkerware indicators: 147 known apps, updated on" in page.lists_label.text()
     assert page.credit.text() == CREDIT and page.credit.isVisible()
     assert page.caution_box.isVisible()
@@ -141,7 +141,7 @@ def test_two_phones_must_be_chosen_and_unauthorized_is_explained(
 
 def test_missing_adb_shows_guidance(ui, real_content, tmp_path: Path) -> None:
     _window, page, _case = open_scan_page(ui, str(tmp_path / "nowhere" / "adb"))
-    assert "does not point to the adb tool" in page.adb_status.text()
+    assert "does not hold it" in page.adb_status.text()
     assert "platform-tools" in page.adb_status.text()
     assert not page.find_button.isEnabled() and not page.scan_button.isEnabled()
 

@@ -97,3 +97,35 @@ def test_quick_exit_keeps_an_evidence_entry_being_typed(ui) -> None:
     case = ui.store().load(window.session.case.id)
     assert [e.what for e in case.evidence] == ["Unknown app, no icon"]
     assert case.evidence[0].check_id == "t-start-safe"
+
+
+def test_real_start_listens_for_the_keys_from_the_first_turn(ui, monkeypatch) -> None:
+    """The app shows its window, then starts the key filter in the next turn, before
+    anything else runs (the filter slowed the first paint): Esc twice works from then on."""
+    from safetycheck.settings import Settings, save_settings
+    from ui import app
+
+    save_settings(ui.data_dir, Settings(first_start_done=True, mode="self"))
+    fixture_guard = app._quick_exit  # stop it listening: only the fresh one may act
+    QApplication.instance().removeEventFilter(fixture_guard)
+    monkeypatch.setattr(fixture_guard, "listening", False)
+    fresh = quick_exit.QuickExit(app.application(), listen=False)
+    monkeypatch.setattr(app, "_quick_exit", fresh)
+    monkeypatch.setattr(fresh, "quit", lambda: ui.quit_calls.append(1))
+    shown_with_keys = []
+    window = app.start(
+        ui.data_dir,
+        progressive=True,
+        on_shown=lambda: shown_with_keys.append(fresh.listening),
+    )
+    ui.windows.append(window)
+    assert window.isVisible() and not fresh.listening
+    ui.qtbot.waitUntil(lambda: shown_with_keys == [True])
+    fresh._last_escape = -1e9
+    target = QApplication.focusWidget() or window.quick_exit_button
+    target.setFocus()
+    ui.qtbot.keyClick(target, Qt.Key.Key_Escape)
+    ui.qtbot.keyClick(target, Qt.Key.Key_Escape)
+    assert visible_windows() == [] and ui.quit_calls == [1]
+    QApplication.instance().removeEventFilter(fresh)
+    fixture_guard.listen()
