@@ -204,6 +204,13 @@ def start(
         # The checklists are read when first needed: an advisor's case list shows first.
         session = Session(store, _load_content, settings, data_dir)
         window.attach(session)
+        if first_codec not in (None, True):
+            # Set at first start: say quietly that it worked (nothing else shows it).
+            window.statusBar().showMessage(
+                "Your answers are protected with a passphrase. Keep it safe: it cannot be "
+                "recovered if it is forgotten.",
+                15000,
+            )
         install_idle_lock(window, data_dir)
         window.start()
         if on_ready is not None:

@@ -41,7 +41,14 @@ class IntakePage(QWidget):
         inner = QWidget()
         scroll.setWidget(inner)
         layout = QVBoxLayout(inner)
-        layout.addWidget(heading("Which of these do you have or use?"))
+        # With an advisor, "you" would mean the advisor: ask about the client instead.
+        advisor = session.settings.mode == "advisor"
+        question = (
+            "Which of these does your client have or use?"
+            if advisor
+            else "Which of these do you have or use?"
+        )
+        layout.addWidget(heading(question))
         layout.addWidget(
             muted(
                 paragraph(

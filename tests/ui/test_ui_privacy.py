@@ -152,6 +152,7 @@ def test_first_start_offers_a_passphrase_with_the_warning(ui) -> None:
     assert seen == ["set"]
     assert is_protected(ui.data_dir)
     assert window.session.store.codec.name == "aes256gcm"
+    assert "protected with a passphrase" in window.statusBar().currentMessage()
     window.session.set_answer("t-start-safe", Status.CONCERN, "Note-Heron-Quilt")
     assert leaks(ui.data_dir, ["Note-Heron-Quilt"]) == []
 

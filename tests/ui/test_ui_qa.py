@@ -193,3 +193,22 @@ def test_the_notes_box_is_in_view_on_a_short_window(ui) -> None:
     window.resize(1000, 640)
     ui.qtbot.wait(50)
     assert abs(page.parts.sizes()[1] - moved[1]) < 60
+
+
+def test_intake_asks_about_the_client_when_an_advisor_uses_the_app(ui) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    questions = {}
+    for mode in ("advisor", "self"):
+        window = ui.start(mode=mode, first_start_done=True)
+        if mode == "advisor":
+            window.open_case(window.session.store.create("Q").id)
+        window.show_page("intake")
+        page = window.page_widget("intake")
+        texts = [label.text() for label in page.findChildren(QLabel)]
+        questions[mode] = next(t for t in texts if t.startswith("Which of these"))
+        window.close()
+    assert questions == {
+        "advisor": "Which of these does your client have or use?",
+        "self": "Which of these do you have or use?",
+    }
