@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +43,16 @@ from safetycheck.android.scan import (
 from ui import dialogs
 from ui.accessible import describe
 from ui.session import Session
-from ui.style import boxed, calm_color, caution_color, concern_color, heading, muted, paragraph
+from ui.style import (
+    boxed,
+    calm_color,
+    caution_color,
+    concern_color,
+    heading,
+    muted,
+    paragraph,
+    scrolling_page,
+)
 
 
 class _Bridge(QObject):
@@ -77,16 +85,7 @@ class AndroidScanPage(QWidget):
         self.bridge.done.connect(self._finished)
         self.bridge.failed.connect(self._failed)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setSpacing(8)
+        layout = scrolling_page(self, focusable=True)
 
         layout.addWidget(heading("Scan an Android phone"))
         layout.addWidget(

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,15 @@ from safetycheck.case import Status
 from safetycheck.checklist import Check, Topic
 from ui.accessible import describe
 from ui.session import Session
-from ui.style import boxed, caution_color, concern_color, heading, muted, paragraph
+from ui.style import (
+    boxed,
+    caution_color,
+    concern_color,
+    heading,
+    muted,
+    paragraph,
+    scrolling_area,
+)
 
 NOTE_SAVE_DELAY_MS = 500
 
@@ -51,18 +58,6 @@ def _list_html(items: tuple[str, ...], ordered: bool) -> str:
     tag = "ol" if ordered else "ul"
     rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
     return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
-
-
-def _scrolling_part() -> tuple[QScrollArea, QVBoxLayout]:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    body = QWidget()
-    scroll.setWidget(body)
-    layout = QVBoxLayout(body)
-    layout.setSpacing(8)
-    return scroll, layout
 
 
 def about_text(topic: Topic) -> str:
@@ -101,7 +96,7 @@ class CheckPage(QWidget):
         self.parts.setChildrenCollapsible(False)
         self.parts.setHandleWidth(9)
         outer.addWidget(self.parts, 1)
-        self.scroll, layout = _scrolling_part()
+        self.scroll, layout = scrolling_area()
         self.parts.addWidget(self.scroll)
 
         self.where = muted(paragraph())
@@ -166,7 +161,7 @@ class CheckPage(QWidget):
         layout.addWidget(self.about)
         layout.addStretch(1)
 
-        self.answer_scroll, layout = _scrolling_part()
+        self.answer_scroll, layout = scrolling_area()
         self.parts.addWidget(self.answer_scroll)
         self.parts.setStretchFactor(0, 3)
         self.parts.setStretchFactor(1, 2)

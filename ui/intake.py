@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from safetycheck.checklist import IntakeOption
 from ui.accessible import describe
 from ui.session import Session
-from ui.style import heading, muted, paragraph
+from ui.style import heading, muted, paragraph, scrolling_page
 
 
 class IntakePage(QWidget):
@@ -32,15 +31,7 @@ class IntakePage(QWidget):
         super().__init__(parent)
         self.session = session
         self.boxes: dict[str, QCheckBox] = {}
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        inner = QWidget()
-        scroll.setWidget(inner)
-        layout = QVBoxLayout(inner)
+        layout = scrolling_page(self, focusable=True)
         # With an advisor, "you" would mean the advisor: ask about the client instead.
         advisor = session.settings.mode == "advisor"
         question = (

@@ -7,8 +7,16 @@ size, dark mode and 200% zoom all keep working.  Only a real concern is red.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 # Statuses are matched by their stored values ("concern"...), so that this module does not
 # import the case model: the window's frame is drawn before any case code is loaded.
@@ -109,3 +117,31 @@ def boxed(widget: QWidget, color: QColor) -> QFrame:
     layout.setContentsMargins(8, 6, 8, 6)
     layout.addWidget(widget)
     return frame
+
+
+def scrolling_area(*, focusable: bool = False) -> tuple[QScrollArea, QVBoxLayout]:
+    """A frameless area whose content scrolls when the window is short or zoomed to 200%.
+
+    Not focusable by default: Tab goes straight to the controls inside, and Qt scrolls
+    to whichever has focus.  Pages of mostly text make it focusable, so the arrow keys
+    can scroll them.
+    """
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    if not focusable:
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    body = QWidget()
+    scroll.setWidget(body)
+    layout = QVBoxLayout(body)
+    layout.setSpacing(8)
+    return scroll, layout
+
+
+def scrolling_page(page: QWidget, *, focusable: bool = False) -> QVBoxLayout:
+    """Fill ``page`` with a scrolling area; returns the layout to add content to."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll, layout = scrolling_area(focusable=focusable)
+    outer.addWidget(scroll)
+    return layout

@@ -13,10 +13,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +24,7 @@ from ui.action_dialog import ActionDialog
 from ui.evidence_dialog import EvidenceDialog
 from ui.quick_exit import is_exiting
 from ui.session import Session
-from ui.style import concern_color, heading, muted, paragraph
+from ui.style import concern_color, heading, muted, paragraph, scrolling_page
 
 CHECK_ROLE = Qt.ItemDataRole.UserRole
 
@@ -68,17 +66,7 @@ class SummaryPage(QWidget):
         super().__init__(parent)
         self.session = session
         self._quiet = False
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setSpacing(8)
+        layout = scrolling_page(self)
 
         top = QHBoxLayout()
         top.addWidget(heading("Summary"), 1)
