@@ -302,7 +302,18 @@ def test_cli_errors_are_one_sentence(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "tap Allow" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("scan-android", "--adb", str(fake.path), "--case", "No Such Case")
-    assert result.returncode == 1 and "No case called" in result.stderr
+    assert result.returncode == 1 and "No case has the reference" in result.stderr
+
+
+def test_cli_never_records_into_one_of_two_matching_cases(tmp_path: Path) -> None:
+    """'Case 1' is a prefix of both references: picking either could be the wrong client."""
+    fake = FakeAdb(tmp_path, "stalkerware")
+    run_cli("demo-case", "--reference", "Case 12")
+    run_cli("demo-case", "--reference", "Case 13")
+    before = run_cli("list-cases", "--json").stdout
+    result = run_cli("scan-android", "--adb", str(fake.path), "--case", "Case 1")
+    assert result.returncode == 1 and "matches 2 cases" in result.stderr
+    assert run_cli("list-cases", "--json").stdout == before
 
 
 def test_every_check_id_used_is_in_the_android_topic(library) -> None:

@@ -19,7 +19,7 @@ from safetycheck.android.indicators import (
 )
 from safetycheck.android.scan import WORK_FOLDER, record_in_case, run_scan
 from safetycheck.cli import UserError
-from safetycheck.commands.common import data_dir, open_store
+from safetycheck.commands.common import data_dir, find_case, open_store
 from safetycheck.settings import load_settings
 
 
@@ -125,10 +125,7 @@ def scan_android(args: argparse.Namespace) -> int:
     case = None
     if args.case:
         store = open_store(args)
-        matches = store.find(args.case)
-        if not matches:
-            raise UserError(f"No case called '{args.case}' was found. Nothing was scanned.")
-        case = store.load(matches[0].id)
+        case = find_case(store, args.case)  # before the scan: a wrong reference scans nothing
     try:
         adb = Adb(find_adb(args.adb or settings.adb_path or None))
         result = run_scan(

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from safetycheck.case import Case
 from safetycheck.checklist import Library, load_checklists
 from safetycheck.cli import UserError
 from safetycheck.passphrase import ENV_PASSPHRASE, set_passphrase
@@ -70,3 +71,22 @@ def open_store(
         return store
     except VaultError as exc:
         raise UserError(str(exc)) from exc
+
+
+def find_case(store: CaseStore, reference: str) -> Case:
+    """The one case ``reference`` names; a plain error when none, or several, match.
+
+    Every command that takes a case reference goes through here, so none of them can
+    act on the wrong client's case because a reference was a prefix of two.
+    """
+    matches = store.find(reference)
+    if not matches:
+        raise UserError(f"No case has the reference '{reference}'. See: list-cases.")
+    if len(matches) > 1:
+        names = ", ".join(f"'{m.reference}'" for m in matches[:5])
+        raise UserError(
+            f"'{reference}' matches {len(matches)} cases ({names}); give the full reference."
+        )
+    if matches[0].problem:
+        raise UserError(matches[0].problem)
+    return store.load(matches[0].id)

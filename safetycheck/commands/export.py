@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from safetycheck.commands.common import data_dir, library, open_store
+from safetycheck.commands.common import data_dir, find_case, library, open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
@@ -52,17 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
     lib = library()
     store = open_store(args, lib)
-    matches = store.find(args.reference)
-    if not matches:
-        raise UserError(f"No case has the reference '{args.reference}'. See: list-cases.")
-    if len(matches) > 1:
-        names = ", ".join(f"'{m.reference}'" for m in matches[:5])
-        raise UserError(
-            f"'{args.reference}' matches {len(matches)} cases ({names}); give the full reference."
-        )
-    if matches[0].problem:
-        raise UserError(matches[0].problem)
-    case = store.load(matches[0].id)
+    case = find_case(store, args.reference)
     settings = load_settings(data_dir(args))
     output = args.output if args.output.lower().endswith(".pdf") else args.output + ".pdf"
     try:
