@@ -134,13 +134,14 @@ def bench_open_300(runs: int) -> dict:
                 f'\n[[checks]]\nid = "b{t}-c{c}"\ntitle = "Check {c} of topic {t}"\n'
                 f'why = "Why it matters."\nsteps = ["Open Settings.", "Tap Apps."]\n'
                 f'look_for = ["Something odd."]\nif_found = "Write it down."\n'
-                f'evidence = "Take a photo."\n'
+                f'evidence = "Take a photo."\nminutes = 2\n'
+                f'verified = {{ how = "assumed", checked = 2026-11-28, note = "A test." }}\n'
                 for c in range(10)
             )
             (content / f"b{t}.toml").write_text(
                 f'format = 1\nid = "b{t}"\ntitle = "Topic {t}"\nintro = "Intro."\n'
                 f'applies_to = ["everyone"]\nreviewed = 2026-11-28\n'
-                f'verified_against = ["Android 16"]\norder = {t}\n'
+                f'releases = ["Android 16"]\norder = {t}\n'
                 f'[[sources]]\ntitle = "Source"\nurl = "https://example.org/"\n{checks}',
                 encoding="utf-8",
             )

@@ -18,6 +18,9 @@ from pathlib import Path
 
 FORMAT_VERSION = 1
 INTAKE_FILE = "_intake.toml"
+# How a check's path was confirmed (see docs/checklist-format.md, "How a check was verified").
+VERIFIED_HOW = ("official", "third-party", "assumed")
+MAX_MINUTES = 30
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 # Applies to every case whatever the intake answers (e.g. "Before you start").
 EVERYONE = "everyone"
@@ -50,6 +53,22 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """How a check's steps were confirmed, so nobody reads a guess as a tested path.
+
+    ``official``: the vendor's own page says so (``url``). ``third-party``: another page
+    says so (``url``). ``assumed``: nothing confirms it for ``release``; the steps are
+    assumed unchanged from an earlier release, which ``note`` names.
+    """
+
+    how: str
+    checked: dt.date
+    url: str = ""
+    release: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Check:
     id: str
     title: str
@@ -61,6 +80,13 @@ class Check:
     caution: str = ""
     changes_something: bool = False
     topic_id: str = ""
+    # Part of "the most important checks first", and how long the check takes.
+    essential: bool = False
+    minutes: int | None = None
+    verified: Verification | None = None
+    # The check sends the person to sign in somewhere; the topic's sign_in_warning
+    # is shown before the steps.
+    signs_in: bool = False
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -76,11 +102,15 @@ class Topic:
     applies_to: tuple[str, ...]
     format: int
     reviewed: dt.date
-    verified_against: tuple[str, ...]
     sources: tuple[Source, ...]
     checks: tuple[Check, ...]
     order: int = 100
     path: Path | None = None
+    # The releases the steps are written for (the newest ones on the review date). Not a
+    # claim that they were tested: each check's ``verified`` says how it was confirmed.
+    releases: tuple[str, ...] = ()
+    # What signing in to this service triggers, and how to check without it.
+    sign_in_warning: str = ""
 
     def applies(self, chosen: Iterable[str]) -> bool:
         return EVERYONE in self.applies_to or bool(set(self.applies_to) & set(chosen))
@@ -107,6 +137,8 @@ class Library:
     topics: list[Topic] = field(default_factory=list)
     intake: list[IntakeOption] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Things to fix that do not stop a file loading (a field that becomes required soon).
+    warnings: list[Problem] = field(default_factory=list)
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -135,7 +167,10 @@ TOPIC_FIELDS: dict[str, tuple[str, bool]] = {
     "intro": ("text", True),
     "applies_to": ("tags", True),
     "reviewed": ("date", True),
-    "verified_against": ("texts", True),
+    "releases": ("texts", False),
+    "sign_in_warning": ("text", False),
+    # Replaced by each check's 'verified'; still read (with a warning) while files move over.
+    "verified_against": ("texts", False),
     "order": ("int", False),
     "sources": ("sources", True),
     "checks": ("checks", True),
@@ -151,6 +186,27 @@ CHECK_FIELDS: dict[str, tuple[str, bool]] = {
     "changes_something": ("bool", False),
     "if_found": ("text", True),
     "evidence": ("text", True),
+    "essential": ("bool", False),
+    "minutes": ("minutes", False),
+    "verified": ("verified", False),
+    "signs_in": ("bool", False),
+}
+# Check fields that every check will need once all files have them: until then a missing
+# one is a warning, not a refusal, so files can gain them one at a time.
+REQUIRED_SOON: tuple[str, ...] = ("minutes", "verified")
+# Topic fields that are going away: still read, with a warning saying what replaces them.
+DEPRECATED_TOPIC_FIELDS: dict[str, str] = {
+    "verified_against": (
+        "'verified_against' is no longer used: say in each check's 'verified' how its "
+        "steps were confirmed, and name the releases the topic is written for in 'releases'"
+    ),
+}
+VERIFIED_FIELDS: dict[str, tuple[str, bool]] = {
+    "how": ("how", True),
+    "checked": ("date", True),
+    "url": ("url", False),
+    "release": ("text", False),
+    "note": ("text", False),
 }
 SOURCE_FIELDS: dict[str, tuple[str, bool]] = {"title": ("text", True), "url": ("url", True)}
 VARIANT_FIELDS: dict[str, tuple[str, bool]] = {"label": ("text", True), "steps": ("texts", True)}
@@ -215,9 +271,45 @@ class _FileValidator:
         self.path = path
         self.lines = _Lines(text)
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Problem(self.path, line, message))
+
+    def verification(self, value: dict, span: tuple[int, int], where: str) -> bool:
+        """The rules ``fields`` cannot express: which keys each kind of ``how`` needs."""
+        line = self.lines.key("verified", span)
+        ok = True
+        for key in value:
+            if key not in VERIFIED_FIELDS:
+                known = ", ".join(VERIFIED_FIELDS)
+                self.problem(line, f"unknown key '{key}' in 'verified' of {where} (known: {known})")
+                ok = False
+        for key, (kind, required) in VERIFIED_FIELDS.items():
+            if key not in value:
+                if required:
+                    self.problem(line, f"'verified' in {where} needs '{key}'")
+                    ok = False
+                continue
+            message = _check_kind(kind, value[key])
+            if message:
+                self.problem(line, f"'{key}' in 'verified' of {where} {message}")
+                ok = False
+        how = value.get("how")
+        if how in ("official", "third-party") and "url" not in value:
+            self.problem(line, f"'verified' in {where} says how = \"{how}\", so it needs the 'url'")
+            ok = False
+        if how == "assumed" and "note" not in value:
+            self.problem(
+                line,
+                f"'verified' in {where} says how = \"assumed\", so it needs a 'note' saying "
+                "which earlier release the steps were confirmed on (or that they never were)",
+            )
+            ok = False
+        return ok
 
     def fields(
         self,
@@ -283,6 +375,21 @@ def _check_kind(kind: str, value: object) -> str | None:
         )
     if kind == "bool":
         return None if isinstance(value, bool) else "must be true or false"
+    if kind == "minutes":
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_MINUTES:
+            return None
+        return f"must be a whole number of minutes from 1 to {MAX_MINUTES}"
+    if kind == "how":
+        if value in VERIFIED_HOW:
+            return None
+        return "must be one of " + ", ".join(f'"{h}"' for h in VERIFIED_HOW)
+    if kind == "verified":
+        if isinstance(value, dict):
+            return None
+        return (
+            'must be a table, like { how = "official", url = "https://...", '
+            'release = "iOS 26.1", checked = 2026-12-01 }'
+        )
     if kind == "date":
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return None
@@ -320,13 +427,19 @@ def _parse(path: Path) -> tuple[dict | None, str, list[Problem]]:
         return None, text, [Problem(path, line, f"not valid TOML: {message}")]
 
 
-def _build_topic(path: Path, data: dict, text: str) -> tuple[Topic | None, list[Problem]]:
+def _build_topic(
+    path: Path, data: dict, text: str
+) -> tuple[Topic | None, list[Problem], list[Problem]]:
+    """The topic (or None), the problems that refuse it, and warnings that do not."""
     v = _FileValidator(path, text)
     top_span = v.lines.top_level_span()
+    for key, message in DEPRECATED_TOPIC_FIELDS.items():
+        if key in data:
+            v.warn(v.lines.key(key, top_span), message)
     if not v.fields(data, TOPIC_FIELDS, top_span, "the topic"):
         # Keep going into checks only if the list is usable, to report more at once.
         if not isinstance(data.get("checks"), list):
-            return None, v.problems
+            return None, v.problems, v.warnings
     if data.get("format") not in (None, FORMAT_VERSION) and isinstance(data.get("format"), int):
         v.problem(
             v.lines.key("format", top_span),
@@ -354,6 +467,29 @@ def _build_topic(path: Path, data: dict, text: str) -> tuple[Topic | None, list[
         if isinstance(item.get("id"), str):
             where = f"check '{item['id']}'"
         ok = v.fields(item, CHECK_FIELDS, span, where)
+        for key in REQUIRED_SOON:
+            if key not in item:
+                v.warn(span[0], f"{where} has no '{key}' yet (every check will need one)")
+        verified: Verification | None = None
+        raw_verified = item.get("verified")
+        if isinstance(raw_verified, dict):
+            if v.verification(raw_verified, span, where):
+                verified = Verification(
+                    how=raw_verified["how"],
+                    checked=raw_verified["checked"],
+                    url=raw_verified.get("url", "").strip(),
+                    release=raw_verified.get("release", "").strip(),
+                    note=raw_verified.get("note", "").strip(),
+                )
+            else:
+                ok = False
+        if item.get("signs_in") is True and not _is_text(data.get("sign_in_warning")):
+            v.problem(
+                span[0],
+                f"{where} says signs_in = true, so the topic needs a 'sign_in_warning' "
+                "saying what signing in to this service triggers and how to check without it",
+            )
+            ok = False
         variants: list[Variant] = []
         raw_variants = item.get("variants")
         has_steps = "steps" in item
@@ -413,10 +549,19 @@ def _build_topic(path: Path, data: dict, text: str) -> tuple[Topic | None, list[
                     caution=(item.get("caution") or "").strip(),
                     changes_something=bool(item.get("changes_something", False)),
                     topic_id=topic_id,
+                    essential=bool(item.get("essential", False)),
+                    minutes=item.get("minutes"),
+                    verified=verified,
+                    signs_in=bool(item.get("signs_in", False)),
                 )
             )
+    if _is_text(data.get("sign_in_warning")) and not any(c.signs_in for c in checks):
+        v.warn(
+            v.lines.key("sign_in_warning", top_span),
+            "the topic has a 'sign_in_warning' but no check says signs_in = true",
+        )
     if v.problems:
-        return None, v.problems
+        return None, v.problems, v.warnings
     topic = Topic(
         id=data["id"],
         title=data["title"].strip(),
@@ -424,13 +569,14 @@ def _build_topic(path: Path, data: dict, text: str) -> tuple[Topic | None, list[
         applies_to=tuple(data["applies_to"]),
         format=data["format"],
         reviewed=data["reviewed"],
-        verified_against=tuple(s.strip() for s in data["verified_against"]),
         sources=tuple(sources),
         checks=tuple(checks),
         order=data.get("order", 100),
         path=path,
+        releases=tuple(s.strip() for s in data.get("releases", ())),
+        sign_in_warning=(data.get("sign_in_warning") or "").strip(),
     )
-    return topic, []
+    return topic, [], v.warnings
 
 
 def _load_intake(path: Path) -> tuple[list[IntakeOption], list[Problem]]:
@@ -494,7 +640,8 @@ def load_checklists(paths: Sequence[Path | str] | Path | str) -> Library:
         if data is None:
             library.problems.extend(file_problems)
             continue
-        topic, file_problems = _build_topic(path, data, text)
+        topic, file_problems, file_warnings = _build_topic(path, data, text)
+        library.warnings.extend(file_warnings)
         if topic is None:
             library.problems.extend(file_problems)
             continue

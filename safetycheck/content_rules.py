@@ -133,7 +133,8 @@ def rule_review_date(topic: Topic, today: dt.date) -> Iterable[Finding]:
             "",
             "review-date",
             f"'reviewed' is {topic.reviewed}, more than {MAX_REVIEW_AGE_MONTHS} months ago: "
-            "check every step again, then update 'reviewed' and 'verified_against'",
+            "check every step again, then update 'reviewed', 'releases' and each check's "
+            "'verified'",
         )
 
 
@@ -147,8 +148,18 @@ def rule_sources(topic: Topic, today: dt.date) -> Iterable[Finding]:
         if source.url in seen:
             yield Finding(topic.id, "", "sources", f"source {source.url} is listed twice")
         seen.add(source.url)
-    if not [v for v in topic.verified_against if v.strip()]:
-        yield Finding(topic.id, "", "verified", "'verified_against' is empty")
+
+
+def rule_verified(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    """A check's verification date is a real day someone looked: not in the future."""
+    for check in topic.checks:
+        if check.verified and check.verified.checked > today:
+            yield Finding(
+                topic.id,
+                check.id,
+                "verified",
+                f"'verified' says checked = {check.verified.checked}, which is in the future",
+            )
 
 
 def rule_steps(topic: Topic, today: dt.date) -> Iterable[Finding]:
@@ -246,6 +257,7 @@ def rule_readability(topic: Topic, today: dt.date) -> Iterable[Finding]:
 RULES: dict[str, Callable[[Topic, dt.date], Iterable[Finding]]] = {
     "review-date": rule_review_date,
     "sources": rule_sources,
+    "verified": rule_verified,
     "steps": rule_steps,
     "caution": rule_caution,
     "change-words": rule_change_words,

@@ -67,8 +67,8 @@ def render(library: Library) -> str:
             "",
             f"- id: `{topic.id}`, order {topic.order}",
             f"- shown for: {shown_for}",
-            f"- reviewed: {topic.reviewed.isoformat()}, verified against: "
-            + ", ".join(topic.verified_against),
+            f"- reviewed: {topic.reviewed.isoformat()}, written for: "
+            + (", ".join(topic.releases) or "no particular release"),
             f"- sources ({len(topic.sources)}): "
             + ", ".join(f"[{_cell(s.title)}]({s.url})" for s in topic.sources),
             "",

@@ -18,7 +18,7 @@ GOOD_TOPIC = textwrap.dedent(
     intro = "Checks for a tablet."
     applies_to = ["android"]
     reviewed = 2026-11-28
-    verified_against = ["Android 16"]
+    releases = ["Android 17", "Android 16"]
 
     [[sources]]
     title = "Android Help"
@@ -32,6 +32,9 @@ GOOD_TOPIC = textwrap.dedent(
     look_for = ["An app you do not know."]
     if_found = "Write it down."
     evidence = "Take a photo."
+    essential = true
+    minutes = 5
+    verified = { how = "official", url = "https://g.co/a", release = "A17", checked = 2026-11-28 }
 
     [[checks]]
     id = "tablet-location"
@@ -42,6 +45,8 @@ GOOD_TOPIC = textwrap.dedent(
     caution = "It may be noticed."
     if_found = "Plan first."
     evidence = "Take a photo."
+    minutes = 3
+    verified = { how = "assumed", release = "Android 17", checked = 2026-11-28, note = "On 16." }
 
     [[checks.variants]]
     label = "Pixel"
@@ -197,3 +202,97 @@ def test_shipped_content_loads(library) -> None:
     assert library.intake, "the intake question must load"
     ids = [c.id for t in library.topics for c in t.checks]
     assert len(ids) == len(set(ids))
+
+
+# ---------------------------------------------------------------------------
+# The second-edition fields: essential, minutes, verified, signs_in.
+
+
+def test_new_check_fields_are_read(tmp_path: Path) -> None:
+    library = load_checklists([write(tmp_path, "topic.toml", GOOD_TOPIC)])
+    assert library.problems == [] and library.warnings == []
+    topic = library.topics[0]
+    assert topic.releases == ("Android 17", "Android 16")
+    apps, location = topic.checks
+    assert apps.essential is True and apps.minutes == 5
+    assert apps.verified is not None and apps.verified.how == "official"
+    assert apps.verified.url == "https://g.co/a"
+    assert apps.verified.release == "A17"
+    assert apps.verified.checked.isoformat() == "2026-11-28"
+    assert location.essential is False and location.minutes == 3
+    assert location.verified.how == "assumed" and "16" in location.verified.note
+    assert apps.signs_in is False
+
+
+def test_minutes_must_be_one_to_thirty(tmp_path: Path) -> None:
+    for bad in ("0", "31", "2.5", '"5"'):
+        text = GOOD_TOPIC.replace("minutes = 5", f"minutes = {bad}")
+        problems = problems_for(tmp_path, text)
+        assert any(
+            f":{line_of(text, 'minutes = ' + bad)}:" in p and "from 1 to 30" in p for p in problems
+        ), (bad, problems)
+
+
+def test_missing_minutes_and_verified_warn_but_load(tmp_path: Path) -> None:
+    text = "\n".join(
+        line for line in GOOD_TOPIC.splitlines() if not line.startswith(("minutes", "verified"))
+    )
+    library = load_checklists([write(tmp_path, "topic.toml", text)])
+    assert library.problems == []
+    assert len(library.topics) == 1
+    warnings = [str(w) for w in library.warnings]
+    assert sum("has no 'minutes' yet" in w for w in warnings) == 2
+    assert sum("has no 'verified' yet" in w for w in warnings) == 2
+    header = line_of(text, "[[checks]]")
+    assert any(w.startswith(f"{tmp_path / 'topic.toml'}:{header}:") for w in warnings)
+
+
+def test_verified_rules(tmp_path: Path) -> None:
+    official = (
+        'verified = { how = "official", url = "https://g.co/a", release = "A17", '
+        "checked = 2026-11-28 }"
+    )
+    cases = {
+        'verified = { how = "guessed", checked = 2026-11-28 }': 'must be one of "official"',
+        'verified = { how = "official", checked = 2026-11-28 }': "so it needs the 'url'",
+        'verified = { how = "third-party", checked = 2026-11-28 }': "so it needs the 'url'",
+        'verified = { how = "assumed", checked = 2026-11-28 }': "needs a 'note'",
+        'verified = { how = "official", url = "http://x.org" , checked = 2026-11-28 }': "https",
+        'verified = { how = "official", url = "https://x.org" }': "needs 'checked'",
+        'verified = { how = "official", url = "https://x.org", checked = "2026" }': "a date",
+        'verified = { how = "official", url = "https://x.org", checked = 2026-11-28, by = "me" }': (
+            "unknown key 'by'"
+        ),
+        'verified = "official"': "must be a table",
+    }
+    for replacement, expected in cases.items():
+        text = GOOD_TOPIC.replace(official, replacement)
+        assert text != GOOD_TOPIC
+        problems = problems_for(tmp_path, text)
+        line = line_of(text, replacement)
+        assert any(f":{line}:" in p and expected in p for p in problems), (replacement, problems)
+
+
+def test_signs_in_needs_the_topics_sign_in_warning(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace("essential = true", "essential = true\nsigns_in = true")
+    problems = problems_for(tmp_path, text)
+    assert any("needs a 'sign_in_warning'" in p and "tablet-apps" in p for p in problems)
+    warned = text.replace(
+        'releases = ["Android 17", "Android 16"]',
+        'releases = ["Android 17", "Android 16"]\n'
+        'sign_in_warning = "Signing in on a new phone emails your other address."',
+    )
+    library = load_checklists([write(tmp_path, "topic.toml", warned)])
+    assert library.problems == []
+    topic = library.topics[0]
+    assert topic.checks[0].signs_in is True
+    assert topic.sign_in_warning.startswith("Signing in on a new phone")
+
+
+def test_old_verified_against_still_loads_with_a_warning(tmp_path: Path) -> None:
+    text = GOOD_TOPIC.replace("releases = ", "verified_against = ")
+    library = load_checklists([write(tmp_path, "topic.toml", text)])
+    assert library.problems == [] and len(library.topics) == 1
+    (warning,) = [str(w) for w in library.warnings]
+    assert f":{line_of(text, 'verified_against')}:" in warning
+    assert "each check's 'verified'" in warning

@@ -78,7 +78,7 @@ GOOD = textwrap.dedent(
     intro = "Checks for a tablet. A clean result does not prove the tablet is safe."
     applies_to = ["android"]
     reviewed = {reviewed}
-    verified_against = ["Android 16"]
+    releases = ["Android 17", "Android 16"]
 
     [[sources]]
     title = "Android Help"
@@ -92,6 +92,8 @@ GOOD = textwrap.dedent(
     look_for = ["An app you did not put there."]
     if_found = "{if_found}"
     evidence = "Take a photo of the list."
+    minutes = 5
+    verified = {{ how = "official", url = "https://g.co/android", checked = {reviewed} }}
     {change}
 
     [[checks]]
@@ -102,6 +104,8 @@ GOOD = textwrap.dedent(
     look_for = ["A name you do not know."]
     if_found = "Write down the name."
     evidence = "Take a photo of the list."
+    minutes = 5
+    verified = {{ how = "assumed", checked = {reviewed}, note = "Seen on Android 16 only." }}
     """
 )
 
@@ -178,12 +182,11 @@ def test_future_review_date_fails(tmp_path: Path) -> None:
     assert "future" in message
 
 
-def test_missing_sources_and_versions_fail(tmp_path: Path) -> None:
+def test_missing_sources_fail(tmp_path: Path) -> None:
     topic = make_topic(tmp_path)
-    bare = dataclasses.replace(topic, sources=(), verified_against=())
+    bare = dataclasses.replace(topic, sources=())
     messages = findings(bare, "sources")
     assert any("no [[sources]]" in m for m in messages)
-    assert any("verified_against" in m for m in messages)
     twice = dataclasses.replace(topic, sources=topic.sources * 2)
     assert any("listed twice" in m for m in findings(twice, "sources"))
 

@@ -8,6 +8,7 @@ and at once when the person moves on or uses Quick Exit.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -60,14 +61,31 @@ def _list_html(items: tuple[str, ...], ordered: bool) -> str:
     return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
 
 
-def about_text(topic: Topic) -> str:
-    """Where the steps come from: so a reader can judge them, and an editor can update them."""
-    reviewed = f"{topic.reviewed.day} {topic.reviewed:%B %Y}"
-    versions = ", ".join(topic.verified_against)
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def about_text(topic: Topic, check: Check | None = None) -> str:
+    """Where the steps come from and how sure they are, so a reader can judge them.
+
+    Says honestly when a path was only assumed unchanged from an earlier release.
+    """
+    written = f", for {', '.join(topic.releases)}" if topic.releases else ""
+    text = f"This topic was last reviewed on {_day(topic.reviewed)}{written}. "
+    verified = check.verified if check else None
+    if verified is not None:
+        release = f" for {verified.release}" if verified.release else ""
+        if verified.how == "official":
+            text += f"These steps match the maker's own help page{release} ({verified.url}). "
+        elif verified.how == "third-party":
+            text += f"These steps match a guide by someone other than the maker{release} "
+            text += f"({verified.url}), not the maker's own page. "
+        else:
+            text += f"These steps were not confirmed{release}: {verified.note} "
     sources = "; ".join(f"{s.title} ({s.url})" for s in topic.sources)
     return (
-        f"These steps were last checked on {reviewed}, on {versions}. Menus can change "
-        f"after updates: if yours look different, look for similar words. Sources: {sources}."
+        f"{text}Menus can change after updates: if yours look different, look for similar "
+        f"words. Sources: {sources}."
     )
 
 
@@ -110,6 +128,20 @@ class CheckPage(QWidget):
         layout.addWidget(heading("Why this matters", 3))
         self.why = paragraph()
         layout.addWidget(self.why)
+
+        # Before the steps: signing in can send an alert (with a map, on Apple) to devices
+        # and addresses the other person may hold, so this is read before anything is done.
+        sign_in_inner = QWidget()
+        sign_in_layout = QVBoxLayout(sign_in_inner)
+        sign_in_layout.setContentsMargins(0, 0, 0, 0)
+        sign_in_title = heading("Before you sign in: it can alert the other person", 3)
+        sign_in_title.setStyleSheet(f"color: {caution_color().name()}")
+        self.sign_in_warning = paragraph()
+        sign_in_layout.addWidget(sign_in_title)
+        sign_in_layout.addWidget(self.sign_in_warning)
+        self.sign_in_box = boxed(sign_in_inner, caution_color())
+        self.sign_in_box.setAccessibleName("Before you sign in")
+        layout.addWidget(self.sign_in_box)
 
         self.variant_row = QWidget()
         variant_layout = QHBoxLayout(self.variant_row)
@@ -288,10 +320,12 @@ class CheckPage(QWidget):
             first_of_topic = check.id == topic.checks[0].id
             self.intro.setText(topic.intro if first_of_topic else "")
             self.intro.setVisible(first_of_topic and bool(topic.intro))
-            self.about.setText(about_text(topic))
+            self.about.setText(about_text(topic, check))
             self.title.setText(check.title)
             self.title.setAccessibleName(check.title)
             self.why.setText(check.why)
+            self.sign_in_box.setVisible(check.signs_in and bool(topic.sign_in_warning))
+            self.sign_in_warning.setText(topic.sign_in_warning if check.signs_in else "")
             self.variant.clear()
             if len(check.variants) > 1:
                 self.variant.addItems([v.label for v in check.variants])

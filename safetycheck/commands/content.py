@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     library = load_checklists(paths)
     for problem in library.problems:
         print(problem)
+    # Warnings name fields that will soon be required; they do not fail the check yet.
+    for warning in library.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     found = len(library.problems)
     if args.strict:
         found += _quality(library)
