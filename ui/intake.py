@@ -44,7 +44,10 @@ class IntakePage(QWidget):
             muted(
                 paragraph(
                     "Tick everything that applies, even if you share it or rarely use it. "
-                    "This chooses which checks you see. You can come back and change it."
+                    "This chooses which checks you see. You can come back and change it. "
+                    "The last questions are about your situation: they add checks for "
+                    "children, the police and courts. Leave out anything you would rather "
+                    "not say."
                 )
             )
         )
@@ -58,7 +61,7 @@ class IntakePage(QWidget):
                 check = describe(
                     QCheckBox(option.label),
                     option.label,
-                    f"Tick if you have or use this. Group: {group}.",
+                    f"Tick if this applies. Group: {group}.",
                 )
                 self.boxes[option.id] = check
                 box_layout.addWidget(check)
