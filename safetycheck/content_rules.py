@@ -51,6 +51,27 @@ CHANGE_WORDS = re.compile(
 )
 
 
+# Words that send the person to sign in somewhere ("Go to myaccount.google.com and sign in",
+# "Sign in to Amazon on a safer device", "If you can sign in, look ..."). Describing other
+# people's sign-ins ("other people who can sign in to this computer") is not a match: only
+# text that asks the reader to sign in, or to approve a sign-in code on another device.
+SIGN_IN_WORDS = re.compile(
+    r"""(
+        \b(and|then|or|please|first)\s+(sign|log)[ -]?in\b
+      | (^|[.!?]\s+)(sign|log)[ -]?in\b
+      | \bif\s+you\s+(can|are\s+able\s+to)\s+(sign|log)[ -]?in\b
+      | \bif\s+you\s+are\s+(signed|logged)[ -]?in\b
+      | \bwhether\s+you\s+can\s+(sign|log)[ -]?in\b
+      | \bbefore\s+you\s+(sign|log)[ -]?in\b
+      | \bthat\s+is\s+already\s+(signed|logged)[ -]?in\b
+      | \b(sign|log)[ -]?in\s+(again\s+)?(on|from)\s+(a|an|another|the|your)\b
+      | \b(approve|allow)\s+(the|a)\s+sign[ -]?in\b
+      | \bcode\s+(sent\s+)?(to|on)\s+(your|another|a)\s+(other\s+|trusted\s+)?(phone|device)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 # "Leads, not verdicts": each topic must say, somewhere, that a clean result proves nothing.
 NOT_PROOF = re.compile(r"\b(not|never|no\w*|cannot|can't)\s+(\w+\s+){0,3}prov(e|es|ing)\b", re.I)
 
@@ -191,6 +212,28 @@ def rule_change_words(topic: Topic, today: dt.date) -> Iterable[Finding]:
             )
 
 
+def rule_signs_in(topic: Topic, today: dt.date) -> Iterable[Finding]:
+    """A check that sends someone to sign in says so, so the app warns before the steps.
+
+    Signing in can alert the other person (Apple shows a map on every trusted device; Google
+    and Microsoft email the recovery address), so ``signs_in = true`` shows the topic's
+    ``sign_in_warning`` first. The loader already refuses a topic that lacks the warning.
+    """
+    for check in topic.checks:
+        parts = [*(s for v in check.variants for s in v.steps), check.if_found, check.evidence]
+        for part in parts:
+            match = SIGN_IN_WORDS.search(part)
+            if match and not check.signs_in:
+                yield Finding(
+                    topic.id,
+                    check.id,
+                    "signs-in",
+                    f"its text says '{match.group(0).strip(' .')}', which sends the person to sign "
+                    "in: mark it signs_in = true (the topic then needs a 'sign_in_warning')",
+                )
+                break
+
+
 def rule_ids(topic: Topic, today: dt.date) -> Iterable[Finding]:
     """Check ids start with the topic's family word and do not end in a number.
 
@@ -261,6 +304,7 @@ RULES: dict[str, Callable[[Topic, dt.date], Iterable[Finding]]] = {
     "steps": rule_steps,
     "caution": rule_caution,
     "change-words": rule_change_words,
+    "signs-in": rule_signs_in,
     "ids": rule_ids,
     "not-proof": rule_not_proof,
     "readability": rule_readability,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib.util
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -79,6 +80,7 @@ GOOD = textwrap.dedent(
     applies_to = ["android"]
     reviewed = {reviewed}
     releases = ["Android 17", "Android 16"]
+    {top}
 
     [[sources]]
     title = "Android Help"
@@ -117,6 +119,7 @@ def make_topic(tmp_path: Path, **fields: str):
         "second_id": "tablet-location",
         "if_found": "Write down the name. Talk to an advisor.",
         "change": "",
+        "top": "",
     }
     values.update(fields)
     path = tmp_path / "topic.toml"
@@ -143,6 +146,7 @@ def test_broken_file_does_not_load(tmp_path: Path) -> None:
         second_id="tablet-location",
         if_found="Write it down.",
         change="",
+        top="",
     )
     path.write_text(text.replace('steps = ["Open Settings.", "Tap Apps."]\n', "", 1), "utf-8")
     library = load_checklists([path])
@@ -239,6 +243,103 @@ def test_looking_is_not_a_change(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "step",
+    [
+        "Go to myaccount.google.com and sign in.",
+        "Sign in to Amazon on a safer device.",
+        "If you can sign in, look for Users.",
+        "Read the warning above before you sign in.",
+        "Use a browser that is already signed in to your account.",
+        "Approve the sign-in on your other phone.",
+        "Log in on another computer.",
+    ],
+)
+def test_sending_someone_to_sign_in_needs_signs_in(tmp_path: Path, step: str) -> None:
+    topic = make_topic(tmp_path, if_found=step)
+    (message,) = findings(topic, "signs-in")
+    assert "tablet-apps" in message and "signs_in = true" in message
+    marked = make_topic(
+        tmp_path,
+        if_found=step,
+        change="signs_in = true",
+        top='sign_in_warning = "Signing in on a new device emails your recovery address."',
+    )
+    assert marked.checks[0].signs_in
+    assert findings(marked, "signs-in") == []
+
+
+def test_a_check_that_signs_in_is_refused_without_the_topics_warning(tmp_path: Path) -> None:
+    path = tmp_path / "topic.toml"
+    path.write_text(
+        GOOD.format(
+            reviewed=TODAY.isoformat(),
+            first_id="tablet-apps",
+            second_id="tablet-location",
+            if_found="Write it down.",
+            change="signs_in = true",
+            top="",
+        ),
+        encoding="utf-8",
+    )
+    library = load_checklists([path])
+    assert library.topics == []
+    assert any("sign_in_warning" in str(p) for p in library.problems)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Other people who can sign in to this computer.",
+        "The other person will notice if they cannot sign in.",
+        "Do not sign in to find out.",
+        "Apps that use Sign in with Apple.",
+    ],
+)
+def test_describing_sign_ins_is_not_sending_someone_to_sign_in(tmp_path: Path, text) -> None:
+    assert findings(make_topic(tmp_path, if_found=text), "signs-in") == []
+
+
+# Account websites: any check whose steps open one of these sends the person to sign in
+# (unless their browser already is), so it must carry the topic's sign-in warning.
+ACCOUNT_SITES = re.compile(
+    r"\b(myaccount\.google\.com|g\.co/passkeys|account\.apple\.com|icloud\.com|"
+    r"account\.microsoft\.com|account\.live\.com|outlook\.live\.com|onedrive\.live\.com|"
+    r"family\.microsoft\.com|facebook\.com|amazon\.co\.uk)",
+    re.IGNORECASE,
+)
+
+
+def test_every_check_that_signs_in_warns_first(shipped) -> None:
+    """The issue's safety hole: signing in can alert the other person, so warn before the steps.
+
+    A check is caught two ways: its words send the person to sign in (the signs-in rule), or
+    its steps open an account website. Either way it must say signs_in = true, and its topic
+    must carry a sign_in_warning naming what that service does when someone signs in.
+    """
+    caught = []
+    for topic in shipped.topics:
+        for check in topic.checks:
+            steps = " ".join(s for v in check.variants for s in v.steps)
+            text = " ".join([steps, check.if_found, check.evidence])
+            if ACCOUNT_SITES.search(steps) or content_rules.SIGN_IN_WORDS.search(text):
+                caught.append(check.id)
+                assert check.signs_in, f"{check.id} sends the person to sign in: signs_in = true"
+                assert topic.sign_in_warning, f"{topic.id} needs a sign_in_warning"
+            if check.signs_in:
+                assert topic.sign_in_warning
+    # The Google, Apple and Microsoft web checks are the ones the issue named.
+    for check_id in ("google-devices", "apple-app-passwords", "microsoft-security-info"):
+        assert check_id in caught
+    for topic_id, says in (
+        ("apple-account", "map"),
+        ("google", "recovery email"),
+        ("microsoft", "backup email"),
+    ):
+        warning = shipped.topic(topic_id).sign_in_warning
+        assert says in warning and "advisor" in warning and "already signed in" in warning
+
+
+@pytest.mark.parametrize(
     ("first_id", "second_id", "expect"),
     [
         ("phone-apps", "phone-location", "family"),
@@ -314,6 +415,7 @@ def test_check_content_strict_reports_findings(tmp_path: Path) -> None:
             second_id="tablet-location",
             if_found="Remove the app.",
             change="",
+            top="",
         ),
         encoding="utf-8",
     )

@@ -459,3 +459,42 @@ def test_the_layout_check_sees_overlapping_text(tmp_path: Path) -> None:
     problems = _layout_problems(path)
     assert any("overlaps" in p for p in problems)
     assert any("'Edge' is too close" in p for p in problems)
+
+
+def test_record_prints_the_sign_in_warning_and_how_steps_were_confirmed(
+    library, tmp_path: Path
+) -> None:
+    """A concern on a check that signs in carries the service's warning; versions are honest."""
+    from safetycheck.case import Case
+
+    google = library.topic("google")
+    signing = next(c for c in google.checks if c.signs_in)
+    plain = next(c for t in library.topics for c in t.checks if not c.signs_in)
+    case = Case.new("Sign-in 2026-B")
+    case.intake = ["google"]
+    case.set_answer(signing.id, Status.CONCERN, "A phone I do not know")
+    case.set_answer(plain.id, Status.CONCERN, "Something else")
+    store = CaseStore(tmp_path / "data", library=library)
+    store.save(case)
+    case = store.load(case.id)
+    path = export_pdf(case, library, settings(), "record", tmp_path / "r.pdf", store=store)
+    text = flat(pdftotext(path))
+    words = report_text()["record"]
+    assert flat(words["sign_in"]) in text
+    # The warning is printed once: for the concern that signs in, not for the other one.
+    first_sentence = google.sign_in_warning.split(". ")[0]
+    assert text.count(flat(first_sentence)) == 1
+    counts = {
+        how: sum(1 for c in google.checks if c.verified and c.verified.how == how)
+        for how in ("official", "third-party", "assumed")
+    }
+    expected = words["versions_topic"].format(
+        topic=google.title,
+        releases=", ".join(google.releases),
+        total=len(google.checks),
+        official=counts["official"],
+        third_party=counts["third-party"],
+        assumed=counts["assumed"],
+    )
+    assert flat(expected) in text
+    assert "verified against" not in text.lower()

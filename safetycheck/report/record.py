@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image
 
 from safetycheck.case import Case, EvidenceEntry, Status
-from safetycheck.checklist import Library
+from safetycheck.checklist import Library, Topic
 from safetycheck.report import common
 from safetycheck.report.helpcontacts import help_section
 from safetycheck.report.layout import gap, keep, para, table
@@ -93,6 +93,9 @@ def _concerns(case: Case, library: Library, w: dict, removed: str, width: float)
             cells.append([para(w["note"], "cellbold"), para(note, "cell")])
         if row.check:
             cells.append([para(w["what_it_means"], "cellbold"), para(row.check.if_found, "cell")])
+        # Signing in can alert the other person: whoever acts on this concern reads that first.
+        if row.check and row.check.signs_in and row.topic and row.topic.sign_in_warning:
+            cells.append([para(w["sign_in"], "cellbold"), para(row.topic.sign_in_warning, "cell")])
         linked = [e for e in case.evidence if e.check_id == row.check_id]
         if linked:
             text = "\n".join(f"{common.exact_time(e.at)}: {e.what}" for e in linked)
@@ -226,4 +229,36 @@ def _versions(case: Case, library: Library, w: dict) -> list:
     for topic in common.case_topics(case, library):
         versions.setdefault(topic.id, topic.reviewed.isoformat())
     listed = "; ".join(f"{tid} (reviewed {when})" for tid, when in sorted(versions.items()))
-    return [para(w["versions_heading"], "h1"), para(w["versions"].format(versions=listed))]
+    out = [para(w["versions_heading"], "h1"), para(w["versions"].format(versions=listed))]
+    lines = [
+        _verification(topic, versions.get(topic.id, ""), w)
+        for topic in common.case_topics(case, library)
+    ]
+    if lines:
+        out += [gap(2), para(w["versions_intro"], "muted")]
+        out += [para(line, "small") for line in lines]
+    return out
+
+
+def _verification(topic: Topic, used: str, w: dict) -> str:
+    """One honest line per topic: how many of its paths a page confirmed, and how many not."""
+    if used and used != topic.reviewed.isoformat():
+        return w["versions_older"].format(topic=topic.title, used=used)
+    counts = {"official": 0, "third-party": 0, "assumed": 0}
+    unrecorded = 0
+    for check in topic.checks:
+        if check.verified is None:
+            unrecorded += 1
+        else:
+            counts[check.verified.how] += 1
+    line = w["versions_topic"].format(
+        topic=topic.title,
+        releases=", ".join(topic.releases) or w["versions_no_release"],
+        total=len(topic.checks),
+        official=counts["official"],
+        third_party=counts["third-party"],
+        assumed=counts["assumed"],
+    )
+    if unrecorded:
+        line += " " + w["versions_unrecorded"].format(unrecorded=unrecorded, total=len(topic.checks))
+    return line
