@@ -260,5 +260,6 @@ def _verification(topic: Topic, used: str, w: dict) -> str:
         assumed=counts["assumed"],
     )
     if unrecorded:
-        line += " " + w["versions_unrecorded"].format(unrecorded=unrecorded, total=len(topic.checks))
+        total = len(topic.checks)
+        line += " " + w["versions_unrecorded"].format(unrecorded=unrecorded, total=total)
     return line
