@@ -26,21 +26,13 @@ from safetycheck.android.indicators import (
     IndicatorIndex,
     IndicatorList,
     IndicatorStore,
-    builtin_list,
-    load_ioc_yaml,
+    bundled_lists,
 )
 from safetycheck.android.parse import DevicePolicy, PackageRecord
 from safetycheck.android.scan import analyse
 from safetycheck.durable import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def shared_dir() -> Path:
-    for parent in ROOT.parents:
-        if (parent / "shared" / "indicators").is_dir():
-            return parent / "shared"
-    raise SystemExit("../shared/indicators not found")
 
 
 def timed(func, rounds: int) -> list[float]:
@@ -134,11 +126,12 @@ def stix_bundle_of_size(apps, target_bytes: int) -> bytes:
 
 
 def main() -> None:
-    shared = shared_dir()
-    echap = load_ioc_yaml((shared / "indicators" / "ioc.yaml").read_bytes())
-    echap += load_ioc_yaml((shared / "indicators" / "watchware.yaml").read_bytes())
+    # The copy of Echap's lists that ships with SafetyCheck, plus a second, imported copy
+    # (the worst case: a downloaded list beside the shipped watchware list).
+    shipped = bundled_lists()
+    echap = [app for lst in shipped for app in lst.apps]
     lists = [
-        builtin_list(),
+        *shipped,
         IndicatorList(echap, "ioc.yaml", "Echap", dt.datetime.now(dt.UTC)),
     ]
     all_packages = [p for app in echap for p in app.packages]

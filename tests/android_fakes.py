@@ -23,15 +23,11 @@ RECORDINGS = HERE / "data" / "adb"
 FAKE_ADB = HERE / "fake_adb.py"
 
 
-def shared_dir() -> Path:
-    """``../shared`` beside the repository (also found from a git worktree one level deeper)."""
-    for parent in HERE.parent.parents:
-        if (parent / "shared" / "indicators").is_dir():
-            return parent / "shared"
-    return HERE.parent.parent / "shared"
-
-
-SHARED = shared_dir()
+# The copy of Echap's lists that ships with SafetyCheck (assets/indicators/echap/SOURCE.txt).
+# Tests that "import" or "download" a list use these same bytes.
+ECHAP = HERE.parent / "assets" / "indicators" / "echap"
+IOC = ECHAP / "ioc.yaml"
+WATCHWARE = ECHAP / "watchware.yaml"
 
 # Shell commands that change a phone: the scan must never send any of them.
 WRITE_WORDS = (

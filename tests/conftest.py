@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

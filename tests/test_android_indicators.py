@@ -1,30 +1,29 @@
-"""Indicator lists: Echap's two formats, the built-in list, the store and the download."""
+"""Indicator lists: Echap's two formats, the copy that ships, the store and the download."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import http.server
 import json
 import threading
+import tomllib
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from android_fakes import SHARED
+from android_fakes import ECHAP, IOC, WATCHWARE
 from conftest import run_cli
 
 from safetycheck.android.indicators import (
     CREDIT,
     IndicatorError,
-    IndicatorIndex,
     IndicatorStore,
-    builtin_list,
+    bundled_lists,
     load_ioc_yaml,
     load_stix2,
     parse_indicator_file,
 )
-
-IOC = SHARED / "indicators" / "ioc.yaml"
-WATCHWARE = SHARED / "indicators" / "watchware.yaml"
 
 
 def stix_bundle(apps: dict[str, dict[str, list[str]]], repeat_ids: bool = True) -> dict:
@@ -164,7 +163,10 @@ def test_bad_import_leaves_the_previous_list_in_place(data_dir: Path, tmp_path: 
 def test_store_keeps_source_date_and_summary(data_dir: Path) -> None:
     store = IndicatorStore(data_dir)
     assert store.load() is None
-    assert [lst.label for lst in store.lists()] == ["SafetyCheck's own short list"]
+    assert [lst.label for lst in store.lists()] == [
+        "Echap stalkerware indicators",
+        "Echap watchware indicators (monitoring apps sold for children or staff)",
+    ]
     imported = store.import_file(IOC)
     loaded = store.load()
     assert loaded is not None
@@ -179,10 +181,10 @@ def test_matching_is_case_insensitive_for_packages_and_certificates(data_dir: Pa
     store.import_file(IOC)
     index = store.index()
     assert {m.app.name for m in index.match_package("COM.WIFI0")} == {"SpyLive360"}
-    assert {m.list_label for m in index.match_package("com.wifi0")} == {
-        "SafetyCheck's own short list",
-        "Echap stalkerware indicators",
-    }
+    # The imported list replaces the shipped copy of ioc.yaml: one match, not two.
+    assert [m.list_label for m in index.match_package("com.wifi0")] == [
+        "Echap stalkerware indicators"
+    ]
     cert = "31a6ecECD97CF39BC4126B8745CD94A7C30BF81C"
     assert [m.app.name for m in index.match_certificate(cert)] == ["TheTruthSpy"]
     assert [m.app.name for m in index.match_certificate("31:A6:EC:EC" + cert[8:])] == [
@@ -191,17 +193,52 @@ def test_matching_is_case_insensitive_for_packages_and_certificates(data_dir: Pa
     assert index.match_package("com.whatsapp") == []
 
 
-def test_builtin_list_is_labelled_sourced_and_matches_echap() -> None:
-    builtin = builtin_list()
-    assert builtin.label == "SafetyCheck's own short list"
-    assert len(builtin.apps) >= 8
-    echap = IndicatorIndex([builtin_list()])  # noqa: F841  (index builds without error)
-    echap_packages = {p.lower() for a in load_ioc_yaml(IOC.read_bytes()) for p in a.packages}
-    for app in builtin.apps:
-        assert app.source_note.strip(), app.name
-        assert app.packages, app.name
-        for package in app.packages:
-            assert package.lower() in echap_packages, (app.name, package)
+def test_shipped_copy_is_echaps_unmodified_files_with_licence_and_source() -> None:
+    meta = tomllib.loads((ECHAP / "snapshot.toml").read_text(encoding="utf-8"))
+    assert meta["commit"] == "a04c5c1958bff93fec3b1b56edbb412b209f2a38"
+    for item in meta["files"]:
+        digest = hashlib.sha256((ECHAP / item["name"]).read_bytes()).hexdigest()
+        assert digest == item["sha256"], f"{item['name']} differs from the upstream copy"
+    licence = (ECHAP / "LICENSE.txt").read_text(encoding="utf-8")
+    assert "Attribution 4.0 International" in licence
+    source = (ECHAP / "SOURCE.txt").read_text(encoding="utf-8")
+    assert meta["commit"] in source and "CC BY 4.0" in source
+    assert CREDIT.startswith("Stalkerware indicators by Echap")
+
+
+def test_shipped_lists_are_the_default_and_dated_by_their_upstream_commit(data_dir: Path) -> None:
+    lists = IndicatorStore(data_dir).lists()
+    assert [len(lst.apps) for lst in lists] == [147, 27]
+    assert all(lst.bundled and lst.dated == dt.date(2026, 6, 21) for lst in lists)
+    assert lists[0].summary() == "147 known apps, list of 21 June 2026 (comes with SafetyCheck)"
+    # watchware.yaml carries iPhone bundle ids; they are kept for the iPhone scan.
+    assert "com.wheremychildren.ios" in {b for a in lists[1].apps for b in a.ios_bundles}
+    index = IndicatorStore(data_dir).index()
+    assert {m.app.name for m in index.match_package("com.wifi0")} == {"SpyLive360"}
+
+
+def test_a_list_more_than_six_months_old_says_so_plainly() -> None:
+    shipped = bundled_lists()[0]
+    assert shipped.age_warning(dt.date(2026, 12, 21)) is None  # exactly six months
+    assert shipped.age_in_months(dt.date(2026, 12, 2)) == 5
+    warning = shipped.age_warning(dt.date(2026, 12, 22))
+    assert warning is not None
+    assert "6 months old" in warning and "Update indicators" in warning
+    assert "14 months old" in (shipped.age_warning(dt.date(2027, 8, 30)) or "")
+
+
+def test_cli_show_warns_about_an_old_imported_list(data_dir: Path) -> None:
+    store = IndicatorStore(data_dir)
+    store.import_file(IOC)
+    data = json.loads(store.path.read_text(encoding="utf-8"))
+    data["imported_at"] = "2025-01-10T09:00:00+00:00"
+    store.path.write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli("indicators", "show")
+    assert result.returncode == 0, result.stderr
+    assert "updated on 10 January 2025" in result.stdout
+    assert "Warning: The list \"Echap stalkerware indicators\" is" in result.stdout
+    shown = json.loads(run_cli("indicators", "show", "--json").stdout)
+    assert shown["imported"] is True and shown["lists"][0]["stale"] is True
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -263,19 +300,25 @@ def test_cli_update_uses_the_url_in_settings(data_dir: Path, local_server) -> No
 def test_cli_import_and_show(tmp_path: Path) -> None:
     result = run_cli("indicators", "show")
     assert result.returncode == 0
-    assert "SafetyCheck's own short list" in result.stdout and CREDIT in result.stdout
-    assert "No full list imported yet" in result.stdout
+    assert "Echap stalkerware indicators: 147 known apps, list of 21 June 2026" in result.stdout
+    assert "come with SafetyCheck" in result.stdout and CREDIT in result.stdout
+    shown = json.loads(run_cli("indicators", "show", "--json").stdout)
+    assert shown["imported"] is False
+    assert [row["shipped_with_safetycheck"] for row in shown["lists"]] == [True, True]
+    assert shown["lists"][0]["dated"] == "2026-06-21"
     result = run_cli("indicators", "import", str(IOC))
     assert result.returncode == 0, result.stderr
     assert "Imported: 147 known apps" in result.stdout
     result = run_cli("indicators", "show", "--json")
     data = json.loads(result.stdout)
-    assert data["credit"] == CREDIT
-    assert data["lists"][1]["apps"] == 147 and data["lists"][1]["packages"] == 612
+    assert data["credit"] == CREDIT and data["imported"] is True
+    assert data["lists"][0]["apps"] == 147 and data["lists"][0]["packages"] == 612
+    assert data["lists"][0]["shipped_with_safetycheck"] is False
+    assert data["lists"][1]["apps"] == 27  # the shipped watchware list stays in use
     bad = tmp_path / "bad.stix2"
     bad.write_text('{"type": "bundle", "objects": [}')
     result = run_cli("indicators", "import", str(bad))
     assert result.returncode == 1
     assert "The list you had before is still in use." in result.stderr
     assert "Traceback" not in result.stderr
-    assert json.loads(run_cli("indicators", "show", "--json").stdout)["lists"][1]["apps"] == 147
+    assert json.loads(run_cli("indicators", "show", "--json").stdout)["lists"][0]["apps"] == 147

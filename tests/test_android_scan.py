@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from android_fakes import SHARED, WRITE_WORDS, FakeAdb, build_apk, self_signed_certificate
+from android_fakes import IOC, WRITE_WORDS, FakeAdb, build_apk, self_signed_certificate
 from conftest import run_cli
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -26,7 +26,6 @@ from safetycheck.android.indicators import CREDIT, IndicatorStore
 from safetycheck.android.scan import SOURCE, record_in_case, run_scan
 from safetycheck.store import CaseStore
 
-IOC = SHARED / "indicators" / "ioc.yaml"
 STALKER_SERIAL = "5200e5b5f8a3b4a1"
 CLEAN_SERIAL = "33081FDH2000AB"
 ANDROID_CHECK_IDS = {
@@ -293,7 +292,17 @@ def test_cli_clean_phone_text(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "this does not prove the phone is safe" in result.stdout.lower()
     assert "manual Android checks" in result.stdout
-    assert "SafetyCheck's own short list: 9 known apps" in result.stdout
+    assert "Echap stalkerware indicators: 147 known apps, list of 21 June 2026" in result.stdout
+
+
+def test_cli_scan_names_known_stalkerware_with_no_list_imported(tmp_path: Path) -> None:
+    """The shipped copy of Echap's list is enough: offline, from the very first start."""
+    fake = FakeAdb(tmp_path, "stalkerware")
+    result = run_cli("scan-android", "--adb", str(fake.path))
+    assert result.returncode == 0, result.stderr
+    assert "Known stalkerware found: SpyLive360" in result.stdout
+    assert "(comes with SafetyCheck)" in result.stdout
+    assert CREDIT in result.stdout
 
 
 def test_cli_errors_are_one_sentence(tmp_path: Path) -> None:
@@ -336,3 +345,25 @@ def test_scan_and_import_never_touch_the_network(
     result = run_scan(Adb(fake.path), store.index())
     assert result.known_stalkerware
     assert no_network == []
+
+
+def test_case_record_credits_the_lists_after_a_scan(
+    tmp_path: Path, data_dir: Path, library
+) -> None:
+    """CC BY 4.0: the credit goes wherever the list is used, the printed record too."""
+    from report_helpers import flat, pdftotext, settings
+
+    from safetycheck.report.export import export_pdf
+
+    fake = FakeAdb(tmp_path, "stalkerware")
+    result = run_scan(Adb(fake.path), IndicatorStore(data_dir).index(), read_certificates=False)
+    store = CaseStore(data_dir)
+    case = store.create("Case CREDIT")
+    plain = export_pdf(case, library, settings(), "record", tmp_path / "before.pdf", store=store)
+    assert "Echap" not in flat(pdftotext(plain))
+    record_in_case(case, result)
+    store.save(case)
+    pdf = export_pdf(case, library, settings(), "record", tmp_path / "record.pdf", store=store)
+    text = flat(pdftotext(pdf))
+    assert "Stalkerware indicators by Echap" in text and "CC BY 4.0" in text
+    assert "Lists used: Echap stalkerware indicators: 147 known apps, list of 21 June" in text

@@ -260,12 +260,9 @@ class AndroidScanPage(QWidget):
             self.adb_ok = True
 
     def _show_lists(self) -> None:
-        lines = [f"{lst.label}: {lst.summary()}." for lst in self.store.lists()]
-        if len(lines) == 1:
-            lines.append(
-                "The full list from Echap has not been downloaded yet. Press Update indicators "
-                "to get it."
-            )
+        lists = self.store.lists()
+        lines = [f"{lst.label}: {lst.summary()}." for lst in lists]
+        lines += [warning for warning in (lst.age_warning() for lst in lists) if warning]
         self.lists_label.setText("\n".join(lines))
 
     def _update_buttons(self) -> None:
@@ -406,8 +403,9 @@ class AndroidScanPage(QWidget):
             self.findings.addItem(item)
         self.leads_intro.setVisible(bool(result.findings))
         self.findings.setVisible(bool(result.findings))
-        self.problems.setText("\n".join(f"Note: {p}" for p in result.problems))
-        self.problems.setVisible(bool(result.problems))
+        notes = [f"Note: {p}" for p in result.problems] + list(result.list_warnings)
+        self.problems.setText("\n".join(notes))
+        self.problems.setVisible(bool(notes))
         self.saved_status.setText(
             "" if self.session.case is not None else "Open a case to save these leads in it."
         )

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import tomllib
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
@@ -35,7 +36,9 @@ DEFAULT_INDICATORS_URL = (
 )
 DOWNLOAD_TIMEOUT_SECONDS = 30
 MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024  # the STIX bundle is about 4 MB; 50 MB is far beyond it
-BUILTIN_FILE = "builtin.yaml"
+BUNDLED_FOLDER = "echap"  # under assets/indicators: the copy shipped with SafetyCheck
+BUNDLED_META = "snapshot.toml"
+STALE_AFTER_MONTHS = 6
 CREDIT = (
     "Stalkerware indicators by Echap (https://github.com/AssoEchap/stalkerware-indicators), "
     "licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). "
@@ -64,6 +67,12 @@ class IndicatorApp:
     domains: list[str] = field(default_factory=list)
     ips: list[str] = field(default_factory=list)
     source_note: str = ""
+    ios_bundles: list[str] = field(default_factory=list)  # iPhone bundle ids (watchware.yaml)
+
+    @property
+    def is_watchware(self) -> bool:
+        """Sold to watch children or staff (Echap's "watchware"), not marketed for partners."""
+        return self.type.strip().lower() == "watchware"
 
     def to_dict(self) -> dict:
         return {
@@ -76,6 +85,7 @@ class IndicatorApp:
             "domains": self.domains,
             "ips": self.ips,
             "source_note": self.source_note,
+            "ios_bundles": self.ios_bundles,
         }
 
     @classmethod
@@ -90,6 +100,7 @@ class IndicatorApp:
             domains=list(data.get("domains", [])),
             ips=list(data.get("ips", [])),
             source_note=str(data.get("source_note", "")),
+            ios_bundles=list(data.get("ios_bundles", [])),
         )
 
 
@@ -103,6 +114,10 @@ class IndicatorList:
     imported_at: dt.datetime | None = None
     file_format: str = "ioc.yaml"
     sha256: str = ""
+    # For the copy shipped with SafetyCheck: the date of the upstream commit it was copied
+    # from.  The list is as old as that, not as old as the day it was installed.
+    dated: dt.date | None = None
+    bundled: bool = False
 
     @property
     def package_count(self) -> int:
@@ -112,12 +127,54 @@ class IndicatorList:
     def certificate_count(self) -> int:
         return len({c.lower() for app in self.apps for c in app.certificates})
 
+    @property
+    def as_of(self) -> dt.date | None:
+        """The day the list's contents are from: its upstream date, or the day it was fetched."""
+        if self.dated is not None:
+            return self.dated
+        if self.imported_at is not None:
+            return self.imported_at.astimezone().date()
+        return None
+
     def summary(self) -> str:
         """ "147 known apps, updated on 28 November 2026" for the screen and the CLI."""
         count = f"{len(self.apps)} known app{'s' if len(self.apps) != 1 else ''}"
+        if self.bundled and self.dated is not None:
+            return f"{count}, list of {_long_date(self.dated)} (comes with SafetyCheck)"
         if self.imported_at is None:
             return count
-        return f"{count}, updated on {self.imported_at.astimezone().strftime('%d %B %Y')}"
+        return f"{count}, updated on {_long_date(self.imported_at.astimezone().date())}"
+
+    def age_in_months(self, today: dt.date | None = None) -> int | None:
+        """Whole calendar months between the list's date and ``today``."""
+        as_of = self.as_of
+        if as_of is None:
+            return None
+        today = today or dt.date.today()
+        months = (today.year - as_of.year) * 12 + today.month - as_of.month
+        if today.day < as_of.day:
+            months -= 1
+        return max(months, 0)
+
+    def is_stale(self, today: dt.date | None = None) -> bool:
+        """More than six months old: new spy apps appear all the time."""
+        as_of = self.as_of
+        if as_of is None:
+            return True
+        today = today or dt.date.today()
+        return _add_months(as_of, STALE_AFTER_MONTHS) < today
+
+    def age_warning(self, today: dt.date | None = None) -> str | None:
+        """One plain sentence when the list is more than six months old, else None."""
+        if not self.is_stale(today):
+            return None
+        months = self.age_in_months(today)
+        age = f"{months} months old" if months is not None else "of unknown age"
+        return (
+            f"The list \"{self.label}\" is {age}. Newer spy apps will not be on it. "
+            "Press Update indicators to download the newest list (this uses the internet), "
+            "or ask your advisor for a newer copy of SafetyCheck."
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -200,7 +257,7 @@ def _str_list(value: object, where: str) -> list[str]:
 
 
 def load_ioc_yaml(data: bytes | str, source_note: str = "") -> list[IndicatorApp]:
-    """Read Echap's ``ioc.yaml`` (or ``watchware.yaml``, or our ``builtin.yaml``).
+    """Read Echap's ``ioc.yaml`` (or ``watchware.yaml``).
 
     Tolerates the known variations: ``c2: ip:`` instead of ``c2: ips:``, missing lists,
     and a top-level mapping with an ``apps`` key (our built-in file).
@@ -240,6 +297,7 @@ def load_ioc_yaml(data: bytes | str, source_note: str = "") -> list[IndicatorApp
                 ips=_str_list(c2.get("ips"), f"{where}: 'c2 ips'")
                 + _str_list(c2.get("ip"), f"{where}: 'c2 ip'"),
                 source_note=str(entry.get("source") or source_note),
+                ios_bundles=_str_list(entry.get("ios_bundles"), f"{where}: 'ios_bundles'"),
             )
         )
     return apps
@@ -339,27 +397,49 @@ def parse_indicator_file(data: bytes, name: str = "") -> tuple[list[IndicatorApp
     return apps, file_format
 
 
-# -- the built-in list ------------------------------------------------------------------
+# -- the copy that ships with SafetyCheck --------------------------------------------------
 
 
-def builtin_list(path: Path | None = None) -> IndicatorList:
-    path = path or assets_dir() / "indicators" / BUILTIN_FILE
-    raw = path.read_bytes()
-    meta = yaml.safe_load(raw)
-    reviewed = meta.get("reviewed")
-    stamp = (
-        dt.datetime.combine(reviewed, dt.time(), tzinfo=dt.UTC)
-        if isinstance(reviewed, dt.date)
-        else None
-    )
-    return IndicatorList(
-        apps=load_ioc_yaml(raw),
-        source=str(path.name),
-        label=str(meta.get("label") or "SafetyCheck's own short list"),
-        imported_at=stamp,
-        file_format="builtin",
-        sha256=hashlib.sha256(raw).hexdigest(),
-    )
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has 28 days
+
+
+def bundled_folder() -> Path:
+    return assets_dir() / "indicators" / BUNDLED_FOLDER
+
+
+def bundled_lists(folder: Path | None = None) -> list[IndicatorList]:
+    """Echap's lists as copied into SafetyCheck (``snapshot.toml`` names the files and date)."""
+    folder = folder or bundled_folder()
+    meta = tomllib.loads((folder / BUNDLED_META).read_text(encoding="utf-8"))
+    dated = meta.get("date")
+    result = []
+    for item in meta["files"]:
+        raw = (folder / item["name"]).read_bytes()
+        result.append(
+            IndicatorList(
+                apps=load_ioc_yaml(raw),
+                source=f"{meta['upstream']} ({item['name']}, commit {meta['commit'][:12]})",
+                label=str(item.get("label") or meta["label"]),
+                imported_at=None,
+                file_format=str(item.get("kind") or "ioc.yaml"),
+                sha256=hashlib.sha256(raw).hexdigest(),
+                dated=dated if isinstance(dated, dt.date) else None,
+                bundled=True,
+            )
+        )
+    return result
 
 
 # -- the stored list ----------------------------------------------------------------------
@@ -385,12 +465,20 @@ class IndicatorStore:
             return None
 
     def lists(self) -> list[IndicatorList]:
-        """Every list a scan uses: ours, and the imported one when there is one."""
-        result = [builtin_list()]
+        """Every list a scan uses.
+
+        The downloaded or imported stalkerware list replaces the copy of ``ioc.yaml`` that
+        ships with SafetyCheck (it is the newer one); the shipped watchware list is always
+        used, because updates fetch ``ioc.yaml`` only.
+        """
+        shipped = bundled_lists()
         imported = self.load()
-        if imported is not None:
-            result.append(imported)
-        return result
+        if imported is None:
+            return shipped
+        return [imported, *(lst for lst in shipped if lst.file_format == "watchware")]
+
+    def imported(self) -> bool:
+        return self.load() is not None
 
     def index(self) -> IndicatorIndex:
         return IndicatorIndex(self.lists())

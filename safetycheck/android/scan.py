@@ -70,6 +70,9 @@ class Finding:
     detail: str = ""
     package: str | None = None
     product: str | None = None  # the known stalkerware product, for KNOWN findings
+    # Only a "watchware" list matched: sold to watch children or staff.  Still a strong lead
+    # (it watches whoever holds the phone), but it is named as what it is.
+    watchware: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -79,6 +82,7 @@ class Finding:
             "detail": self.detail,
             "package": self.package,
             "product": self.product,
+            "watchware": self.watchware,
         }
 
 
@@ -87,9 +91,11 @@ class ScanResult:
     device: DeviceInfo
     scanned_at: dt.datetime
     findings: list[Finding]
-    lists: list[str]  # "SafetyCheck's own short list: 9 known apps, ..."
+    lists: list[str]  # "Echap stalkerware indicators: 147 known apps, ..."
     app_count: int
     problems: list[str] = field(default_factory=list)
+    # One sentence per list that is more than six months old (IndicatorList.age_warning).
+    list_warnings: list[str] = field(default_factory=list)
 
     @property
     def known_stalkerware(self) -> list[Finding]:
@@ -102,8 +108,13 @@ class ScanResult:
         if not known:
             return text["clean_result"]
         products = ", ".join(sorted({f.product or "" for f in known}))
+        what = (
+            "Known monitoring app found"
+            if all(f.watchware for f in known)
+            else "Known stalkerware found"
+        )
         return (
-            f"Known stalkerware found: {products}. This is a strong lead, not proof. "
+            f"{what}: {products}. This is a strong lead, not proof. "
             "Do not remove it yet: removing it can alert the person who installed it. "
             "Record it and plan with an advisor first."
         )
@@ -117,6 +128,7 @@ class ScanResult:
             "app_count": self.app_count,
             "findings": [f.to_dict() for f in self.findings],
             "lists": self.lists,
+            "list_warnings": self.list_warnings,
             "problems": self.problems,
             "note": scan_text()["leads_intro"],
             "credit": CREDIT,
@@ -156,14 +168,22 @@ def analyse(
         product = _known_label(matches)
         how = sorted({m.by for m in matches})
         lists_used = sorted({m.list_label for m in matches})
+        watchware = all(m.app.is_watchware for m in matches)
+        title = (
+            f"{record.name} matches a known monitoring app: {product}. It is sold to watch "
+            "children or staff, and can be used to watch a partner."
+            if watchware
+            else f"{record.name} matches known stalkerware: {product}."
+        )
         findings.append(
             Finding(
                 KNOWN,
                 CHECK_UNKNOWN_APPS,
-                f"{record.name} matches known stalkerware: {product}.",
+                title,
                 f"Matched by {' and '.join(how)} in {', '.join(lists_used)}.",
                 record.name,
                 product,
+                watchware=watchware,
             )
         )
 
@@ -265,13 +285,15 @@ def analyse(
             )
         )
     findings.sort(key=lambda f: KIND_ORDER.index(f.kind))
+    used = lists or index.lists
     return ScanResult(
         device=snap.device,
         scanned_at=snap.collected_at,
         findings=findings,
-        lists=[f"{lst.label}: {lst.summary()}" for lst in (lists or index.lists)],
+        lists=[f"{lst.label}: {lst.summary()}" for lst in used],
         app_count=len(snap.packages),
         problems=list(snap.problems),
+        list_warnings=[w for w in (lst.age_warning() for lst in used) if w],
     )
 
 
@@ -322,7 +344,8 @@ def record_in_case(case: Case, result: ScanResult) -> list[EvidenceEntry]:
     where = f"{result.device.describe()}, scanned by SafetyCheck"
     entries = [
         case.add_evidence(
-            f"Android scan of {result.app_count} apps. {result.headline}",
+            f"Android scan of {result.app_count} apps. {result.headline} "
+            f"Lists used: {'; '.join(result.lists)}.",
             where,
             check_id=CHECK_UNKNOWN_APPS,
             source=SOURCE,

@@ -65,7 +65,9 @@ def _store(args: argparse.Namespace) -> IndicatorStore:
 
 
 def show_indicators(args: argparse.Namespace) -> int:
-    lists = _store(args).lists()
+    store = _store(args)
+    lists = store.lists()
+    imported = store.imported()
     if args.json:
         rows = [
             {
@@ -75,19 +77,41 @@ def show_indicators(args: argparse.Namespace) -> int:
                 "apps": len(lst.apps),
                 "packages": lst.package_count,
                 "certificates": lst.certificate_count,
+                "ios_bundles": len({b.lower() for a in lst.apps for b in a.ios_bundles}),
                 "updated": lst.imported_at.isoformat() if lst.imported_at else None,
+                "dated": lst.as_of.isoformat() if lst.as_of else None,
+                "age_months": lst.age_in_months(),
+                "stale": lst.is_stale(),
+                "shipped_with_safetycheck": lst.bundled,
                 "summary": lst.summary(),
+                "warning": lst.age_warning(),
             }
             for lst in lists
         ]
-        print(json.dumps({"lists": rows, "credit": CREDIT}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"lists": rows, "imported": imported, "credit": CREDIT},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
+    print("Lists in use for phone scans:")
     for lst in lists:
-        print(f"{lst.label}: {lst.summary()}")
-        print(f"  {lst.package_count} package names, {lst.certificate_count} certificates")
-        print(f"  source: {lst.source}")
-    if len(lists) == 1:
-        print("No full list imported yet. Use 'indicators update' or 'indicators import FILE'.")
+        months = lst.age_in_months()
+        age = f", {months} month{'s' if months != 1 else ''} old" if months is not None else ""
+        print(f"- {lst.label}: {lst.summary()}{age}")
+        print(f"    {lst.package_count} package names, {lst.certificate_count} certificates")
+        print(f"    source: {lst.source}")
+        warning = lst.age_warning()
+        if warning:
+            print(f"    Warning: {warning}")
+    if not imported:
+        print(
+            "These are the copies that come with SafetyCheck. 'indicators update' downloads "
+            "the newest list (it uses the internet); 'indicators import FILE' reads one "
+            "from a file."
+        )
     print()
     print(CREDIT)
     return 0
@@ -168,6 +192,8 @@ def scan_android(args: argparse.Namespace) -> int:
         print(f"Note: {problem}")
     print()
     print("Lists used: " + "; ".join(result.lists))
+    for warning in result.list_warnings:
+        print(f"Warning: {warning}")
     print(CREDIT)
     if case is not None:
         print(f"Recorded {len(entries)} entries in the evidence log of {case.reference}.")

@@ -10,6 +10,8 @@ import io
 from reportlab.lib.units import mm
 from reportlab.platypus import Image
 
+from safetycheck.android.indicators import CREDIT as INDICATOR_CREDIT
+from safetycheck.android.scan import SOURCE as SCAN_SOURCE
 from safetycheck.case import Case, EvidenceEntry, Status
 from safetycheck.checklist import Library, Topic
 from safetycheck.report import common
@@ -163,6 +165,8 @@ def _evidence(case: Case, library: Library, w: dict, width: float, store: object
             ]
         )
     out.append(table(cells, widths))
+    if any(entry.source == SCAN_SOURCE for entry in case.evidence):
+        out.append(para(INDICATOR_CREDIT, "small"))  # CC BY 4.0: credit wherever it is used
     return out
 
 

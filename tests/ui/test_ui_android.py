@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from android_fakes import SHARED, FakeAdb
+from android_fakes import IOC, FakeAdb
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton
 from test_ui_accessibility import unnamed
@@ -17,8 +18,6 @@ from safetycheck.android.indicators import CREDIT, IndicatorStore
 from safetycheck.paths import checklists_dir
 from safetycheck.settings import load_settings
 from ui.settings_dialog import SettingsDialog
-
-IOC = SHARED / "indicators" / "ioc.yaml"
 
 
 def click(qtbot, button: QAbstractButton) -> None:
@@ -112,10 +111,29 @@ def test_scan_a_phone_with_stalkerware_and_save_to_the_case(
 def test_clean_phone_says_it_proves_nothing(ui, real_content, tmp_path: Path) -> None:
     fake = FakeAdb(tmp_path, "clean")
     _window, page, _case = open_scan_page(ui, str(fake.path))
-    assert "has not been downloaded yet" in page.lists_label.text()
+    assert "list of 21 June 2026 (comes with SafetyCheck)" in page.lists_label.text()
     find_and_scan(ui, page)
     assert "does not prove the phone is safe" in page.headline.text()
     assert "manual Android checks" in page.next_steps.text()
+
+
+def test_shipped_list_finds_stalkerware_before_any_update(ui, real_content, tmp_path: Path) -> None:
+    fake = FakeAdb(tmp_path, "stalkerware")
+    _window, page, _case = open_scan_page(ui, str(fake.path))
+    assert page.credit.text() == CREDIT and page.credit.isVisible()
+    find_and_scan(ui, page)
+    assert "Known stalkerware found: SpyLive360" in page.headline.text()
+
+
+def test_an_old_list_is_named_as_old_on_the_page(ui, real_content, tmp_path: Path) -> None:
+    store = IndicatorStore(ui.data_dir)
+    store.import_file(IOC)
+    data = json.loads(store.path.read_text(encoding="utf-8"))
+    data["imported_at"] = "2025-01-10T09:00:00+00:00"
+    store.path.write_text(json.dumps(data), encoding="utf-8")
+    fake = FakeAdb(tmp_path, "clean")
+    _window, page, _case = open_scan_page(ui, str(fake.path))
+    assert "months old. Newer spy apps will not be on it." in page.lists_label.text()
 
 
 def test_two_phones_must_be_chosen_and_unauthorized_is_explained(
