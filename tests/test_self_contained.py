@@ -65,3 +65,19 @@ def test_the_pattern_catches_what_it_must() -> None:
         assert OUTSIDE.search(bad), bad
     for fine in ('assets_dir() / "indicators"', "shared memory", "a shared computer"):
         assert not OUTSIDE.search(fine), fine
+
+
+def test_ci_copies_what_a_clone_holds_and_nothing_else(tmp_path: Path) -> None:
+    """``.ci/run`` runs the tests in such a copy, away from everything of ours."""
+    import subprocess
+    import sys
+
+    dest = tmp_path / "fresh" / "safetycheck"
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "copy_checkout.py"), str(dest)], check=True
+    )
+    for needed in ("main.py", "scripts/test", "assets/indicators/echap/ioc.yaml", ".ci/run"):
+        assert (dest / needed).is_file(), needed
+    assert not (dest / ".venv").exists() and not (dest / ".git").exists()
+    assert not list(dest.rglob("__pycache__"))
+    assert (dest / "scripts" / "test").stat().st_mode & 0o111  # still executable

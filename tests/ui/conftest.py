@@ -16,9 +16,30 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QWidget
 
 CONTENT = Path(__file__).resolve().parent / "content"
+FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+PINNED_FONT = "Noto Sans"
+PINNED_POINT_SIZE = 10
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_font(qapp: QApplication) -> QFont:
+    """Draw every UI test with the font the project bundles, at a fixed size.
+
+    Layout tests measure heights and scroll ranges, which follow the font.  With the
+    machine's default font they passed on one machine and failed on a bare Debian (whose
+    DejaVu Sans is smaller): the answer must not depend on what fonts a machine has.
+    """
+    for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+        if QFontDatabase.addApplicationFont(str(FONTS / name)) < 0:
+            raise RuntimeError(f"could not load {FONTS / name}")
+    font = QFont(PINNED_FONT, PINNED_POINT_SIZE)
+    qapp.setFont(font)
+    assert QFontInfo(qapp.font()).family() == PINNED_FONT
+    return font
 
 
 class FakeDialogs:
