@@ -19,6 +19,7 @@ fake HOME or the temporary folder, and that the cases are in ``SafetyCheck-data`
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -117,6 +118,10 @@ def smoke(program: Path, env: dict[str, str], data_args: list[str], out: Path) -
     if not re.fullmatch(r"SafetyCheck \d+\.\d+\.\d+\S*", from_version):
         raise SmokeFailure(f"--version printed {from_version!r}")
     run(program, ["check-content"], env, "check-content")
+    shown = run(program, [*data_args, "indicators", "show", "--json"], env, "indicators show")
+    lists = json.loads(shown.stdout)["lists"]
+    if not lists or lists[0]["apps"] < 100 or not lists[0]["shipped_with_safetycheck"]:
+        raise SmokeFailure(f"the shipped Echap list is missing from the bundle: {lists!r}")
     demo = run(program, [*data_args, "demo-case"], env, "demo-case")
     reference = demo.stdout.strip().splitlines()[-1]
     listing = run(program, [*data_args, "list-cases"], env, "list-cases").stdout
