@@ -15,16 +15,41 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# What is never part of a clone, for a copy that is not a git checkout itself (the fresh copy
+# CI makes has no .git; its tests copy it again).  Keep in step with .gitignore.
+NOT_IN_A_CLONE = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
+NOT_IN_A_CLONE_AT_TOP = {"build", "dist", "out"}
+
+
 def checkout_files(root: Path) -> list[Path]:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=root,
-        capture_output=True,
-        check=True,
-    ).stdout
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return _walk(root)
     names = sorted({name for name in listed.decode("utf-8").split("\0") if name})
     # A tracked file deleted in the working tree is not part of what would be committed.
     return [Path(name) for name in names if (root / name).is_file()]
+
+
+def _walk(root: Path) -> list[Path]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if (
+            NOT_IN_A_CLONE.intersection(relative.parts)
+            or relative.parts[0] in NOT_IN_A_CLONE_AT_TOP
+        ):
+            continue
+        if relative.parts[0].endswith(".egg-info") or path.suffix == ".pyc":
+            continue
+        if path.is_file():
+            found.append(relative)
+    return found
 
 
 def copy_checkout(root: Path, dest: Path) -> int:

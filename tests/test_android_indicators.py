@@ -236,7 +236,7 @@ def test_cli_show_warns_about_an_old_imported_list(data_dir: Path) -> None:
     result = run_cli("indicators", "show")
     assert result.returncode == 0, result.stderr
     assert "updated on 10 January 2025" in result.stdout
-    assert "Warning: The list \"Echap stalkerware indicators\" is" in result.stdout
+    assert 'Warning: The list "Echap stalkerware indicators" is' in result.stdout
     shown = json.loads(run_cli("indicators", "show", "--json").stdout)
     assert shown["imported"] is True and shown["lists"][0]["stale"] is True
 

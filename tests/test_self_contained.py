@@ -81,3 +81,13 @@ def test_ci_copies_what_a_clone_holds_and_nothing_else(tmp_path: Path) -> None:
     assert not (dest / ".venv").exists() and not (dest / ".git").exists()
     assert not list(dest.rglob("__pycache__"))
     assert (dest / "scripts" / "test").stat().st_mode & 0o111  # still executable
+    # CI's copy has no .git; copying it again (its own tests do) gives the same files.
+    (dest / ".venv").mkdir()
+    (dest / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    again = tmp_path / "again"
+    subprocess.run(
+        [sys.executable, str(dest / "scripts" / "copy_checkout.py"), str(again)], check=True
+    )
+    listing = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
+    listing.remove(Path(".venv/pyvenv.cfg"))
+    assert sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file()) == listing

@@ -171,7 +171,7 @@ class IndicatorList:
         months = self.age_in_months(today)
         age = f"{months} months old" if months is not None else "of unknown age"
         return (
-            f"The list \"{self.label}\" is {age}. Newer spy apps will not be on it. "
+            f'The list "{self.label}" is {age}. Newer spy apps will not be on it. '
             "Press Update indicators to download the newest list (this uses the internet), "
             "or ask your advisor for a newer copy of SafetyCheck."
         )
