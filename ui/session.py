@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from safetycheck.case import Action, Case, EvidenceEntry, Status
+from safetycheck.case_topics import refresh_topics
 from safetycheck.checklist import Check, Library, Topic
 from safetycheck.settings import Settings, save_settings
 from safetycheck.store import CaseStore, CaseSummary, StoreError
@@ -105,6 +106,10 @@ class Session(QObject):
         return case
 
     def _set_case(self, case: Case | None) -> None:
+        if case is not None:
+            # A split topic (content second edition): choose topics again from the intake.
+            # Kept in memory; the next saved change stores it, so opening writes nothing.
+            refresh_topics(case, self.library)
         self.case = case
         self.unsaved = False
         self._checks = None
