@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "safetycheck.commands.passphrase",
     "safetycheck.commands.export",
     "safetycheck.commands.android",
+    "safetycheck.commands.computer",
 ]
 
 GuiRunner = Callable[[argparse.Namespace, list[str]], int]
