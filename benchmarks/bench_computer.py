@@ -27,7 +27,6 @@ from safetycheck.computer.scan import build_index, run_scan
 from safetycheck.computer.system import System, this_computer
 from safetycheck.computer.tools import LOLRMM_LABEL, REMOTE_ACCESS, Tool, ToolList, ToolStore
 
-
 CPU: list[float] = []  # CPU time of the last timed() run, ms: less disturbed by a busy machine
 
 
