@@ -21,10 +21,21 @@ if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   apt_packages+=(python3-venv)
 fi
 
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${apt_packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    # Ubuntu 24.04 renamed some libraries for its 64-bit time change (libglib2.0-0 is
+    # libglib2.0-0t64 there): either name counts, and apt is asked for the one it has.
+    if installed "$pkg" || installed "${pkg}t64"; then
+      continue
+    fi
+    if command -v apt-cache >/dev/null 2>&1 && apt-cache show "${pkg}t64" >/dev/null 2>&1; then
+      missing+=("${pkg}t64")
+    else
       missing+=("$pkg")
     fi
   done
