@@ -327,6 +327,25 @@ def check_topics(topics: Iterable[Topic], today: dt.date | None = None) -> list[
     return [finding for topic in topics for finding in check_topic(topic, today)]
 
 
+# The appointment's "most important checks first" path: one phone, one computer and the
+# accounts they sign in with, after "Before you start". Its essentials must fit one hour.
+ESSENTIALS_BUDGET_MINUTES = 60
+FIRST_TOPIC = "before-you-start"
+PHONE_ACCOUNTS: dict[str, str] = {"android": "google", "iphone": "apple-account"}
+COMPUTER_ACCOUNTS: dict[str, str] = {"windows": "microsoft", "mac": "apple-account"}
+
+
+def essentials_path(phone: str, computer: str) -> list[str]:
+    """The topic ids of the essentials path for one phone and one computer, in order."""
+    ids = [FIRST_TOPIC, phone, computer, PHONE_ACCOUNTS[phone], COMPUTER_ACCOUNTS[computer]]
+    return list(dict.fromkeys(ids))
+
+
+def essentials_minutes(topics: Iterable[Topic]) -> int:
+    """Minutes of the essential checks of these topics (a check without minutes counts 0)."""
+    return sum(c.minutes or 0 for t in topics for c in t.checks if c.essential)
+
+
 def duplicate_check_ids(paths: Iterable[Path]) -> dict[str, list[str]]:
     """Check ids used more than once across raw topic files: id -> the file names using it.
 

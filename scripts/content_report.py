@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from safetycheck.checklist import Library, load_checklists  # noqa: E402
+from safetycheck import content_rules  # noqa: E402
+from safetycheck.checklist import Check, Library, Topic, load_checklists  # noqa: E402
 from safetycheck.content_rules import check_text, reading_ease, review_due  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "content.md"
@@ -30,10 +31,76 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+HOW_WORDS = {
+    "official": "maker's page",
+    "third-party": "other page",
+    "assumed": "assumed",
+}
+
+
+def _counts(checks: list[Check] | tuple[Check, ...]) -> dict[str, int]:
+    counts = {"official": 0, "third-party": 0, "assumed": 0, "none": 0}
+    for check in checks:
+        counts[check.verified.how if check.verified else "none"] += 1
+    return counts
+
+
+def _verified_cell(check: Check) -> str:
+    """How one check's steps were confirmed, with its page, in a table cell."""
+    v = check.verified
+    if v is None:
+        return "not recorded"
+    words = HOW_WORDS[v.how]
+    if v.url:
+        words = f"[{words}]({v.url})"
+    parts = [words]
+    if v.release:
+        parts.append(v.release)
+    parts.append(v.checked.isoformat())
+    return _cell(", ".join(parts))
+
+
+def _essentials_table(library: Library) -> list[str]:
+    """Minutes of "the most important checks first" for each phone and computer pair."""
+    lines = [
+        "",
+        "## The essentials hour",
+        "",
+        'The essential checks of "Before you start", one phone, one computer and the accounts they '
+        f"sign in with must fit {content_rules.ESSENTIALS_BUDGET_MINUTES} minutes "
+        "(a test checks this).",
+        "",
+        "| phone | computer | topics (essential minutes) | total |",
+        "|---|---|---|---|",
+    ]
+    for phone in sorted(content_rules.PHONE_ACCOUNTS):
+        for computer in sorted(content_rules.COMPUTER_ACCOUNTS):
+            topics = [library.topic(i) for i in content_rules.essentials_path(phone, computer)]
+            present = [t for t in topics if t is not None]
+            detail = ", ".join(f"{t.id} ({content_rules.essentials_minutes([t])})" for t in present)
+            total = content_rules.essentials_minutes(present)
+            lines.append(f"| {phone} | {computer} | {detail} | {total} min |")
+    return lines
+
+
+def _topic_status(topic: Topic) -> str:
+    c = _counts(topic.checks)
+    text = (
+        f"{c['official']} on the maker's page, {c['third-party']} on another page, "
+        f"{c['assumed']} assumed (not confirmed for the newest release)"
+    )
+    if c["none"]:
+        text += f", {c['none']} not recorded"
+    return text
+
+
 def render(library: Library) -> str:
     """The whole page as text. Depends only on the files, never on today's date."""
     labels = {option.id: option.label for option in library.intake}
     total = sum(len(t.checks) for t in library.topics)
+    every = [c for t in library.topics for c in t.checks]
+    c = _counts(every)
+    reviewed = sorted({t.reviewed.isoformat() for t in library.topics})
     lines = [
         "# Checklist content",
         "",
@@ -43,19 +110,35 @@ def render(library: Library) -> str:
         "after it was reviewed; the tests fail after that. Reading ease is the Flesch score of "
         "the hardest check in the topic (60 or more passes; higher is easier).",
         "",
-        "| topic | file | shown for | checks | change checks | reviewed | review due | sources "
-        "| lowest reading ease |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "How the steps were confirmed (each check's `verified`): "
+        f"{c['official']} match the maker's own help page, {c['third-party']} match another "
+        f"page (a guide, a manual, a news report), {c['assumed']} were not confirmed for the "
+        "newest release and are assumed unchanged from an earlier one (or are advice with no "
+        "settings path)"
+        + (f", {c['none']} do not say" if c["none"] else "")
+        + ". Nobody tried these steps on a device: a page said so, or it is assumed. "
+        f"Review dates: {', '.join(reviewed)}.",
+        "",
+        "| topic | file | shown for | checks | change checks | essential (min) | reviewed "
+        "| review due | maker's page / other page / assumed | sources | lowest reading ease |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for topic in library.topics:
         changes = sum(1 for c in topic.checks if c.changes_something)
         file_name = topic.path.name if topic.path else ""
         lowest = min(reading_ease(check_text(c)) for c in topic.checks)
+        counts = _counts(topic.checks)
+        essentials = [x for x in topic.checks if x.essential]
         lines.append(
             f"| {_cell(topic.title)} | `{file_name}` | {', '.join(topic.applies_to)} "
-            f"| {len(topic.checks)} | {changes} | {topic.reviewed.isoformat()} "
-            f"| {review_due(topic).isoformat()} | {len(topic.sources)} | {lowest:.0f} |"
+            f"| {len(topic.checks)} | {changes} "
+            f"| {len(essentials)} ({content_rules.essentials_minutes([topic])}) "
+            f"| {topic.reviewed.isoformat()} "
+            f"| {review_due(topic).isoformat()} "
+            f"| {counts['official']} / {counts['third-party']} / {counts['assumed']} "
+            f"| {len(topic.sources)} | {lowest:.0f} |"
         )
+    lines += _essentials_table(library)
     for topic in library.topics:
         shown_for = ", ".join(
             "everyone" if tag == "everyone" else f"{labels.get(tag, tag)} (`{tag}`)"
@@ -69,11 +152,12 @@ def render(library: Library) -> str:
             f"- shown for: {shown_for}",
             f"- reviewed: {topic.reviewed.isoformat()}, written for: "
             + (", ".join(topic.releases) or "no particular release"),
+            f"- how its steps were confirmed: {_topic_status(topic)}",
             f"- sources ({len(topic.sources)}): "
             + ", ".join(f"[{_cell(s.title)}]({s.url})" for s in topic.sources),
             "",
-            "| check | title | changes something |",
-            "|---|---|---|",
+            "| check | title | changes something | signs in | essential | minutes | confirmed |",
+            "|---|---|---|---|---|---|---|",
         ]
         for check in topic.checks:
             variants = (
@@ -83,7 +167,10 @@ def render(library: Library) -> str:
             )
             lines.append(
                 f"| `{check.id}` | {_cell(check.title)}{_cell(variants)} "
-                f"| {'yes' if check.changes_something else ''} |"
+                f"| {'yes' if check.changes_something else ''} "
+                f"| {'yes' if check.signs_in else ''} "
+                f"| {'yes' if check.essential else ''} | {check.minutes or ''} "
+                f"| {_verified_cell(check)} |"
             )
     return "\n".join(lines) + "\n"
 

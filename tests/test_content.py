@@ -463,6 +463,53 @@ def test_content_page_reflects_the_files(tmp_path: Path) -> None:
     checks = library.topics[0].checks
     lowest = min(content_rules.reading_ease(content_rules.check_text(c)) for c in checks)
     assert f"| {lowest:.0f} |" in page
+    # Verification, honestly: one check on the maker's page, one assumed; releases and date.
+    assert "| 1 / 0 / 1 |" in page
+    assert "1 on the maker's page, 0 on another page, 1 assumed" in page
+    assert "written for: Android 17, Android 16" in page
+    assert f"[maker's page](https://g.co/android), {TODAY.isoformat()}" in page
+    assert f"| assumed, {TODAY.isoformat()} |" in page
+    assert "## The essentials hour" in page
     changed = dataclasses.replace(library.topics[0], title="A different tablet")
     library.topics[0] = changed
     assert report.render(library) != page
+
+
+# ---------------------------------------------------------------------------
+# The essentials path: one phone, one computer and their accounts fit one hour.
+
+
+@pytest.mark.parametrize("phone", sorted(content_rules.PHONE_ACCOUNTS))
+@pytest.mark.parametrize("computer", sorted(content_rules.COMPUTER_ACCOUNTS))
+def test_essentials_for_one_phone_one_computer_and_their_accounts_fit_one_hour(
+    shipped, phone: str, computer: str
+) -> None:
+    ids = content_rules.essentials_path(phone, computer)
+    topics = [shipped.topic(i) for i in ids]
+    assert all(topics), f"missing topic in {ids}"
+    for topic in topics:
+        essentials = [c for c in topic.checks if c.essential]
+        assert essentials, f"{topic.id} has no essential check"
+        assert all(c.minutes for c in essentials), f"{topic.id}: an essential check has no minutes"
+    minutes = content_rules.essentials_minutes(topics)
+    detail = ", ".join(f"{t.id} {content_rules.essentials_minutes([t])}" for t in topics)
+    assert minutes <= content_rules.ESSENTIALS_BUDGET_MINUTES, f"{minutes} min: {detail}"
+
+
+def test_essentials_minutes_counts_only_essential_checks(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path, change="essential = true")
+    assert [c.essential for c in topic.checks] == [True, False]
+    assert content_rules.essentials_minutes([topic]) == topic.checks[0].minutes == 5
+
+
+def test_tracker_alerts_and_significant_locations_point_to_each_other(shipped) -> None:
+    """Turning Significant Locations off can delay tracker alerts: each check must say so."""
+    alerts = shipped.check("tracker-iphone-alerts")
+    places = shipped.check("iphone-significant-locations")
+    alerts_text = content_rules.check_text(alerts)
+    places_text = content_rules.check_text(places)
+    assert f'"{places.title}"' in alerts_text
+    assert f'"{alerts.title}"' in places_text
+    for needed in ("Find My iPhone", "Significant Locations", "Airplane Mode"):
+        assert needed in alerts_text
+    assert "delay" in alerts_text and "delay" in places_text

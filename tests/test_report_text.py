@@ -92,6 +92,23 @@ def test_uk_helplines_are_data() -> None:
     assert helplines("ZZ") is None
 
 
+def test_uk_helplines_cover_all_four_nations_and_say_how_each_was_checked() -> None:
+    import datetime as dt
+    import tomllib
+
+    from safetycheck.paths import assets_dir
+
+    names = [s.name for s in helplines("gb").services]
+    for nation in ("England", "Wales", "Scotland", "Northern Ireland"):
+        assert any(name.startswith(f"{nation}:") for name in names), nation
+    with open(assets_dir() / "helplines.toml", "rb") as handle:
+        raw = tomllib.load(handle)["countries"]["GB"]["services"]
+    for service in raw:
+        assert service["checked_against"].startswith("https://"), service["name"]
+        assert service["checked_how"] in ("own page", "public body", "other page")
+        assert isinstance(service["checked"], dt.date)
+
+
 def test_report_text_is_complete() -> None:
     words = report_text()
     assert {"common", "record", "plan", "warning"} <= set(words)
