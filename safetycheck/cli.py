@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "safetycheck.commands.export",
     "safetycheck.commands.android",
     "safetycheck.commands.computer",
+    "safetycheck.commands.iphone",
 ]
 
 GuiRunner = Callable[[argparse.Namespace, list[str]], int]

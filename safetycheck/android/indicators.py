@@ -204,7 +204,7 @@ class IndicatorList:
 class Match:
     app: IndicatorApp
     list_label: str
-    by: str  # "package" or "certificate"
+    by: str  # "package", "certificate" or "app id" (iPhone bundle id)
     value: str
 
 
@@ -218,6 +218,7 @@ class IndicatorIndex:
         self.lists = list(lists)
         self.by_package: dict[str, list[tuple[IndicatorApp, str]]] = {}
         self.by_certificate: dict[str, list[tuple[IndicatorApp, str]]] = {}
+        self.by_bundle: dict[str, list[tuple[IndicatorApp, str]]] = {}
         for indicator_list in self.lists:
             for app in indicator_list.apps:
                 entry = (app, indicator_list.label)
@@ -225,11 +226,20 @@ class IndicatorIndex:
                     self.by_package.setdefault(package, []).append(entry)
                 for cert in {_norm_hex(c) for c in app.certificates}:
                     self.by_certificate.setdefault(cert, []).append(entry)
+                for bundle in {b.lower() for b in app.ios_bundles}:
+                    self.by_bundle.setdefault(bundle, []).append(entry)
 
     def match_package(self, package: str) -> list[Match]:
         return [
             Match(app, label, "package", package)
             for app, label in self.by_package.get(package.lower(), ())
+        ]
+
+    def match_bundle(self, bundle_id: str) -> list[Match]:
+        """iPhone apps, by bundle id (Echap's ``ios_bundles``), case-insensitively."""
+        return [
+            Match(app, label, "app id", bundle_id)
+            for app, label in self.by_bundle.get(bundle_id.lower(), ())
         ]
 
     def match_certificate(self, digest: str) -> list[Match]:
@@ -377,7 +387,15 @@ def _merge_by_name(apps: Iterable[IndicatorApp]) -> list[IndicatorApp]:
             merged[key] = app
             continue
         into = merged[key]
-        for attr in ("names", "packages", "certificates", "websites", "domains", "ips"):
+        for attr in (
+            "names",
+            "packages",
+            "certificates",
+            "websites",
+            "domains",
+            "ips",
+            "ios_bundles",
+        ):
             for value in getattr(app, attr):
                 _add_once(getattr(into, attr), value)
     return list(merged.values())
@@ -392,7 +410,7 @@ def parse_indicator_file(data: bytes, name: str = "") -> tuple[list[IndicatorApp
         apps, file_format = load_stix2(data), "stix2"
     else:
         apps, file_format = load_ioc_yaml(data), "ioc.yaml"
-    if not any(app.packages or app.certificates for app in apps):
+    if not any(app.packages or app.certificates or app.ios_bundles for app in apps):
         raise IndicatorError("This list holds no app package names or certificates to look for.")
     return apps, file_format
 

@@ -1,0 +1,131 @@
+"""``scan-iphone`` and ``forget-iphone``.
+
+``scan-iphone`` prints leads.  It asks the iPhone to trust this computer only with
+``--pair``, after printing what trusting leaves behind.  Ctrl+C stops it at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from safetycheck.android.indicators import CREDIT, IndicatorStore
+from safetycheck.cli import UserError
+from safetycheck.commands.common import data_dir, library
+from safetycheck.iphone.errors import (
+    IPhoneError,
+    LinkMissingError,
+    NotTrustedError,
+    SeveralPhonesError,
+)
+from safetycheck.iphone.pairing import forget_record
+from safetycheck.iphone.scan import ScanResult, run_scan
+from safetycheck.iphone.text import message, scan_text
+from safetycheck.iphone.usbmux import Usbmux
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> list[argparse.ArgumentParser]:
+    scan = subparsers.add_parser(
+        "scan-iphone",
+        help="scan an iPhone over USB for known stalkerware, profiles and device management "
+        "(read-only)",
+        description="Read an unlocked iPhone that trusts this computer and list leads: known "
+        "stalkerware and watchware, configuration profiles, device management, supervision, "
+        "apps from outside the App Store, Developer Mode, Wi-Fi sync and backup encryption. "
+        "Nothing on the iPhone is changed. Leads are not proof.",
+    )
+    scan.add_argument("--udid", metavar="U", help="which iPhone, when several are connected")
+    scan.add_argument("--json", action="store_true", help="print the result as JSON")
+    scan.add_argument(
+        "--pair",
+        action="store_true",
+        help="if the iPhone does not trust this computer yet, ask it to (it shows 'Trust This "
+        "Computer?'; this is the one thing the scan changes on the phone)",
+    )
+    scan.set_defaults(func=scan_iphone)
+    forget = subparsers.add_parser(
+        "forget-iphone",
+        help="delete the key SafetyCheck keeps for an iPhone it was trusted by",
+    )
+    forget.add_argument("udid", metavar="UDID", help="the iPhone's id (shown by scan-iphone)")
+    forget.set_defaults(func=forget_iphone)
+    return [scan, forget]
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _trust_help() -> str:
+    text = scan_text()
+    undo = "\n".join(f"  - {step}" for step in text["undo_steps"][1:3])
+    return (
+        f"{text['trust_intro']}\n\n{text['trust_caution']}\n\n{undo}\n\n{text['cli']['pair_hint']}"
+    )
+
+
+def scan_iphone(args: argparse.Namespace) -> int:
+    folder = data_dir(args)
+    if args.pair:
+        text = scan_text()
+        _say(f"{text['trust_caution']}\n")
+    try:
+        result = run_scan(
+            Usbmux(),
+            IndicatorStore(folder).index(),
+            folder,
+            udid=args.udid,
+            progress=_say if args.pair else None,
+            allow_pair=args.pair,
+        )
+    except KeyboardInterrupt as exc:
+        raise UserError(message("cancelled")) from exc
+    except LinkMissingError as exc:
+        raise UserError(f"{exc}\n\n{exc.guidance}") from exc
+    except NotTrustedError as exc:
+        raise UserError(f"{exc}\n\n{_trust_help()}") from exc
+    except SeveralPhonesError as exc:
+        raise UserError(f"{exc} {scan_text()['cli']['choose_hint']}") from exc
+    except IPhoneError as exc:
+        raise UserError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    _print(result, {c.id: c.title for t in library().topics for c in t.checks})
+    return 0
+
+
+def _print(result: ScanResult, titles: dict[str, str]) -> None:
+    text = scan_text()
+    print(f"iPhone: {result.device.describe()}")
+    print(f"  id (UDID): {result.device.udid}")
+    print(f"Apps read: {result.app_count} ({result.user_app_count} not Apple's own)")
+    print()
+    print(result.headline)
+    if not result.known_stalkerware:
+        print(text["clean_next"])
+    print()
+    if result.findings:
+        print(text["leads_intro"])
+        for finding in result.findings:
+            print(f"- {finding.title}")
+            if finding.detail:
+                print(f"    {finding.detail}")
+            title = titles.get(finding.check_id, finding.check_id)
+            print("    " + text["cli"]["check_by_hand"].format(title=title))
+    for problem in result.problems:
+        print(f"Note: {problem}")
+    print()
+    print("Lists used: " + "; ".join(result.lists))
+    print(CREDIT)
+
+
+def forget_iphone(args: argparse.Namespace) -> int:
+    text = scan_text()
+    if forget_record(data_dir(args), args.udid):
+        print(f"{text['cli']['forgot_key']} {text['undo_steps'][1]}")
+    else:
+        print(text["cli"]["no_key"])
+    return 0

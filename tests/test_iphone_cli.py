@@ -1,0 +1,107 @@
+"""``python main.py scan-iphone`` in a child process, against a recorded phone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from iphone_fakes import FakeUsbmuxd
+
+from safetycheck.android.indicators import CREDIT
+from safetycheck.iphone.pairing import record_path
+from safetycheck.iphone.text import message
+
+HERE = Path(__file__).resolve().parent
+EXCERPT = HERE / "data" / "iphone" / "watchware-excerpt.yaml"
+CLEAN_UDID = "00008110-001A2B3C4D5E801E"
+
+
+@pytest.fixture
+def phone(tmp_path, data_dir):
+    made: list[FakeUsbmuxd] = []
+
+    def make(scenario: str, **overrides) -> tuple[FakeUsbmuxd, dict[str, str]]:
+        fake = FakeUsbmuxd(tmp_path, scenario, **overrides)
+        made.append(fake)
+        return fake, {"USBMUXD_SOCKET_ADDRESS": fake.address}
+
+    yield make
+    for fake in made:
+        fake.close()
+
+
+def test_json_names_the_watchware_from_an_imported_list(phone):
+    fake, env = phone("enterprise_watchware")
+    assert run_cli("indicators", "import", str(EXCERPT)).returncode == 0
+    result = run_cli("scan-iphone", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["credit"] == CREDIT
+    assert data["device"]["model"] == "iPhone 12" and data["device"]["ios_version"] == "17.6.1"
+    life360 = next(f for f in data["findings"] if f["kind"] == "watchware")
+    assert life360["product"] == "Life360" and life360["check_id"] == "iphone-safety-check"
+    assert {"outside_store", "hidden_app", "enterprise_profile", "developer_mode"} <= {
+        f["kind"] for f in data["findings"]
+    }
+    assert fake.written() == []
+
+
+def test_text_names_the_check_to_do_by_hand(phone):
+    _fake, env = phone("managed")
+    result = run_cli("scan-iphone", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "iPhone: Sam's iPhone (iPhone 14), iOS 18.1 (22B83)" in result.stdout
+    assert "This iPhone is supervised by Home IT." in result.stdout
+    assert "The check to do by hand: Profiles and device management." in result.stdout
+    assert "leads for a person to look at, not proof" in result.stdout
+    assert "does not prove the phone is safe" in result.stdout
+    assert CREDIT in result.stdout
+
+
+def test_untrusted_phone_explains_trust_and_asks_only_with_pair(phone, data_dir):
+    fake, env = phone("not_trusted")
+    result = run_cli("scan-iphone", env=env)
+    assert result.returncode == 1
+    assert message("not_trusted") in result.stderr
+    assert "Reset Location & Privacy" in result.stderr and "--pair" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Pair" not in fake.requests("lockdown")
+
+    result = run_cli("scan-iphone", "--pair", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Trusting leaves a mark" in result.stderr
+    assert message("trust_waiting") in result.stderr
+    assert record_path(data_dir, CLEAN_UDID).is_file()
+
+    result = run_cli("forget-iphone", CLEAN_UDID)
+    assert result.returncode == 0 and "deleted" in result.stdout
+    assert "Reset Location & Privacy" in result.stdout
+    assert not record_path(data_dir, CLEAN_UDID).exists()
+    assert "keeps no key" in run_cli("forget-iphone", CLEAN_UDID).stdout
+
+
+def test_no_usb_helper_says_what_to_install(tmp_path, data_dir):
+    env = {"USBMUXD_SOCKET_ADDRESS": f"UNIX:{tmp_path / 'nothing-here'}"}
+    result = run_cli("scan-iphone", env=env)
+    assert result.returncode == 1
+    assert message("no_link") in result.stderr
+    assert "sudo apt install usbmuxd" in result.stderr  # the tests run on Linux
+    assert "Traceback" not in result.stderr
+
+
+def test_two_phones_ask_for_udid(phone):
+    _fake, env = phone("two")
+    result = run_cli("scan-iphone", env=env)
+    assert result.returncode == 1 and "--udid" in result.stderr
+    result = run_cli("scan-iphone", "--udid", CLEAN_UDID, "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["device"]["udid"] == CLEAN_UDID
+
+
+def test_locked_phone_is_one_sentence(phone):
+    _fake, env = phone("locked")
+    result = run_cli("scan-iphone", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"safetycheck: {message('locked')}"
