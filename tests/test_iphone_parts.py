@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import plistlib
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from iphone_fakes import FakeUsbmuxd, sign_profile
 from safetycheck.android.indicators import (
     IndicatorIndex,
     IndicatorList,
+    bundled_folder,
     load_ioc_yaml,
     parse_indicator_file,
 )
@@ -172,13 +174,13 @@ def test_profiles_keep_the_phone_s_order_and_skip_inactive_ones():
 
 
 def test_echap_ios_bundles_are_read_and_matched_case_insensitively():
-    apps = load_ioc_yaml((RECORDED / "watchware-excerpt.yaml").read_bytes())
+    apps = load_ioc_yaml((bundled_folder() / "watchware.yaml").read_bytes())
     qustodio = next(a for a in apps if a.name == "Qustodio")
     assert qustodio.ios_bundles == [
         "com.qustodio.par.qustodio-family-parental-control-app",
         "com.qustodio.mdm.app.family.pro",
     ]
-    listed = IndicatorList(apps, "excerpt", "Echap watchware")
+    listed = IndicatorList(apps, "watchware.yaml", "Echap watchware")
     index = IndicatorIndex([IndicatorList.from_dict(listed.to_dict())])  # survives storing
     (match,) = index.match_bundle("COM.Life360.SafetyMap")
     assert match.app.name == "Life360" and match.by == "app id"
@@ -190,3 +192,44 @@ def test_a_list_with_only_iphone_ids_can_be_imported():
         b"- name: OnlyIOS\n  type: watchware\n  ios_bundles: [com.example.watch]\n"
     )
     assert apps[0].ios_bundles == ["com.example.watch"]
+
+
+# -- the fast property-list reader ---------------------------------------------------------
+
+
+def test_fast_plist_reader_gives_what_plistlib_gives():
+    from safetycheck.iphone import plist
+
+    files = sorted(RECORDED.rglob("*.plist"))
+    assert len(files) >= 13
+    for path in files:
+        data = path.read_bytes()
+        assert plist.loads(data) == plistlib.loads(data), path.name
+    tricky = {
+        "": "",
+        "amp & < > ' \" é 漢字 \U0001f600": ["", {"": {}}, []],
+        "numbers": [0, -1, 2**63 - 1, -(2**63), 1.5, -0.0],
+        "flags": [True, False],
+        "data": [b"", b"\x00\xff" * 100],
+        "date": dt.datetime(2027, 3, 14, 9, 12, 40),
+        "  spaced  ": "  kept  \n",
+    }
+    data = plistlib.dumps(tricky)
+    assert plist.loads(data) == plistlib.loads(data) == tricky
+    binary = plistlib.dumps(tricky, fmt=plistlib.FMT_BINARY)
+    assert plist.loads(binary) == tricky
+    hex_int = b"<?xml version='1.0'?><plist version='1.0'><integer>0x1F</integer></plist>"
+    assert plist.loads(hex_int) == plistlib.loads(hex_int) == 31
+
+
+def test_fast_plist_reader_refuses_what_plistlib_refuses():
+    from safetycheck.iphone import plist
+
+    entity = (
+        b'<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY a "aaaa">]>'
+        b"<plist version='1.0'><string>&a;</string></plist>"
+    )
+    with pytest.raises(plistlib.InvalidFileException):
+        plist.loads(entity)
+    with pytest.raises(Exception):  # noqa: B017 - whatever plistlib raises for junk
+        plist.loads(b"<plist><dict><key>a</key></dict></plist>")

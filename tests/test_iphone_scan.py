@@ -15,12 +15,7 @@ from pathlib import Path
 import pytest
 from iphone_fakes import FakeUsbmuxd
 
-from safetycheck.android.indicators import (
-    IndicatorIndex,
-    IndicatorList,
-    builtin_list,
-    load_ioc_yaml,
-)
+from safetycheck.android.indicators import IndicatorIndex, bundled_lists
 from safetycheck.checklist import load_checklists
 from safetycheck.iphone import errors, scan
 from safetycheck.iphone.pairing import record_path
@@ -30,15 +25,11 @@ from safetycheck.iphone.wire import Cancel
 from safetycheck.paths import checklists_dir
 
 HERE = Path(__file__).resolve().parent
-EXCERPT = HERE / "data" / "iphone" / "watchware-excerpt.yaml"
 
 
 @pytest.fixture
 def index() -> IndicatorIndex:
-    excerpt = IndicatorList(
-        load_ioc_yaml(EXCERPT.read_bytes()), "watchware-excerpt.yaml", "Echap watchware (excerpt)"
-    )
-    return IndicatorIndex([builtin_list(), excerpt])
+    return IndicatorIndex(bundled_lists())  # Echap's lists, as shipped
 
 
 @pytest.fixture
@@ -95,7 +86,7 @@ def test_enterprise_app_and_watchware(phone, index, tmp_path):
     by_kind = {f.kind: f for f in result.findings}
     life360 = by_kind[scan.WATCHWARE]
     assert life360.bundle_id == "com.life360.safetymap" and life360.product == "Life360"
-    assert "Echap watchware (excerpt)" in life360.detail
+    assert "Echap watchware indicators" in life360.detail and life360.strong
     assert life360.check_id == "iphone-safety-check"
     assert "Life360" in result.headline and "watch or locate" in result.headline
     outside = by_kind[scan.OUTSIDE_STORE]

@@ -117,6 +117,8 @@ def _print(result: ScanResult, titles: dict[str, str]) -> None:
             print("    " + text["cli"]["check_by_hand"].format(title=title))
     for problem in result.problems:
         print(f"Note: {problem}")
+    for warning in result.list_warnings:
+        print(f"Note: {warning}")
     print()
     print("Lists used: " + "; ".join(result.lists))
     print(CREDIT)

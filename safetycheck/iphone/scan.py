@@ -82,7 +82,7 @@ KIND_ORDER = [
     BACKUP_UNENCRYPTED,
 ]
 # Kinds shown as strong leads (in the concern colour): someone else may control the phone.
-STRONG = frozenset({STALKERWARE, JAILBREAK, SUPERVISED, ENROLMENT, MDM_PROFILE})
+STRONG = frozenset({STALKERWARE, JAILBREAK, SUPERVISED, ENROLMENT, MDM_PROFILE, WATCHWARE})
 CHECK_FOR_KIND = {
     STALKERWARE: CHECK_SAFETY_CHECK,
     WATCHWARE: CHECK_SAFETY_CHECK,
@@ -150,6 +150,8 @@ class ScanResult:
     app_count: int
     user_app_count: int
     problems: list[str] = field(default_factory=list)
+    # One sentence per list that is more than six months old (IndicatorList.age_warning).
+    list_warnings: list[str] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Finding]:
         return [f for f in self.findings if f.kind == kind]
@@ -182,6 +184,7 @@ class ScanResult:
             "findings": [f.to_dict() for f in self.findings],
             "manual_checks": list(text["clean_checks"]),
             "lists": self.lists,
+            "list_warnings": self.list_warnings,
             "problems": self.problems,
             "note": text["leads_intro"],
             "credit": CREDIT,
@@ -271,7 +274,7 @@ def analyse(
     for app in snap.apps:
         matches = index.match_bundle(app.bundle_id)
         if matches:
-            kind = STALKERWARE if any(m.app.type != "watchware" for m in matches) else WATCHWARE
+            kind = STALKERWARE if any(not m.app.is_watchware for m in matches) else WATCHWARE
             product = _product(matches)
             add(
                 kind,
@@ -347,11 +350,13 @@ def analyse(
         add(BACKUP_UNENCRYPTED)
 
     findings.sort(key=lambda f: KIND_ORDER.index(f.kind))
+    used = lists or index.lists
     return ScanResult(
         device=snap.device,
         scanned_at=snap.collected_at,
         findings=findings,
-        lists=[f"{lst.label}: {lst.summary()}" for lst in (lists or index.lists)],
+        lists=[f"{lst.label}: {lst.summary()}" for lst in used],
+        list_warnings=[w for w in (lst.age_warning() for lst in used) if w],
         app_count=len(snap.apps),
         user_app_count=sum(1 for a in snap.apps if not a.is_system),
         problems=list(snap.problems),

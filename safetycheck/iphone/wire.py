@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from safetycheck.iphone import plist
 from safetycheck.iphone.errors import CancelledError, NoAnswerError, UnpluggedError
 from safetycheck.paths import ensure_private_dir
 
@@ -107,7 +108,7 @@ def send_all(sock: socket.socket, data: bytes, cancel: Cancel) -> None:
 
 def decode_plist(data: bytes) -> dict[str, Any]:
     try:
-        value = plistlib.loads(data)
+        value = plist.loads(data)
     except Exception as exc:  # plistlib raises several types for damaged input
         raise UnpluggedError() from exc
     if not isinstance(value, dict):
