@@ -169,8 +169,6 @@ TOPIC_FIELDS: dict[str, tuple[str, bool]] = {
     "reviewed": ("date", True),
     "releases": ("texts", False),
     "sign_in_warning": ("text", False),
-    # Replaced by each check's 'verified'; still read (with a warning) while files move over.
-    "verified_against": ("texts", False),
     "order": ("int", False),
     "sources": ("sources", True),
     "checks": ("checks", True),
@@ -187,15 +185,16 @@ CHECK_FIELDS: dict[str, tuple[str, bool]] = {
     "if_found": ("text", True),
     "evidence": ("text", True),
     "essential": ("bool", False),
-    "minutes": ("minutes", False),
-    "verified": ("verified", False),
+    "minutes": ("minutes", True),
+    "verified": ("verified", True),
     "signs_in": ("bool", False),
 }
 # Check fields that every check will need once all files have them: until then a missing
-# one is a warning, not a refusal, so files can gain them one at a time.
-REQUIRED_SOON: tuple[str, ...] = ("minutes", "verified")
-# Topic fields that are going away: still read, with a warning saying what replaces them.
-DEPRECATED_TOPIC_FIELDS: dict[str, str] = {
+# one is a warning, not a refusal, so files can gain them one at a time. Empty since every
+# file has 'minutes' and 'verified' (both required now); kept for the next new field.
+REQUIRED_SOON: tuple[str, ...] = ()
+# Topic fields that were replaced: named in the problem, so an editor knows what to write.
+REPLACED_TOPIC_FIELDS: dict[str, str] = {
     "verified_against": (
         "'verified_against' is no longer used: say in each check's 'verified' how its "
         "steps were confirmed, and name the releases the topic is written for in 'releases'"
@@ -433,9 +432,9 @@ def _build_topic(
     """The topic (or None), the problems that refuse it, and warnings that do not."""
     v = _FileValidator(path, text)
     top_span = v.lines.top_level_span()
-    for key, message in DEPRECATED_TOPIC_FIELDS.items():
-        if key in data:
-            v.warn(v.lines.key(key, top_span), message)
+    replaced = {k: data.pop(k) for k in list(data) if k in REPLACED_TOPIC_FIELDS}
+    for key in replaced:
+        v.problem(v.lines.key(key, top_span), REPLACED_TOPIC_FIELDS[key])
     if not v.fields(data, TOPIC_FIELDS, top_span, "the topic"):
         # Keep going into checks only if the list is usable, to report more at once.
         if not isinstance(data.get("checks"), list):

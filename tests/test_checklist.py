@@ -233,18 +233,15 @@ def test_minutes_must_be_one_to_thirty(tmp_path: Path) -> None:
         ), (bad, problems)
 
 
-def test_missing_minutes_and_verified_warn_but_load(tmp_path: Path) -> None:
+def test_missing_minutes_and_verified_are_refused(tmp_path: Path) -> None:
     text = "\n".join(
         line for line in GOOD_TOPIC.splitlines() if not line.startswith(("minutes", "verified"))
     )
-    library = load_checklists([write(tmp_path, "topic.toml", text)])
-    assert library.problems == []
-    assert len(library.topics) == 1
-    warnings = [str(w) for w in library.warnings]
-    assert sum("has no 'minutes' yet" in w for w in warnings) == 2
-    assert sum("has no 'verified' yet" in w for w in warnings) == 2
+    problems = problems_for(tmp_path, text)
+    assert sum("missing field 'minutes'" in p for p in problems) == 2
+    assert sum("missing field 'verified'" in p for p in problems) == 2
     header = line_of(text, "[[checks]]")
-    assert any(w.startswith(f"{tmp_path / 'topic.toml'}:{header}:") for w in warnings)
+    assert any(p.startswith(f"{tmp_path / 'topic.toml'}:{header}:") for p in problems)
 
 
 def test_verified_rules(tmp_path: Path) -> None:
@@ -289,10 +286,10 @@ def test_signs_in_needs_the_topics_sign_in_warning(tmp_path: Path) -> None:
     assert topic.sign_in_warning.startswith("Signing in on a new phone")
 
 
-def test_old_verified_against_still_loads_with_a_warning(tmp_path: Path) -> None:
+def test_old_verified_against_is_refused_and_says_what_replaced_it(tmp_path: Path) -> None:
     text = GOOD_TOPIC.replace("releases = ", "verified_against = ")
     library = load_checklists([write(tmp_path, "topic.toml", text)])
-    assert library.problems == [] and len(library.topics) == 1
-    (warning,) = [str(w) for w in library.warnings]
-    assert f":{line_of(text, 'verified_against')}:" in warning
-    assert "each check's 'verified'" in warning
+    assert library.topics == []
+    (problem,) = [str(p) for p in library.problems]
+    assert f":{line_of(text, 'verified_against')}:" in problem
+    assert "each check's 'verified'" in problem and "'releases'" in problem
