@@ -34,6 +34,7 @@ def test_every_intake_option_selects_a_topic() -> None:
         ("living-together", "home-wifi"),
         ("living-together", "smart-home"),
         ("children", "trackers"),
+        ("children", "children-devices"),
     ],
 )
 def test_a_situation_answer_brings_in_its_topic(answer: str, topic: str) -> None:
