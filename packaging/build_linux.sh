@@ -80,6 +80,8 @@ fi
 
 step "smoke test: the built folder"
 "$PYTHON" packaging/smoke_test.py "$bundle/safetycheck"
+step "smoke test: an iPhone scan with the built program (recorded phone)"
+"$work/venv/bin/python" packaging/smoke_iphone.py "$bundle/safetycheck"
 step "smoke test: a portable copy leaves nothing behind"
 "$PYTHON" packaging/smoke_test.py "$bundle/safetycheck" --portable
 

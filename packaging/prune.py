@@ -47,7 +47,8 @@ EXCLUDED_PYTHON_MODULES = [
     "lib2to3",
     "pydoc_data",
     "test",
-    # ssl stays: "Update indicators" (Android scan) downloads over HTTPS when asked by name.
+    # ssl stays: "Update indicators" downloads over HTTPS when asked by name, and the iPhone
+    # scan talks to the phone over TLS (lockdown sessions).
     # Pillow reads the photos reportlab puts in the record (JPEG, PNG, GIF, BMP, TIFF);
     # AVIF, WebP, colour management, Tk, Qt and font drawing are not needed.
     "PIL._avif",
