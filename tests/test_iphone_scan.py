@@ -93,6 +93,7 @@ def test_enterprise_app_and_watchware(phone, index, tmp_path):
     assert outside.bundle_id == "com.brightstar.syncservices"
     assert "iPhone Distribution: Bright Star Trading Co., Ltd." in outside.title
     assert by_kind[scan.HIDDEN_APP].bundle_id == "com.brightstar.syncservices"
+    assert by_kind[scan.HIDDEN_APP].check_id == "iphone-hidden-apps"
     power = by_kind[scan.POWER]
     assert "internet traffic" in power.title and power.check_id == "iphone-profiles"
     enterprise = by_kind[scan.ENTERPRISE_PROFILE]

@@ -44,6 +44,7 @@ CHECK_SAFETY_CHECK = "iphone-safety-check"
 CHECK_PROFILES = "iphone-profiles"
 CHECK_JAILBREAK = "iphone-jailbreak"
 CHECK_APP_PRIVACY = "iphone-app-privacy-report"
+CHECK_HIDDEN_APPS = "iphone-hidden-apps"
 CHECK_ACCOUNT_DEVICES = "iphone-account-devices"
 
 # Finding kinds, most serious first (the order findings are shown in).
@@ -94,7 +95,7 @@ CHECK_FOR_KIND = {
     ENTERPRISE_PROFILE: CHECK_PROFILES,
     DEVELOPER_PROFILE: CHECK_PROFILES,
     OUTSIDE_STORE: CHECK_PROFILES,
-    HIDDEN_APP: CHECK_APP_PRIVACY,
+    HIDDEN_APP: CHECK_HIDDEN_APPS,
     TESTFLIGHT: CHECK_APP_PRIVACY,
     DEVELOPER_MODE: CHECK_JAILBREAK,
     WIFI_SYNC: CHECK_ACCOUNT_DEVICES,
