@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from safetycheck.user_text import checked, scrub
+
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -28,6 +30,12 @@ def _parse_time(value: str | None) -> dt.datetime | None:
         return None
     parsed = dt.datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _scrub_fields(item: object, *names: str) -> None:
+    """Lone surrogates out of text read from a file or made by a caller (see user_text)."""
+    for name in names:
+        setattr(item, name, scrub(getattr(item, name)))
 
 
 def new_id() -> str:
@@ -71,6 +79,9 @@ class Change:
     status: Status
     note: str
 
+    def __post_init__(self) -> None:
+        _scrub_fields(self, "note")
+
     def to_dict(self) -> dict:
         return {"at": _iso(self.at), "status": self.status.value, "note": self.note}
 
@@ -84,6 +95,9 @@ class Answer:
     status: Status = Status.NOT_CHECKED
     note: str = ""
     history: list[Change] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _scrub_fields(self, "note")
 
     @property
     def changed_at(self) -> dt.datetime | None:
@@ -114,6 +128,9 @@ class Attachment:
     size: int
     sha256: str
 
+    def __post_init__(self) -> None:
+        _scrub_fields(self, "original_name")
+
     def to_dict(self) -> dict:
         return {
             "original_name": self.original_name,
@@ -136,6 +153,9 @@ class EvidenceEntry:
     check_id: str | None = None
     attachment: Attachment | None = None
     source: str = "person"  # "person", or the scan that produced it (e.g. "android-scan")
+
+    def __post_init__(self) -> None:
+        _scrub_fields(self, "what", "where")
 
     def to_dict(self) -> dict:
         return {
@@ -170,6 +190,9 @@ class Action:
     by_when: str = ""  # free text on purpose: "before next session" is a real answer
     done: bool = False
     check_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _scrub_fields(self, "what", "who", "by_when")
 
     def to_dict(self) -> dict:
         return {
@@ -232,6 +255,11 @@ class Case:
     checklist_versions: dict[str, str] = field(default_factory=dict)
     exported_files: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.reference = scrub(self.reference)
+        self.intake = [scrub(i) for i in self.intake]
+        self.exported_files = [scrub(f) for f in self.exported_files]
+
     @classmethod
     def new(cls, reference: str | None = None) -> Case:
         stamp = now()
@@ -261,7 +289,7 @@ class Case:
     ) -> Answer:
         current = self.answers.get(check_id) or Answer()
         new_status = current.status if status is None else Status(status)
-        new_note = current.note if note is None else note
+        new_note = current.note if note is None else checked(note)
         if new_status == current.status and new_note == current.note and current.history:
             return current
         stamp = at or now()
@@ -280,6 +308,7 @@ class Case:
         source: str = "person",
         at: dt.datetime | None = None,
     ) -> EvidenceEntry:
+        what, where = checked(what), checked(where)
         entry = EvidenceEntry(new_id(), at or now(), what, where, check_id, attachment, source)
         self.evidence.append(entry)
         self.touch(entry.at)
@@ -288,6 +317,7 @@ class Case:
     def add_action(
         self, what: str, who: str = "", by_when: str = "", check_id: str | None = None
     ) -> Action:
+        what, who, by_when = checked(what), checked(who), checked(by_when)
         action = Action(new_id(), what, who, by_when, False, check_id)
         self.actions.append(action)
         self.touch()
@@ -295,9 +325,12 @@ class Case:
 
     def update_action(self, action_id: str, **changes: object) -> Action:
         action = next(a for a in self.actions if a.id == action_id)
-        for key, value in changes.items():
+        for key in changes:
             if key not in ("what", "who", "by_when", "done"):
                 raise AttributeError(key)
+        # Check every text before changing any, so a refused change leaves the action whole.
+        cleaned = {k: checked(v) if isinstance(v, str) else v for k, v in changes.items()}
+        for key, value in cleaned.items():
             setattr(action, key, value)
         self.touch()
         return action

@@ -5,6 +5,10 @@ with its history.  Re-serialising all of them on every save cost about 7 ms;
 only one answer changes per save, so this encoder keeps each answer's JSON
 text and rebuilds it only when the answer's fingerprint changes.  The output
 is exactly ``json.dumps(case.to_dict())`` (a test holds it to that).
+
+The model keeps lone surrogates out of the text it is given (``user_text``), but a
+field can still be set directly (a file name in another encoding, a rename).  The
+JSON written here is scrubbed too, so a save can never fail to encode as UTF-8.
 """
 
 from __future__ import annotations
@@ -12,8 +16,13 @@ from __future__ import annotations
 import json
 
 from safetycheck.case import Answer, Case
+from safetycheck.user_text import scrub
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _dumps(value: object) -> str:
+    return scrub(_encode(value))
 
 
 def dumps(value: object) -> str:

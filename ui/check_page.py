@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from safetycheck.case import Status
 from safetycheck.checklist import Check, Topic
+from safetycheck.user_text import problem
 from ui.accessible import describe
 from ui.session import Session
 from ui.style import (
@@ -252,6 +253,10 @@ class CheckPage(QWidget):
         layout.addLayout(notes_row)
         layout.addWidget(self.notes)
         QWidget.setTabOrder(self.notes, self.evidence_button)
+        # Shown only when the note is too long to keep (see safetycheck.user_text).
+        self.note_problem = paragraph()
+        self.note_problem.setVisible(False)
+        layout.addWidget(self.note_problem)
         self.evidence_list = muted(paragraph())
         layout.addWidget(self.evidence_list)
         layout.addStretch(1)
@@ -340,6 +345,7 @@ class CheckPage(QWidget):
             self._check_only(answer.status)
             self._show_current()
             self.notes.setPlainText(answer.note)
+            self.note_problem.setVisible(False)
             self.previous_button.setEnabled(position > 1)
             self.next_button.setText("&Next ›" if position < total else "&Next: summary ›")
             self.next_button.setAccessibleName(
@@ -404,7 +410,7 @@ class CheckPage(QWidget):
             return
         status = next(s for s, b in self.status_buttons.items() if b is button)
         self._note_timer.stop()
-        self.session.set_answer(self.check.id, status, self.notes.toPlainText())
+        self.session.set_answer(self.check.id, status, self._note_to_keep())
         self._check_only(status)  # pressing the chosen answer again keeps it chosen
         self._show_current()
 
@@ -418,9 +424,17 @@ class CheckPage(QWidget):
             self._note_timer.stop()
         if self.check is None or self.session.case is None:
             return
-        text = self.notes.toPlainText()
-        if text != self.session.case.answer(self.check.id).note:
+        text = self._note_to_keep()
+        if text is not None and text != self.session.case.answer(self.check.id).note:
             self.session.set_answer(self.check.id, note=text)
+
+    def _note_to_keep(self) -> str | None:
+        """The note as typed, or None (and a plain message) when it is too long to keep."""
+        text = self.notes.toPlainText()
+        message = problem(text)
+        self.note_problem.setText(message or "")
+        self.note_problem.setVisible(message is not None)
+        return None if message else text
 
     def _evidence(self) -> None:
         self.flush_note()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetycheck.store import StoreError
+from safetycheck.user_text import problem
 from ui import dialogs
 from ui.accessible import describe
 from ui.quick_exit import is_exiting
@@ -67,6 +68,9 @@ class EvidenceDialog(QDialog):
         form.addRow("W&hat you saw:", self.what)
         form.addRow("Whe&re:", self.where)
         layout.addLayout(form)
+        self.what_problem = paragraph()  # shown only when the text is too long to keep
+        self.what_problem.setVisible(False)
+        layout.addWidget(self.what_problem)
 
         file_row = QHBoxLayout()
         self.file_button = describe(
@@ -101,7 +105,11 @@ class EvidenceDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
 
     def _update(self) -> None:
-        self.ok.setEnabled(bool(self.what.toPlainText().strip()))
+        text = self.what.toPlainText()
+        message = problem(text)
+        self.what_problem.setText(message or "")
+        self.what_problem.setVisible(message is not None)
+        self.ok.setEnabled(bool(text.strip()) and message is None)
 
     def _choose_file(self) -> None:
         chosen = dialogs.ask_open_file(self, "Choose a screenshot or photo")
@@ -113,7 +121,7 @@ class EvidenceDialog(QDialog):
         self.file_label.setText(f"File: {Path(path).name}")
 
     def _accept(self) -> None:
-        if self.what.toPlainText().strip():
+        if self.ok.isEnabled():
             self.accept()
 
     @classmethod
@@ -126,7 +134,7 @@ class EvidenceDialog(QDialog):
         saved = []
 
         def save() -> None:
-            if saved or not dialog.what.toPlainText().strip():
+            if saved or not dialog.ok.isEnabled():
                 return
             saved.append(True)
             at = dialog.when.dateTime().toPython()

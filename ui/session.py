@@ -140,6 +140,13 @@ class Session(QObject):
             self.unsaved = True
             self.save_failed.emit(str(exc) if isinstance(exc, StoreError) else _plain(exc))
             return False
+        except Exception as exc:  # a fault of ours: still kept, still said, never a crash
+            self.unsaved = True
+            self.save_failed.emit(
+                f"Your latest change could not be saved because of a fault in SafetyCheck "
+                f"({type(exc).__name__}). Your earlier work is safe."
+            )
+            return False
         self.unsaved = False
         self.saved.emit(dt.datetime.now())
         return True

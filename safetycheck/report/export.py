@@ -15,11 +15,15 @@ from safetycheck.case import Case
 from safetycheck.checklist import Library
 from safetycheck.durable import write_atomic
 from safetycheck.settings import Settings
+from safetycheck.user_text import MAX_CHARS
 
 KINDS = ("record", "plan")
 PAGE_SIZES = ("a4", "letter")
 # Countries that use US Letter paper; everyone else gets A4.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"})
+# All the free text one document may print: about 400 pages, and under a minute to
+# lay out even in Urdu (each text alone is limited to user_text.MAX_CHARS).
+MAX_DOCUMENT_CHARS = 1_000_000
 
 
 class ReportError(Exception):
@@ -79,6 +83,30 @@ def export_pdf(
     return target
 
 
+def _refuse_text_too_long_to_print(case: Case) -> None:
+    """Stop at once, with a reason, rather than spend minutes laying out a huge text.
+
+    The app refuses such texts when they are typed (``user_text``); only a file from
+    before that limit, or one changed by hand, can still hold one.
+    """
+    texts = [("A note", a.note) for a in case.answers.values()]
+    texts += [("An evidence entry", e.what + e.where) for e in case.evidence]
+    texts += [("An action", a.what + a.who + a.by_when) for a in case.actions]
+    for what, text in texts:
+        if len(text) > MAX_CHARS:
+            raise ReportError(
+                f"{what} is too long to print ({len(text):,} characters; the most is "
+                f"{MAX_CHARS:,}). Shorten it in the app, then make the document again."
+            )
+    total = sum(len(text) for _, text in texts)
+    if total > MAX_DOCUMENT_CHARS:
+        raise ReportError(
+            f"The notes, evidence and actions of this case are too long to print in one "
+            f"document ({total:,} characters, about {total // 2_500:,} pages; the most is "
+            f"{MAX_DOCUMENT_CHARS:,}). Shorten the longest notes, then make the document again."
+        )
+
+
 def render_pdf(
     case: Case,
     library: Library,
@@ -94,6 +122,7 @@ def render_pdf(
     from safetycheck.report.fonts import register_fonts
     from safetycheck.report.texts import report_text
 
+    _refuse_text_too_long_to_print(case)
     register_fonts()
     words = report_text()
     size = layout.PAGE_SIZES[page_size]

@@ -5,8 +5,10 @@ Imported only when a document is exported (it pulls in reportlab).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -102,28 +104,103 @@ STYLES = {
 }
 
 
-class BidiParagraph(Paragraph):
+class TextParagraph(Paragraph):
+    """A paragraph that breaks its lines once per width, however often it is asked.
+
+    reportlab breaks a paragraph's lines again on every ``wrap``, and a table asks
+    several times per page; the part left over after a page break is broken again
+    from its start too.  For a note of 100,000 characters over 30 pages that is
+    quadratic (half a minute for one note, minutes in Urdu, whose words are shaped
+    each time).  Here the lines are kept per width, and the part left after a split
+    takes the lines already broken, so a long text costs what its pages cost.
+    """
+
+    blPara: Any
+    _lines_for: tuple[float, Any] | None = None  # (width, reportlab's broken lines)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        cached = self._lines_for
+        # A table passes a cell's width computed two ways (they differ in the last bit).
+        if cached is None or abs(cached[0] - availWidth) > 0.01:
+            width, height = super().wrap(availWidth, availHeight)
+            self._lines_for = (availWidth, self.blPara)
+            return width, height
+        self.blPara = cached[1]
+        self.width = availWidth
+        self.height = len(cached[1].lines) * self.style.leading
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts: list[Any] = super().split(availWidth, availHeight)
+        if len(parts) == 2 and self._lines_for is not None:
+            width, broken = self._lines_for
+            first, rest = parts
+            taken = len(first.blPara.lines)
+            first._lines_for = (width, _lines(broken, 0, taken))
+            rest._lines_for = (width, _lines(broken, taken, None))
+        return parts
+
+
+def _lines(broken: Any, start: int, stop: int | None) -> Any:
+    """Lines ``start:stop`` of ``broken``, as the lines of the part of a split holding them.
+
+    Shaped (processed) lines say where they start in the paragraph's fragments
+    (``sFW``); a part holds only its own fragments, so that index moves back.
+    """
+    part = copy.copy(broken)
+    lines = broken.lines[start:stop]
+    first_word = getattr(lines[0], "sFW", None) if lines else None
+    if first_word:
+        moved = []
+        for line in lines:
+            line = copy.copy(line)
+            line.sFW -= first_word
+            moved.append(line)
+        lines = moved
+    part.lines = lines
+    return part
+
+
+class BidiParagraph(TextParagraph):
     """A paragraph with right-to-left text: words put in visual order per line.
 
     Lines are broken here (by :func:`bidi.visual_lines`) for the width the
     paragraph is given, then handed to reportlab with explicit line breaks,
-    so reportlab never re-orders or re-breaks them.
+    so reportlab never re-orders or re-breaks them.  When a paragraph runs over
+    a page, reportlab makes its two parts with ``frags`` (lines already in visual
+    order) and a bullet: those parts are laid out as they are.
     """
 
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
-        self._plain = text
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle,
+        bulletText: str | None = None,
+        frags: list[Any] | None = None,
+        **kwargs: object,
+    ) -> None:
+        self._plain = text if frags is None else None
         self._wrapped_for: float | None = None
-        super().__init__(markup(text), style)
+        if frags is None:
+            super().__init__(markup(text or ""), style, bulletText=bulletText, **kwargs)
+        else:
+            super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self._wrapped_for != availWidth:
+        done_for = self._wrapped_for
+        if self._plain is not None and (done_for is None or abs(done_for - availWidth) > 0.01):
             self._wrapped_for = availWidth
             style = self.style
 
             urdu = is_urdu(self._plain)
 
+            widths: dict[str, float] = {}  # words repeat: shaping each once saves seconds
+
             def measure(word: str) -> float:
-                return text_width(word, style.fontName, style.fontSize, urdu)
+                width = widths.get(word)
+                if width is None:
+                    width = widths[word] = text_width(word, style.fontName, style.fontSize, urdu)
+                return width
 
             lines, rtl = bidi.visual_lines(self._plain, availWidth, measure)
             new_style = ParagraphStyle(
@@ -135,6 +212,7 @@ class BidiParagraph(Paragraph):
                 new_style,
                 bulletText=self.bulletText,
             )
+            self._lines_for = None  # new text: its lines are not broken yet
         return super().wrap(availWidth, availHeight)
 
 
@@ -147,7 +225,7 @@ def para(text: str, style: str | ParagraphStyle = "body") -> Paragraph:
             st.leading = max(st.leading, st.fontSize * URDU_LEADING)
         if bidi.has_rtl(text):
             return BidiParagraph(text, st)
-    return Paragraph(markup(text), st)
+    return TextParagraph(markup(text), st)
 
 
 def rich(markup_text: str, style: str = "body") -> Paragraph:
@@ -162,7 +240,7 @@ def led(lead: str, text: str, style: str = "bullet") -> Paragraph:
     st = STYLES[style]
     if needs_shaping(lead + text):
         st = ParagraphStyle(st.name + "-shaped", parent=st, shaping=1)
-    return Paragraph(f"<b>{markup(lead)}</b><br/>{markup(text)}", st)
+    return TextParagraph(f"<b>{markup(lead)}</b><br/>{markup(text)}", st)
 
 
 def bullets(
@@ -182,7 +260,9 @@ def bullet_columns(items: Sequence[str], width: float) -> Table:
     cells = bullets(items, style="bulletcell")
     half = (len(cells) + 1) // 2
     left, right = cells[:half], cells[half:] + [""] * (half * 2 - len(cells))
-    t = Table(list(zip(left, right, strict=True)), colWidths=[width / 2] * 2, splitByRow=1)
+    t = Table(
+        list(zip(left, right, strict=True)), colWidths=[width / 2] * 2, splitByRow=1, splitInRow=1
+    )
     t.setStyle(
         TableStyle(
             [
@@ -218,7 +298,10 @@ def table(
     extra: Sequence[tuple] = (),
     caption: str = "",
 ) -> Table:
-    """A table that repeats its header row (and caption) on every page, split between rows.
+    """A table that repeats its header row (and caption) on every page.
+
+    It splits between rows, and inside a row taller than what is left of the page
+    (a long note or evidence entry), so no text is too long to print.
 
     ``shade_rows`` count from the first row of ``rows``, whether or not a caption is added.
     """
@@ -229,7 +312,7 @@ def table(
         top = 1
         shade_rows = [r + 1 for r in shade_rows]
     repeat = top + (1 if header else 0)
-    t = Table(rows, colWidths=list(widths), repeatRows=repeat, splitByRow=1)
+    t = Table(rows, colWidths=list(widths), repeatRows=repeat, splitByRow=1, splitInRow=1)
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), SANS),
@@ -257,8 +340,31 @@ def table(
     return t
 
 
+# Room a heading needs below it before a part too tall for any page may start there.
+ROOM_TO_START = 72.0  # points: the heading plus about five lines
+
+
+class KeepOnPage(KeepTogether):
+    """Keeps a heading with what follows it, on one page when they fit on one.
+
+    reportlab's own KeepTogether starts a new page for content taller than a page,
+    which cannot fit anyway: a long note then leaves the page before it almost
+    empty.  This one lets such content start where it is, once a heading and a few
+    lines fit.  The documents use it for ``keep()`` and for every keepWithNext style.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        frame = getattr(self, "_frame", None)
+        if frame is not None and frame._height < self._H and aH >= self._H0 + ROOM_TO_START:
+            return list(self._content)
+        parts: list[Any] = super().split(aW, aH)
+        return parts
+
+
 def keep(*flowables: object) -> KeepTogether:
-    return KeepTogether(list(flowables))
+    return KeepOnPage(list(flowables))
 
 
 def gap(height_mm: float = 3) -> Spacer:
@@ -359,6 +465,7 @@ def build(
         producer="",
         keywords="",
     )
+    doc.keepTogetherClass = KeepOnPage
     frame = Frame(
         doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0
     )
