@@ -35,6 +35,8 @@ def test_every_intake_option_selects_a_topic() -> None:
         ("living-together", "smart-home"),
         ("children", "trackers"),
         ("children", "children-devices"),
+        ("fitness", "fitness-apps"),
+        ("password-manager", "password-managers"),
     ],
 )
 def test_a_situation_answer_brings_in_its_topic(answer: str, topic: str) -> None:
