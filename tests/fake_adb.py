@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -43,6 +44,9 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"error: device '{serial}' not found\n")
         return 1
     phone = phones[serial]
+    if phone.get("hang") and verb == "shell":
+        time.sleep(3600)  # a hung phone: the scan must give up on its own or be cancelled
+        return 1
     if verb == "shell":
         command = " ".join(rest)
         recorded = phone.get("shell", {}).get(command)
@@ -51,6 +55,8 @@ def main(argv: list[str]) -> int:
             return 127
         sys.stdout.write((scenario / recorded).read_text(encoding="utf-8"))
         return 0
+    if verb == "pull" and rest[:1] == ["--"]:
+        rest = rest[1:]  # the end of options: what follows is the phone's path, then ours
     if verb == "pull" and len(rest) == 2:
         recorded = phone.get("pull", {}).get(rest[0])
         if recorded is None:

@@ -79,6 +79,7 @@ class AndroidScanPage(QWidget):
         self.devices: list[Device] = []
         self.result: ScanResult | None = None
         self.busy = False
+        self._cancel: threading.Event | None = None  # set while a scan runs
         self.bridge = _Bridge(self)
         self._on_done: Callable[[object], None] | None = None
         self.bridge.progress.connect(self._progress)
@@ -157,6 +158,13 @@ class AndroidScanPage(QWidget):
         )
         self.scan_button.setAutoDefault(False)
         row.addWidget(self.scan_button)
+        self.cancel_button = describe(
+            QPushButton("Ca&ncel the scan"),
+            "Cancel the scan",
+            "Stop reading the phone now. Nothing from this scan is saved.",
+        )
+        self.cancel_button.setAutoDefault(False)
+        row.addWidget(self.cancel_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.progress = muted(paragraph())
@@ -228,6 +236,7 @@ class AndroidScanPage(QWidget):
 
         self.find_button.clicked.connect(self.find_phones)
         self.scan_button.clicked.connect(self.scan)
+        self.cancel_button.clicked.connect(self.cancel_scan)
         self.save_button.clicked.connect(self.save_to_case)
         self.update_button.clicked.connect(self.update_indicators)
         self.device_list.currentRowChanged.connect(lambda _row: self._update_buttons())
@@ -270,6 +279,7 @@ class AndroidScanPage(QWidget):
         self.find_button.setEnabled(idle and self.adb_ok)
         self.scan_button.setEnabled(idle and self.adb_ok and self._chosen() is not None)
         self.update_button.setEnabled(idle)
+        self.cancel_button.setEnabled(self.busy and self._cancel is not None)
         self.save_button.setEnabled(
             idle and self.result is not None and self.session.case is not None
         )
@@ -311,6 +321,7 @@ class AndroidScanPage(QWidget):
 
     def _finished(self, value: object) -> None:
         self.busy = False
+        self._cancel = None
         handler, self._on_done = self._on_done, None
         self.progress.setText("")
         if handler is not None:
@@ -319,6 +330,7 @@ class AndroidScanPage(QWidget):
 
     def _failed(self, message: str) -> None:
         self.busy = False
+        self._cancel = None
         self._on_done = None
         self.progress.setText(message)
         self._update_buttons()
@@ -366,10 +378,20 @@ class AndroidScanPage(QWidget):
         index = self.store.index()
         work_dir = self.session.data_dir / WORK_FOLDER
         self.results.hide()
+        cancel = self._cancel = threading.Event()
         self._run(
-            lambda say: run_scan(adb, index, serial=device.serial, progress=say, work_dir=work_dir),
+            lambda say: run_scan(
+                adb, index, serial=device.serial, progress=say, work_dir=work_dir, cancel=cancel
+            ),
             self._show_result,
         )
+
+    def cancel_scan(self) -> None:
+        """Stop the running scan: the adb command waiting for the phone is ended at once."""
+        if self._cancel is not None:
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+            self.progress.setText("Stopping the scan…")
 
     def _show_result(self, value: object) -> None:
         result: ScanResult = value  # type: ignore[assignment]
@@ -380,7 +402,7 @@ class AndroidScanPage(QWidget):
         )
         known = bool(result.known_stalkerware)
         self.headline.setText(result.headline)
-        color = concern_color() if known else calm_color()
+        color = concern_color() if known else calm_color() if result.phone_read else caution_color()
         self.headline_box.setStyleSheet(
             "QFrame#boxed { border: 1px solid palette(mid); "
             f"border-left: 5px solid {color.name()}; border-radius: 4px; padding: 6px; }}"
@@ -389,6 +411,8 @@ class AndroidScanPage(QWidget):
             "Then turn developer options off again (see 'When you have finished' above)."
             if known
             else f"{self.text['clean_next']} Then turn developer options off again."
+            if result.phone_read
+            else self.text["unread_next"]
         )
         self.findings.clear()
         for finding in result.findings:

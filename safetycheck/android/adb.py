@@ -14,8 +14,10 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
+import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from safetycheck.android.parse import Device, parse_devices
@@ -24,6 +26,11 @@ from safetycheck.paths import assets_dir
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEVICES_TIMEOUT_SECONDS = 15.0
 PULL_TIMEOUT_SECONDS = 120.0
+# The whole scan, however many commands and app copies it needs.  A normal scan takes
+# 5-30 s; a phone that answers but crawls is given up on here (issue 12: 271 s before).
+SCAN_DEADLINE_SECONDS = 120.0
+# How often a waiting command looks whether the person pressed Cancel.
+CANCEL_POLL_SECONDS = 0.1
 
 # Shell commands a scan may send, as word prefixes.  Each only reads.
 READ_ONLY_SHELL_COMMANDS: tuple[tuple[str, ...], ...] = (
@@ -50,7 +57,15 @@ class NotReadOnlyError(AndroidError):
     pass
 
 
-Runner = Callable[..., subprocess.CompletedProcess]
+class ScanStopped(AndroidError):
+    """The phone stopped answering, or the scan reached its deadline: nothing more is read."""
+
+
+class ScanCancelled(AndroidError):
+    """The person pressed Cancel."""
+
+    def __init__(self) -> None:
+        super().__init__("The scan was cancelled. Nothing from it was saved.")
 
 
 @functools.cache
@@ -98,7 +113,7 @@ def find_adb(configured: str | None = None) -> Path:
         if path.is_dir():
             path = path / ("adb.exe" if os.name == "nt" else "adb")
         if path.is_file():
-            return path
+            return path.absolute()  # "./adb" means this folder, never a program on PATH
         raise AdbMissingError(
             f"The place set in Settings for the adb program ({configured}) does not hold it.",
             install_guidance(),
@@ -116,52 +131,108 @@ def find_adb(configured: str | None = None) -> Path:
     )
 
 
+def _is_bare_name(path: Path | str) -> bool:
+    """A program name to look up on PATH ("adb"), not a file's path (a Path is always a file)."""
+    return isinstance(path, str) and "/" not in path and os.sep not in path
+
+
 def is_read_only(command: Sequence[str]) -> bool:
     words = tuple(command)
     return any(words[: len(prefix)] == prefix for prefix in READ_ONLY_SHELL_COMMANDS)
 
 
 class Adb:
-    """A thin, careful wrapper around the adb program."""
+    """A thin, careful wrapper around the adb program.
+
+    Each command has its own time limit.  A scan also gives the whole run a deadline and
+    a Cancel (:meth:`bounded`): a command that is waiting for the phone is stopped (its adb
+    process killed) as soon as either comes.
+    """
 
     def __init__(
         self,
         path: Path | str,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
-        runner: Runner = subprocess.run,
+        *,
+        deadline_seconds: float | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
-        self.path = str(path)
+        # A file's path is made absolute now: pathlib turns "./adb" into "adb", which a
+        # child process would look up on PATH instead of in this folder.
+        self.path = str(path) if _is_bare_name(path) else os.path.abspath(path)
         self.timeout = timeout
-        self.runner = runner
+        self.cancel = cancel
+        self.deadline_seconds = deadline_seconds
+        self._deadline = None if deadline_seconds is None else time.monotonic() + deadline_seconds
+
+    def bounded(self, deadline_seconds: float, cancel: threading.Event | None = None) -> Adb:
+        """The same adb, with a deadline for everything from now on, and a Cancel."""
+        return Adb(self.path, self.timeout, deadline_seconds=deadline_seconds, cancel=cancel)
 
     def run(self, args: Sequence[str], timeout: float | None = None) -> str:
         """Run ``adb ARGS``; return its output or raise :class:`AndroidError`."""
-        kwargs: dict = {}
+        limit = timeout or self.timeout
+        if self.cancel is not None and self.cancel.is_set():
+            raise ScanCancelled()
+        past_deadline = False
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise ScanStopped(self._deadline_message())
+            past_deadline = left < limit
+            limit = min(limit, left)
+        kwargs: dict[str, int] = {}
         if os.name == "nt":
             kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
         try:
-            result = self.runner(
+            process = subprocess.Popen(
                 [self.path, *args],
-                capture_output=True,
-                timeout=timeout or self.timeout,
                 stdin=subprocess.DEVNULL,
-                check=False,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 **kwargs,
             )
-        except subprocess.TimeoutExpired as exc:
-            raise AndroidError(
-                "The phone took too long to answer. Unplug it, plug it in again, unlock it, "
-                "and try again."
-            ) from exc
         except OSError as exc:
             raise AdbMissingError(
                 "The adb program could not be started.", install_guidance()
             ) from exc
-        out = result.stdout.decode("utf-8", "replace")
-        err = result.stderr.decode("utf-8", "replace")
-        if result.returncode != 0:
+        try:
+            stdout, stderr = self._wait(process, limit)
+        except subprocess.TimeoutExpired as exc:
+            if past_deadline:
+                raise ScanStopped(self._deadline_message()) from exc
+            raise ScanStopped(
+                "The phone took too long to answer. Unplug it, plug it in again, unlock it, "
+                "and try again."
+            ) from exc
+        out = stdout.decode("utf-8", "replace")
+        err = stderr.decode("utf-8", "replace")
+        if process.returncode != 0:
             raise AndroidError(_plain_adb_error(err or out))
         return out
+
+    def _wait(self, process: subprocess.Popen[bytes], limit: float) -> tuple[bytes, bytes]:
+        """The process's output; it is killed at ``limit`` seconds or on Cancel."""
+        end = time.monotonic() + limit
+        while True:
+            step = max(0.0, min(CANCEL_POLL_SECONDS, end - time.monotonic()))
+            try:
+                return process.communicate(timeout=step)
+            except subprocess.TimeoutExpired:
+                cancelled = self.cancel is not None and self.cancel.is_set()
+                if cancelled or time.monotonic() >= end:
+                    process.kill()
+                    process.communicate()
+                    if cancelled:
+                        raise ScanCancelled() from None
+                    raise
+
+    def _deadline_message(self) -> str:
+        seconds = round(self.deadline_seconds or 0)
+        return (
+            f"It reached its time limit of {seconds} second{'s' if seconds != 1 else ''}: the "
+            "phone answered too slowly. Unplug it, plug it in again, unlock it, and try again."
+        )
 
     def devices(self) -> list[Device]:
         return parse_devices(self.run(["devices", "-l"], timeout=DEVICES_TIMEOUT_SECONDS))
@@ -177,7 +248,8 @@ class Adb:
 
     def pull(self, serial: str, remote: str, local: Path) -> None:
         """Copy a file from the phone (reading it there; nothing on the phone changes)."""
-        self.run(["-s", serial, "pull", remote, str(local)], timeout=PULL_TIMEOUT_SECONDS)
+        # "--" ends the options: a path from the phone can never be read as one.
+        self.run(["-s", serial, "pull", "--", remote, str(local)], timeout=PULL_TIMEOUT_SECONDS)
 
 
 def _plain_adb_error(message: str) -> str:

@@ -14,7 +14,9 @@ The commands (each through :meth:`Adb.shell`, which refuses anything that writes
 
 and ``adb pull`` of the APK of each app that did not come from an app store, to read its
 signing certificate (see :mod:`safetycheck.android.apkcert`).  A command that fails is
-noted in ``problems`` and the scan goes on: a partial reading is still worth showing.
+noted in ``problems`` and the scan goes on: a partial reading is still worth showing.  A
+phone that stops answering (a command runs out of time) or a scan that reaches its deadline
+stops the reading there; what was read is kept, and ``stopped`` says it is not complete.
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safetycheck.android import parse
-from safetycheck.android.adb import Adb, AndroidError, NotReadOnlyError
+from safetycheck.android.adb import (
+    Adb,
+    AndroidError,
+    NotReadOnlyError,
+    ScanCancelled,
+    ScanStopped,
+)
 from safetycheck.android.apkcert import ApkError, certificate_sha1s
 
 MAX_CERTIFICATE_PULLS = 25
@@ -81,6 +89,7 @@ class Snapshot:
     install_unknown: list[str] = field(default_factory=list)
     certificates: dict[str, list[str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    stopped: bool = False  # the reading ended early: the phone stopped answering, or time ran out
 
 
 def choose_device(devices: list[parse.Device], serial: str | None) -> parse.Device:
@@ -132,18 +141,42 @@ def collect(
     system_prefixes: tuple[str, ...] = (),
     work_dir: Path | None = None,
 ) -> Snapshot:
-    say = progress or (lambda _message: None)
-    serial = device.serial
     snap = Snapshot(
-        DeviceInfo(serial, model=device.model),
+        DeviceInfo(device.serial, model=device.model),
         dt.datetime.now(dt.UTC).replace(microsecond=0),
     )
+    try:
+        _read_phone(
+            adb,
+            snap,
+            progress or (lambda _message: None),
+            read_certificates,
+            store_installers,
+            system_prefixes,
+            work_dir,
+        )
+    except ScanStopped as exc:
+        snap.stopped = True
+        snap.problems.append(f"The scan stopped before it finished. {exc}")
+    return snap
+
+
+def _read_phone(
+    adb: Adb,
+    snap: Snapshot,
+    say: Progress,
+    read_certificates: bool,
+    store_installers: frozenset[str],
+    system_prefixes: tuple[str, ...],
+    work_dir: Path | None,
+) -> None:
+    serial = snap.device.serial
 
     def read(command: list[str], what: str) -> str | None:
         try:
             return adb.shell(serial, command)
-        except NotReadOnlyError:
-            raise  # a bug, never a phone problem: stop at once
+        except (NotReadOnlyError, ScanStopped, ScanCancelled):
+            raise  # a bug, a phone that stopped answering, or Cancel: stop reading
         except AndroidError as exc:
             if "no longer connected" in str(exc):
                 raise
@@ -207,7 +240,6 @@ def collect(
                 f"be read ({', '.join(unread)}), so {'they were' if len(unread) > 1 else 'it was'}"
                 " checked by name only."
             )
-    return snap
 
 
 def _read_certificate(
@@ -220,6 +252,8 @@ def _read_certificate(
         try:
             adb.pull(serial, package.path, local)
             snap.certificates[package.name] = certificate_sha1s(local)
+        except (ScanStopped, ScanCancelled):
+            raise
         except (AndroidError, ApkError, OSError):
             return False
     return True

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safetycheck.android.adb import Adb, scan_text
+from safetycheck.android.adb import SCAN_DEADLINE_SECONDS, Adb, scan_text
 from safetycheck.android.collect import (
     DeviceInfo,
     Snapshot,
@@ -96,6 +97,16 @@ class ScanResult:
     problems: list[str] = field(default_factory=list)
     # One sentence per list that is more than six months old (IndicatorList.age_warning).
     list_warnings: list[str] = field(default_factory=list)
+    stopped: bool = False  # the reading ended early (see Snapshot.stopped)
+
+    @property
+    def phone_read(self) -> bool:
+        """Whether the apps were read at all.  Without them nothing was checked."""
+        return self.app_count > 0
+
+    @property
+    def complete(self) -> bool:
+        return self.phone_read and not self.stopped and not self.problems
 
     @property
     def known_stalkerware(self) -> list[Finding]:
@@ -104,9 +115,12 @@ class ScanResult:
     @property
     def headline(self) -> str:
         text = scan_text()
+        if not self.phone_read:
+            return str(text["unread_result"])
         known = self.known_stalkerware
         if not known:
-            return text["clean_result"]
+            partial = "" if self.complete else " " + text["partial_result"]
+            return str(text["clean_result"]) + partial
         products = ", ".join(sorted({f.product or "" for f in known}))
         what = (
             "Known monitoring app found"
@@ -124,6 +138,8 @@ class ScanResult:
             "device": self.device.to_dict(),
             "scanned_at": self.scanned_at.isoformat(),
             "headline": self.headline,
+            "phone_read": self.phone_read,
+            "complete": self.complete,
             "known_stalkerware_found": bool(self.known_stalkerware),
             "app_count": self.app_count,
             "findings": [f.to_dict() for f in self.findings],
@@ -294,6 +310,7 @@ def analyse(
         app_count=len(snap.packages),
         problems=list(snap.problems),
         list_warnings=[w for w in (lst.age_warning() for lst in used) if w],
+        stopped=snap.stopped,
     )
 
 
@@ -313,12 +330,17 @@ def run_scan(
     progress: Callable[[str], None] | None = None,
     read_certificates: bool = True,
     work_dir: Path | None = None,
+    cancel: threading.Event | None = None,
+    deadline_seconds: float = SCAN_DEADLINE_SECONDS,
 ) -> ScanResult:
     """Pick the phone, read it, analyse it.  Raises AndroidError with a plain message.
 
     ``work_dir`` (normally ``<data folder>/tmp``) holds the brief copies of app files read
-    for their signatures; without it they go to the system's temp folder.
+    for their signatures; without it they go to the system's temp folder.  The whole scan
+    ends by ``deadline_seconds`` (what was read by then is kept, marked as stopped); setting
+    ``cancel`` stops it at once with :class:`~safetycheck.android.adb.ScanCancelled`.
     """
+    adb = adb.bounded(deadline_seconds, cancel)
     text = scan_text()
     if work_dir is not None:
         ensure_private_dir(work_dir)
@@ -342,10 +364,16 @@ def record_in_case(case: Case, result: ScanResult) -> list[EvidenceEntry]:
     Answers are left alone on purpose: the person confirms each check themselves.
     """
     where = f"{result.device.describe()}, scanned by SafetyCheck"
+    summary = (
+        f"Android scan of {result.app_count} apps. {result.headline}"
+        if result.phone_read
+        else f"Android scan: {result.headline}"
+    )
+    if result.problems:
+        summary += " What could not be read: " + " ".join(result.problems)
     entries = [
         case.add_evidence(
-            f"Android scan of {result.app_count} apps. {result.headline} "
-            f"Lists used: {'; '.join(result.lists)}.",
+            f"{summary} Lists used: {'; '.join(result.lists)}.",
             where,
             check_id=CHECK_UNKNOWN_APPS,
             source=SOURCE,

@@ -171,7 +171,7 @@ def scan_android(args: argparse.Namespace) -> int:
         if case is not None:
             data["recorded_in_case"] = case.reference
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+        return 0 if result.phone_read else 1
     text = scan_text()
     print(f"Phone: {result.device.describe()}")
     print(f"Apps read: {result.app_count}")
@@ -180,7 +180,7 @@ def scan_android(args: argparse.Namespace) -> int:
     if result.known_stalkerware:
         print()
     else:
-        print(text["clean_next"])
+        print(text["clean_next"] if result.phone_read else text["unread_next"])
         print()
     if result.findings:
         print(text["leads_intro"])
@@ -197,4 +197,4 @@ def scan_android(args: argparse.Namespace) -> int:
     print(CREDIT)
     if case is not None:
         print(f"Recorded {len(entries)} entries in the evidence log of {case.reference}.")
-    return 0
+    return 0 if result.phone_read else 1  # a scan that read nothing is not a success
