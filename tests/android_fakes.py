@@ -81,7 +81,10 @@ class FakeAdb:
         (self.scenario / name).write_bytes(content)
         config = self.scenario / "scenario.toml"
         text = config.read_text(encoding="utf-8")
-        text += f'\n[phones.{serial}.pull]\n"{remote}" = "{name}"\n'
+        header = f"[phones.{serial}.pull]"
+        if not text.rstrip().rsplit("\n[", 1)[-1].startswith(header[1:]):
+            text += f"\n{header}\n"  # a later pull adds a line to the same (last) table
+        text += f'"{remote}" = "{name}"\n'
         config.write_text(text, encoding="utf-8")
 
 

@@ -256,4 +256,6 @@ def _read_certificate(
             raise
         except (AndroidError, ApkError, OSError):
             return False
+        except Exception:  # a crafted app file must never end the whole scan
+            return False
     return True
