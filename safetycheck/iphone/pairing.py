@@ -179,12 +179,15 @@ def pair(
     record = make_record(public_key, buid)
     # Sent to the phone: no host name (the phone would keep this computer's name), only
     # what pairing needs.
+    sent = {key: record[key] for key in ("DeviceCertificate", "HostCertificate", "RootCertificate")}
+    sent |= {"HostID": record["HostID"], "SystemBUID": buid}
+    wifi = lockdown.get_value(key="WiFiAddress")
+    if isinstance(wifi, str) and wifi:
+        # As Apple's software and pymobiledevice3 send it; the phone's own address, sent back to
+        # it, and not kept in our copy of the record.
+        sent["WiFiMACAddress"] = wifi
     request = {
-        "PairRecord": {
-            key: record[key]
-            for key in ("DeviceCertificate", "HostCertificate", "RootCertificate", "HostID")
-        }
-        | {"SystemBUID": buid},
+        "PairRecord": sent,
         "ProtocolVersion": "2",
         "PairingOptions": {"ExtendedPairingErrors": True},
     }
