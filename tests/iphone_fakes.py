@@ -362,7 +362,7 @@ class FakeUsbmuxd:
                     reply["Error"] = "InvalidHostID"
                 elif phone.locked:
                     reply["Error"] = "PasswordProtected"
-                elif name not in READ_ONLY:
+                elif name == phone.spec.get("refuse") or name not in READ_ONLY:
                     reply["Error"] = "InvalidService"
                 else:
                     with self._lock:

@@ -103,3 +103,11 @@ def test_locked_phone_is_one_sentence(phone):
     result = run_cli("scan-iphone", env=env)
     assert result.returncode == 1
     assert result.stderr.strip() == f"safetycheck: {message('locked')}"
+
+
+def test_a_phone_whose_apps_could_not_be_read_is_not_a_success(phone):
+    _fake, env = phone("clean", refuse="com.apple.mobile.installation_proxy")
+    result = run_cli("scan-iphone", env=env)
+    assert result.returncode == 1
+    assert "could not read the list of apps" in result.stdout
+    assert "Note: Part of the scan could not be read (the list of apps)" in result.stdout

@@ -297,6 +297,33 @@ def test_cancel_stops_a_scan_waiting_for_the_phone(phone, index, tmp_path):
     assert str(outcome[0]) == message("cancelled")
 
 
+def test_a_part_that_could_not_be_read_is_never_called_clean(phone, index, tmp_path):
+    _fake, mux = phone("clean", refuse="com.apple.mobile.MCInstall")
+    result = run(mux, index, tmp_path)
+    assert result.phone_read and not result.complete
+    assert result.problems == [
+        scan_text()["messages"]["part_missing"].format(what="configuration profiles")
+    ]
+    assert result.headline.endswith(scan_text()["partial_result"])
+    assert result.to_dict()["complete"] is False
+
+
+def test_no_app_list_means_nothing_was_checked(phone, index, tmp_path):
+    _fake, mux = phone("clean", refuse="com.apple.mobile.installation_proxy")
+    result = run(mux, index, tmp_path)
+    assert not result.phone_read
+    assert result.headline == scan_text()["unread_result"]
+    assert "does not prove" not in result.headline  # it says nothing was checked instead
+
+
+def test_the_whole_reading_has_a_deadline(phone, index, tmp_path):
+    _fake, mux = phone("clean")
+    with pytest.raises(errors.TooLongError) as caught:
+        run(mux, index, tmp_path, deadline=0.0)
+    assert str(caught.value) == message("too_long")
+    assert run(mux, index, tmp_path).findings == []  # the next scan has its own deadline
+
+
 # -- content links -------------------------------------------------------------------------------
 
 

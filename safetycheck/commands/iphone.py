@@ -92,9 +92,9 @@ def scan_iphone(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return 0
-    _print(result, {c.id: c.title for t in library().topics for c in t.checks})
-    return 0
+    else:
+        _print(result, {c.id: c.title for t in library().topics for c in t.checks})
+    return 0 if result.phone_read else 1  # a scan that read no apps is not a success
 
 
 def _print(result: ScanResult, titles: dict[str, str]) -> None:
@@ -104,7 +104,9 @@ def _print(result: ScanResult, titles: dict[str, str]) -> None:
     print(f"Apps read: {result.app_count} ({result.user_app_count} not Apple's own)")
     print()
     print(result.headline)
-    if not result.known_stalkerware:
+    if not result.phone_read:
+        print(text["unread_next"])
+    elif not result.known_stalkerware:
         print(text["clean_next"])
     print()
     if result.findings:

@@ -32,6 +32,7 @@ from safetycheck.iphone.usbmux import MuxDevice, Usbmux
 from safetycheck.iphone.wire import DEFAULT_TIMEOUT_SECONDS
 
 Progress = Callable[[str], None]
+SCAN_DEADLINE_SECONDS = 120.0  # the whole reading, once the phone trusts this computer
 
 
 @dataclass
@@ -99,10 +100,14 @@ def collect(
     allow_pair: bool = False,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     trust_wait: float = TRUST_WAIT_SECONDS,
+    deadline: float = SCAN_DEADLINE_SECONDS,
 ) -> Reading:
+    """Read the phone.  ``deadline`` bounds the reading after trust (each wait is bounded
+    by ``timeout`` too, and waiting for the person to tap Trust by ``trust_wait``)."""
     say = progress or (lambda _message: None)
     say("Connecting to the iPhone")
     lockdown = _open_session(mux, device, data_dir, work_dir, timeout, allow_pair, say, trust_wait)
+    mux.cancel.start_deadline(deadline)
     problems: list[str] = []
     try:
         say("Reading the iPhone's name and settings")
@@ -143,6 +148,7 @@ def collect(
         except LockdownRefusal:
             problems.append(_part_missing("provisioning profiles"))
     finally:
+        mux.cancel.clear_deadline()
         lockdown.close()
     return Reading(
         udid=device.udid,

@@ -73,6 +73,12 @@ class CancelledError(IPhoneError):
     key = "cancelled"
 
 
+class TooLongError(NoAnswerError):
+    """The whole reading passed its deadline (each wait was short, but there were many)."""
+
+    key = "too_long"
+
+
 class NotReadyError(IPhoneError):
     key = "not_ready"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from safetycheck.android.indicators import CREDIT, IndicatorIndex, IndicatorList, Match
-from safetycheck.iphone.collect import Reading, collect
+from safetycheck.iphone.collect import SCAN_DEADLINE_SECONDS, Reading, collect
 from safetycheck.iphone.pairing import TRUST_WAIT_SECONDS
 from safetycheck.iphone.parse import (
     App,
@@ -162,8 +162,20 @@ class ScanResult:
         return self.of_kind(STALKERWARE)
 
     @property
+    def phone_read(self) -> bool:
+        """Whether the apps were read at all.  Without them the apps were not checked."""
+        return self.app_count > 0
+
+    @property
+    def complete(self) -> bool:
+        return self.phone_read and not self.problems
+
+    @property
     def headline(self) -> str:
         text = scan_text()
+        if not self.phone_read:
+            unread: str = text["unread_result"]
+            return unread
         for kind, key in ((STALKERWARE, "stalkerware_headline"), (WATCHWARE, "watchware_headline")):
             found = self.of_kind(kind)
             if found:
@@ -171,7 +183,7 @@ class ScanResult:
                 headline: str = text[key].format(products=products)
                 return headline
         clean: str = text["no_known_result"]
-        return clean
+        return clean if self.complete else f"{clean} {text['partial_result']}"
 
     def to_dict(self) -> dict[str, Any]:
         text = scan_text()
@@ -179,6 +191,8 @@ class ScanResult:
             "device": self.device.to_dict(),
             "scanned_at": self.scanned_at.isoformat(),
             "headline": self.headline,
+            "phone_read": self.phone_read,
+            "complete": self.complete,
             "known_stalkerware_found": bool(self.known_stalkerware),
             "app_count": self.app_count,
             "user_app_count": self.user_app_count,
@@ -383,6 +397,7 @@ def run_scan(
     allow_pair: bool = False,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     trust_wait: float = TRUST_WAIT_SECONDS,
+    deadline: float = SCAN_DEADLINE_SECONDS,
 ) -> ScanResult:
     """Pick the phone, read it, analyse it.  Raises IPhoneError with a plain message."""
     work_dir = ensure_private_dir(data_dir / WORK_FOLDER)
@@ -397,5 +412,6 @@ def run_scan(
         allow_pair=allow_pair,
         timeout=timeout,
         trust_wait=trust_wait,
+        deadline=deadline,
     )
     return analyse(snapshot(reading), index)

@@ -15,6 +15,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from safetycheck.iphone import plist
-from safetycheck.iphone.errors import CancelledError, NoAnswerError, UnpluggedError
+from safetycheck.iphone.errors import CancelledError, NoAnswerError, TooLongError, UnpluggedError
 from safetycheck.paths import ensure_private_dir
 
 DEFAULT_TIMEOUT_SECONDS = 15.0
@@ -38,6 +39,18 @@ class Cancel:
         self._event = threading.Event()
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
+        self._deadline: float | None = None
+
+    def start_deadline(self, seconds: float) -> None:
+        """From now on, every read fails once ``seconds`` have passed (TooLongError)."""
+        self._deadline = time.monotonic() + seconds
+
+    def clear_deadline(self) -> None:
+        self._deadline = None
+
+    def check_deadline(self) -> None:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise TooLongError()
 
     @property
     def cancelled(self) -> bool:
@@ -78,6 +91,8 @@ def recv_exact(sock: socket.socket, size: int, cancel: Cancel) -> bytes:
     chunks: list[bytes] = []
     left = size
     while left:
+        cancel.check()
+        cancel.check_deadline()
         try:
             chunk = sock.recv(min(left, 1 << 20))
         except TimeoutError as exc:
