@@ -61,20 +61,21 @@ def spawn(command: list[str], env: dict[str, str]) -> dict[str, float]:
 
 
 def prepare(folder: Path, mode: str) -> None:
+    from safetycheck.casework import CaseWork
     from safetycheck.checklist import load_checklists
     from safetycheck.demo import build_demo_case
     from safetycheck.paths import checklists_dir
     from safetycheck.store import CaseStore
 
     library = load_checklists(checklists_dir())
-    store = CaseStore(folder, library=library)
+    store = CaseStore(folder)
     if mode == "advisor":
         for number in range(20):
             case = store.create(f"IDVA-2026-{number:03d}")
             case.intake = ["android", "google"]
             case.topics = [t.id for t in library.topics_for(case.intake)]
             store.save(case)
-    build_demo_case(store, library)
+    build_demo_case(CaseWork(folder, library, store=store))
     (folder / "settings.json").write_text(
         json.dumps({"first_start_done": True, "mode": mode}), encoding="utf-8"
     )
@@ -148,7 +149,7 @@ def bench_open_300(runs: int) -> dict:
         library = load_checklists(content)
         assert not library.problems and sum(len(t.checks) for t in library.topics) == 300
         data = root / "data"
-        store = CaseStore(data, library=library)
+        store = CaseStore(data)
         case = store.create("Big case")
         case.topics = [t.id for t in library.topics]
         case.intake = ["phone"]

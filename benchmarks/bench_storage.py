@@ -89,7 +89,7 @@ def bench_save(root: Path, answers: int, rounds: int, store: CaseStore | None = 
 
 def bench_list(root: Path, cases: int, rounds: int) -> dict:
     library = load_checklists(checklists_dir())
-    store = CaseStore(root / "list", library=library)
+    store = CaseStore(root / "list")
     template = fill_demo_case(Case.new("Demo"), library)
     for i in range(cases):
         template.id = f"{i:032x}"

@@ -11,10 +11,13 @@ import datetime as dt
 import enum
 import secrets
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from safetycheck.user_text import checked, scrub
+
+#: A JSON object as stored on disk.
+JSON = dict[str, Any]
 
 
 def now() -> dt.datetime:
@@ -25,7 +28,8 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _parse_time(value: str | None) -> dt.datetime | None:
+def parse_time(value: str | None) -> dt.datetime | None:
+    """A stored time, timezone-aware (old files wrote some times without a zone: UTC)."""
     if not value:
         return None
     parsed = dt.datetime.fromisoformat(value)
@@ -36,6 +40,14 @@ def _scrub_fields(item: object, *names: str) -> None:
     """Lone surrogates out of text read from a file or made by a caller (see user_text)."""
     for name in names:
         setattr(item, name, scrub(getattr(item, name)))
+
+
+def _time(value: str) -> dt.datetime:
+    """A time that must be there (a change, an entry): a missing one is a damaged file."""
+    parsed = parse_time(value)
+    if parsed is None:
+        raise ValueError("a required time is missing")
+    return parsed
 
 
 def new_id() -> str:
@@ -82,12 +94,12 @@ class Change:
     def __post_init__(self) -> None:
         _scrub_fields(self, "note")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JSON:
         return {"at": _iso(self.at), "status": self.status.value, "note": self.note}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Change:
-        return cls(_parse_time(data["at"]), Status(data["status"]), data.get("note", ""))
+    def from_dict(cls, data: JSON) -> Change:
+        return cls(_time(data["at"]), Status(data["status"]), data.get("note", ""))
 
 
 @dataclass
@@ -103,7 +115,7 @@ class Answer:
     def changed_at(self) -> dt.datetime | None:
         return self.history[-1].at if self.history else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JSON:
         return {
             "status": self.status.value,
             "note": self.note,
@@ -111,7 +123,7 @@ class Answer:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Answer:
+    def from_dict(cls, data: JSON) -> Answer:
         return cls(
             Status(data.get("status", Status.NOT_CHECKED.value)),
             data.get("note", ""),
@@ -131,7 +143,7 @@ class Attachment:
     def __post_init__(self) -> None:
         _scrub_fields(self, "original_name")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JSON:
         return {
             "original_name": self.original_name,
             "stored_as": self.stored_as,
@@ -140,7 +152,7 @@ class Attachment:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Attachment:
+    def from_dict(cls, data: JSON) -> Attachment:
         return cls(data["original_name"], data["stored_as"], data["size"], data["sha256"])
 
 
@@ -153,11 +165,13 @@ class EvidenceEntry:
     check_id: str | None = None
     attachment: Attachment | None = None
     source: str = "person"  # "person", or the scan that produced it (e.g. "android-scan")
+    #: The entry this one corrects.  The log is append-only: the original stays as it was.
+    corrects: str | None = None
 
     def __post_init__(self) -> None:
         _scrub_fields(self, "what", "where")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JSON:
         return {
             "id": self.id,
             "at": _iso(self.at),
@@ -166,19 +180,72 @@ class EvidenceEntry:
             "check_id": self.check_id,
             "attachment": self.attachment.to_dict() if self.attachment else None,
             "source": self.source,
+            "corrects": self.corrects,
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> EvidenceEntry:
+    def from_dict(cls, data: JSON) -> EvidenceEntry:
         attachment = data.get("attachment")
         return cls(
             id=data["id"],
-            at=_parse_time(data["at"]),
+            at=_time(data["at"]),
             what=data.get("what", ""),
             where=data.get("where", ""),
             check_id=data.get("check_id"),
             attachment=Attachment.from_dict(attachment) if attachment else None,
             source=data.get("source", "person"),
+            corrects=data.get("corrects"),
+        )
+
+
+@dataclass
+class ScanRecord:
+    """One scan of a device, as it was recorded: what it looked at and what was kept.
+
+    The leads themselves are evidence entries (``evidence_ids``); this keeps the facts
+    about the scan that no single entry holds, such as how many leads the person left out
+    and what the scan could not read.
+    """
+
+    id: str
+    source: str  # the scanner, e.g. "android-scan"; its evidence entries carry the same
+    at: dt.datetime
+    device: str
+    summary: str
+    findings: int  # leads the scan found
+    evidence_ids: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    details: JSON = field(default_factory=dict)  # facts only this scanner knows (JSON-safe)
+
+    def __post_init__(self) -> None:
+        _scrub_fields(self, "device", "summary")
+        self.problems = [scrub(p) for p in self.problems]
+
+    def to_dict(self) -> JSON:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "at": _iso(self.at),
+            "device": self.device,
+            "summary": self.summary,
+            "findings": self.findings,
+            "evidence_ids": list(self.evidence_ids),
+            "problems": list(self.problems),
+            "details": dict(self.details),
+        }
+
+    @classmethod
+    def from_dict(cls, data: JSON) -> ScanRecord:
+        return cls(
+            id=data["id"],
+            source=data["source"],
+            at=_time(data["at"]),
+            device=data.get("device", ""),
+            summary=data.get("summary", ""),
+            findings=int(data.get("findings", 0)),
+            evidence_ids=list(data.get("evidence_ids", [])),
+            problems=list(data.get("problems", [])),
+            details=dict(data.get("details", {})),
         )
 
 
@@ -194,7 +261,7 @@ class Action:
     def __post_init__(self) -> None:
         _scrub_fields(self, "what", "who", "by_when")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JSON:
         return {
             "id": self.id,
             "what": self.what,
@@ -205,7 +272,7 @@ class Action:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Action:
+    def from_dict(cls, data: JSON) -> Action:
         return cls(
             id=data["id"],
             what=data.get("what", ""),
@@ -218,20 +285,41 @@ class Action:
 
 @dataclass
 class Progress:
-    """Counts for a set of checks; the sidebar, the case list and the report use it."""
+    """How much of a case is done.  Made by ``safetycheck.scope`` only, so every view agrees."""
 
     total: int = 0
     answered: int = 0
     concerns: int = 0
     not_sure: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JSON:
         return {
             "total": self.total,
             "answered": self.answered,
             "concerns": self.concerns,
             "not_sure": self.not_sure,
         }
+
+    @classmethod
+    def from_dict(cls, data: JSON) -> Progress:
+        return cls(
+            int(data.get("total", 0)),
+            int(data.get("answered", 0)),
+            int(data.get("concerns", 0)),
+            int(data.get("not_sure", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the scope rule counted when a case was saved; the store writes it in the header.
+
+    ``rule`` names the content the counts were made against, so a reader can tell
+    whether they still hold after the checklists changed ("" when nobody counted).
+    """
+
+    progress: Progress
+    rule: str
 
 
 def suggest_reference() -> str:
@@ -254,6 +342,7 @@ class Case:
     sessions: list[dt.date] = field(default_factory=list)
     checklist_versions: dict[str, str] = field(default_factory=dict)
     exported_files: list[str] = field(default_factory=list)
+    scans: list[ScanRecord] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.reference = scrub(self.reference)
@@ -307,9 +396,12 @@ class Case:
         attachment: Attachment | None = None,
         source: str = "person",
         at: dt.datetime | None = None,
+        corrects: str | None = None,
     ) -> EvidenceEntry:
         what, where = checked(what), checked(where)
-        entry = EvidenceEntry(new_id(), at or now(), what, where, check_id, attachment, source)
+        entry = EvidenceEntry(
+            new_id(), at or now(), what, where, check_id, attachment, source, corrects
+        )
         self.evidence.append(entry)
         self.touch(entry.at)
         return entry
@@ -345,25 +437,16 @@ class Case:
         answer = self.answers.get(check_id)
         return answer.status if answer else Status.NOT_CHECKED
 
-    def progress(self, check_ids: Iterable[str]) -> Progress:
-        result = Progress()
-        for check_id in check_ids:
-            result.total += 1
-            status = self.status(check_id)
-            if status.is_answered:
-                result.answered += 1
-            if status is Status.CONCERN:
-                result.concerns += 1
-            elif status is Status.NOT_SURE:
-                result.not_sure += 1
-        return result
-
     def concerns(self) -> list[str]:
+        """Every check answered "Concern found", in or out of scope (counts: ``scope``)."""
         return [cid for cid, a in self.answers.items() if a.status is Status.CONCERN]
+
+    def evidence_entry(self, entry_id: str) -> EvidenceEntry:
+        return next(e for e in self.evidence if e.id == entry_id)
 
     # -- storage form ------------------------------------------------------
 
-    def to_dict(self, *, include_answers: bool = True) -> dict:
+    def to_dict(self, *, include_answers: bool = True) -> JSON:
         """The stored form.  ``include_answers=False`` leaves a placeholder for the encoder."""
         return {
             "id": self.id,
@@ -380,15 +463,16 @@ class Case:
             "sessions": [d.isoformat() for d in self.sessions],
             "checklist_versions": dict(self.checklist_versions),
             "exported_files": list(self.exported_files),
+            "scans": [s.to_dict() for s in self.scans],
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Case:
+    def from_dict(cls, data: JSON) -> Case:
         return cls(
             id=data["id"],
             reference=data["reference"],
-            created=_parse_time(data["created"]),
-            updated=_parse_time(data["updated"]),
+            created=_time(data["created"]),
+            updated=_time(data["updated"]),
             topics=list(data.get("topics", [])),
             intake=list(data.get("intake", [])),
             answers={k: Answer.from_dict(v) for k, v in data.get("answers", {}).items()},
@@ -397,16 +481,5 @@ class Case:
             sessions=[dt.date.fromisoformat(d) for d in data.get("sessions", [])],
             checklist_versions=dict(data.get("checklist_versions", {})),
             exported_files=list(data.get("exported_files", [])),
+            scans=[ScanRecord.from_dict(s) for s in data.get("scans", [])],
         )
-
-    def summary(self, progress: Progress | None = None) -> dict:
-        """The small header written first in the case file, so listing cases is cheap."""
-        if progress is None:
-            progress = self.progress(self.answers)
-        return {
-            "id": self.id,
-            "reference": self.reference,
-            "created": _iso(self.created),
-            "updated": _iso(self.updated),
-            "progress": progress.to_dict(),
-        }

@@ -9,22 +9,35 @@ again from the case's own intake answers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from safetycheck.case import Case
-from safetycheck.checklist import Library
+
+if TYPE_CHECKING:
+    from safetycheck.checklist import Library
+
+
+def current_topics(case: Case, library: Library) -> list[str]:
+    """The case's topics as this content knows them, without changing the case.
+
+    A case whose topics all still exist keeps its list as it is, so a list that was chosen
+    some other way (an older intake, a demo) is not touched.  The scope rule counts with
+    this, so a case list read from disk and an open case agree.
+    """
+    known = {topic.id for topic in library.topics}
+    if not library.topics or all(topic_id in known for topic_id in case.topics):
+        return case.topics
+    chosen = [topic.id for topic in library.topics_for(case.intake)]
+    kept = [topic_id for topic_id in case.topics if topic_id in known]
+    return kept + [topic_id for topic_id in chosen if topic_id not in kept]
 
 
 def refresh_topics(case: Case, library: Library) -> bool:
     """Choose the case's topics again if it names one the content no longer has.
 
-    Returns True when the list changed. A case whose topics all still exist is left as it
-    is, so a list that was chosen some other way (an older intake, a demo) is not touched.
+    Returns True when the list changed.
     """
-    known = {topic.id for topic in library.topics}
-    if not library.topics or all(topic_id in known for topic_id in case.topics):
-        return False
-    chosen = [topic.id for topic in library.topics_for(case.intake)]
-    kept = [topic_id for topic_id in case.topics if topic_id in known]
-    refreshed = kept + [topic_id for topic_id in chosen if topic_id not in kept]
+    refreshed = current_topics(case, library)
     if refreshed == case.topics:
         return False
     case.topics = refreshed

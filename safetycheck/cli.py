@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int:
-    from safetycheck.store import StoreError
+    from safetycheck.storage.errors import StoreError
 
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)

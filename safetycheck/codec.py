@@ -15,13 +15,18 @@ class CodecError(Exception):
     """The bytes could not be decoded (damaged, or the wrong key)."""
 
 
-class WrongPassphraseError(CodecError):
-    pass
+class KeyMissingError(CodecError):
+    """Sealed with a key this store does not hold: a passphrase problem, never damage."""
 
 
 class Codec(Protocol):
     #: Written in the file's first line, so a reader knows how to decode it.
     name: str
+
+    @property
+    def current_key_id(self) -> str | None:
+        """The key new records are sealed with (None: records are not sealed)."""
+        ...
 
     def encode(self, plaintext: bytes, *, context: bytes = b"") -> bytes:
         """Return bytes with no newline in them.  ``context`` is bound in (AAD) where supported."""
@@ -32,6 +37,10 @@ class Codec(Protocol):
 
 class PlainCodec:
     name = "plain"
+
+    @property
+    def current_key_id(self) -> str | None:
+        return None
 
     def encode(self, plaintext: bytes, *, context: bytes = b"") -> bytes:
         return plaintext

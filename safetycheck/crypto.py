@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from safetycheck.codec import CodecError, WrongPassphraseError
+from safetycheck.codec import CodecError, KeyMissingError
 
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12  # 96-bit random nonce, the size GCM is designed for
@@ -203,7 +203,7 @@ class AesGcmCodec:
         if cipher is None:
             # Sealed by a key this folder's key file does not hold: the file came from
             # another folder or another passphrase.  Not damage, so never set it aside.
-            raise WrongPassphraseError(
+            raise KeyMissingError(
                 "This file was locked with a different passphrase, so it cannot be opened here."
             )
         try:

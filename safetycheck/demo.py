@@ -10,9 +10,9 @@ import datetime as dt
 import tomllib
 
 from safetycheck.case import Case, Status, now
+from safetycheck.casework import CaseWork
 from safetycheck.checklist import Library
 from safetycheck.paths import assets_dir
-from safetycheck.store import CaseStore
 
 
 def load_demo_data() -> dict:
@@ -55,14 +55,15 @@ def fill_demo_case(case: Case, library: Library, data: dict | None = None) -> Ca
     return case
 
 
-def build_demo_case(store: CaseStore, library: Library, reference: str | None = None) -> Case:
+def build_demo_case(work: CaseWork, reference: str | None = None) -> Case:
+    """Save a new demo case through the case service (it is not opened)."""
     data = load_demo_data()
     reference = reference or data["reference"]
-    existing = {s.reference for s in store.list_cases()}
+    existing = {s.reference for s in work.list_cases()}
     base, n = reference, 2
     while reference in existing:
         reference, n = f"{base} ({n})", n + 1
     case = Case.new(reference)
-    fill_demo_case(case, library, data)
-    store.save(case)
+    fill_demo_case(case, work.library, data)
+    work.save_new(case)
     return case

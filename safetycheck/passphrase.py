@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from safetycheck.checklist import Library
 from safetycheck.crypto import Keyring
 from safetycheck.store import CaseStore
 from safetycheck.vault import (
@@ -75,18 +75,18 @@ class Opened:
     finished_interrupted_change: bool = False
 
 
-def open_store(data_dir: Path, passphrase: str | None, library: Library | None = None) -> Opened:
+def open_store(data_dir: Path, passphrase: str | None) -> Opened:
     """The store for ``data_dir``: unlocked when it has a passphrase, plain when it has none.
 
     A wrong passphrase raises before any case file is read or written.
     """
     data_dir = Path(data_dir)
     if not is_protected(data_dir):
-        return Opened(CaseStore(data_dir, library=library))
+        return Opened(CaseStore(data_dir))
     if passphrase is None:
         raise PassphraseNeededError()
     unlocked = unlock(data_dir, passphrase)
-    store = CaseStore(data_dir, codec=unlocked.keyring.codec(), library=library)
+    store = CaseStore(data_dir, codec=unlocked.keyring.codec())
     if not unlocked.pending:
         return Opened(store)
     store.reencode_all()
@@ -94,7 +94,9 @@ def open_store(data_dir: Path, passphrase: str | None, library: Library | None =
     return Opened(store, finished_interrupted_change=True)
 
 
-def set_passphrase(store: CaseStore, passphrase: str, *, kdf: dict | None = None) -> CaseStore:
+def set_passphrase(
+    store: CaseStore, passphrase: str, *, kdf: dict[str, Any] | None = None
+) -> CaseStore:
     """Protect a folder that has no passphrase yet; every existing file is encrypted.
 
     Returns the unlocked store to use from now on.
@@ -109,9 +111,7 @@ def set_passphrase(store: CaseStore, passphrase: str, *, kdf: dict | None = None
     keyring = Keyring.new()
     slot, _ = make_slot(passphrase, keyring, kdf)
     write_vault(store.data_dir, Vault([slot], pending=True))
-    protected = CaseStore(
-        store.data_dir, codec=keyring.codec(), library=store.library, platform=store.platform
-    )
+    protected = CaseStore(store.data_dir, codec=keyring.codec(), platform=store.platform)
     protected.reencode_all()
     write_vault(store.data_dir, Vault([slot], pending=False))
     return protected
@@ -122,8 +122,7 @@ def change_passphrase(
     old: str,
     new: str,
     *,
-    kdf: dict | None = None,
-    library: Library | None = None,
+    kdf: dict[str, Any] | None = None,
 ) -> CaseStore:
     """Change the passphrase and move every file to a new data key (see the module notes).
 
@@ -138,7 +137,7 @@ def change_passphrase(
     old_slot = reseal_slot(unlocked.slot, unlocked.kek, keyring)
     new_slot, _ = make_slot(new, keyring, kdf)  # today's parameters, not the old ones
     write_vault(data_dir, Vault([old_slot, new_slot], pending=True))
-    store = CaseStore(data_dir, codec=keyring.codec(), library=library)
+    store = CaseStore(data_dir, codec=keyring.codec())
     store.reencode_all()
     write_vault(data_dir, Vault([new_slot], pending=False))
     return store

@@ -8,13 +8,15 @@ The store keeps a copy of the old file before it saves an upgraded case.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-Upgrade = Callable[[dict], dict]
+Body = dict[str, Any]
+Upgrade = Callable[[Body], Body]
 
 
-def _v0_to_v1(body: dict) -> dict:
+def _v0_to_v1(body: Body) -> Body:
     """Version 0 was the unreleased prototype: answers were bare status strings."""
     answers = {}
     for check_id, value in body.get("answers", {}).items():
@@ -27,8 +29,17 @@ def _v0_to_v1(body: dict) -> dict:
     return body
 
 
+def _v1_to_v2(body: Body) -> Body:
+    """Version 2 keeps a record of each scan (``scans``) and lets an entry correct another.
+
+    An older SafetyCheck would drop both when it saved, so it is told the file is newer.
+    """
+    body.setdefault("scans", [])
+    return body
+
+
 # UPGRADES[n] turns version n into version n + 1.
-UPGRADES: dict[int, Upgrade] = {0: _v0_to_v1}
+UPGRADES: dict[int, Upgrade] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 class NewerSchemaError(Exception):
@@ -41,8 +52,8 @@ class NewerSchemaError(Exception):
 
 
 def upgrade(
-    body: dict, target: int = SCHEMA_VERSION, upgrades: dict[int, Upgrade] | None = None
-) -> tuple[dict, int]:
+    body: Body, target: int = SCHEMA_VERSION, upgrades: dict[int, Upgrade] | None = None
+) -> tuple[Body, int]:
     """Bring ``body`` up to ``target``; return it and the version it started at."""
     upgrades = UPGRADES if upgrades is None else upgrades
     found = int(body.get("schema_version", 0))

@@ -81,6 +81,7 @@ def _save(widget, out: Path, name: str, suffix: str) -> None:
 def take(out: Path, suffix: str) -> None:
     """Run in a child process: start the real app on a demo folder and grab each screen."""
 
+    from safetycheck.casework import CaseWork
     from safetycheck.checklist import load_checklists
     from safetycheck.demo import build_demo_case
     from safetycheck.paths import checklists_dir
@@ -102,13 +103,13 @@ def take(out: Path, suffix: str) -> None:
             json.dumps({"first_start_done": True, "mode": "advisor"}), encoding="utf-8"
         )
         library = load_checklists(checklists_dir())
-        store = CaseStore(data, library=library)
+        store = CaseStore(data)
         for reference in ("IDVA-2026-031", "IDVA-2026-044"):
             case = store.create(reference)
             case.intake = ["android", "google"]
             case.topics = [t.id for t in library.topics_for(case.intake)]
             store.save(case)
-        demo = build_demo_case(store, library)
+        demo = build_demo_case(CaseWork(data, library, store=store))
 
         first = FirstStartDialog(data, "SafetyCheck")
         first.resize(640, first.sizeHint().height())

@@ -65,6 +65,11 @@ def make_case(library, store: CaseStore | None = None) -> Case:
     return case
 
 
+def concern_ids(case: Case) -> list[str]:
+    """The checks answered "Concern found", in the order they were answered."""
+    return [cid for cid, a in case.answers.items() if a.status is Status.CONCERN]
+
+
 def settings() -> Settings:
     return Settings(
         service_name="Northshire IDVA Service",

@@ -23,7 +23,8 @@ from safetycheck.android.adb import (
 )
 from safetycheck.android.apkcert import certificate_sha1s
 from safetycheck.android.indicators import CREDIT, IndicatorStore
-from safetycheck.android.scan import SOURCE, record_in_case, run_scan
+from safetycheck.android.scan import SOURCE, run_scan, scan_report
+from safetycheck.casework import CaseWork
 from safetycheck.store import CaseStore
 
 STALKER_SERIAL = "5200e5b5f8a3b4a1"
@@ -245,15 +246,16 @@ def test_known_stalkerware_found_by_certificate_alone(tmp_path: Path, data_dir: 
     _assert_read_only(fake)
 
 
-def test_findings_are_recorded_in_the_case(tmp_path: Path, data_dir: Path, index) -> None:
+def test_findings_are_recorded_in_the_case(tmp_path: Path, data_dir: Path, index, library) -> None:
     fake = FakeAdb(tmp_path, "stalkerware")
     result = run_scan(Adb(fake.path), index, read_certificates=False)
-    store = CaseStore(data_dir)
-    case = store.create("Case SCAN")
-    entries = record_in_case(case, result)
-    store.save(case)
-    reloaded = store.load(case.id)
-    assert len(reloaded.evidence) == len(entries) == len(result.findings) + 1
+    work = CaseWork(data_dir, library, store=CaseStore(data_dir))
+    case = work.create("Case SCAN")
+    record = work.record_scan(scan_report(result))
+    reloaded = CaseStore(data_dir).load(case.id)
+    assert len(reloaded.evidence) == len(record.evidence_ids) == len(result.findings) + 1
+    assert reloaded.scans[0].findings == len(result.findings)
+    assert reloaded.scans[0].details["app_count"] == result.app_count
     assert all(e.source == SOURCE for e in reloaded.evidence)
     assert all(e.at == result.scanned_at for e in reloaded.evidence)
     assert all("SM-A520F" in e.where and STALKER_SERIAL in e.where for e in reloaded.evidence)
@@ -357,13 +359,12 @@ def test_case_record_credits_the_lists_after_a_scan(
 
     fake = FakeAdb(tmp_path, "stalkerware")
     result = run_scan(Adb(fake.path), IndicatorStore(data_dir).index(), read_certificates=False)
-    store = CaseStore(data_dir)
-    case = store.create("Case CREDIT")
-    plain = export_pdf(case, library, settings(), "record", tmp_path / "before.pdf", store=store)
+    work = CaseWork(data_dir, library, store=CaseStore(data_dir))
+    case = work.create("Case CREDIT")
+    plain = export_pdf(case, library, settings(), "record", tmp_path / "before.pdf")
     assert "Echap" not in flat(pdftotext(plain))
-    record_in_case(case, result)
-    store.save(case)
-    pdf = export_pdf(case, library, settings(), "record", tmp_path / "record.pdf", store=store)
+    work.record_scan(scan_report(result))
+    pdf = export_pdf(case, library, settings(), "record", tmp_path / "record.pdf")
     text = flat(pdftotext(pdf))
     assert "Stalkerware indicators by Echap" in text and "CC BY 4.0" in text
     assert "Lists used: Echap stalkerware indicators: 147 known apps, list of 21 June" in text

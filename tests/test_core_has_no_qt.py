@@ -1,4 +1,10 @@
-"""The core must work without Qt: the CLI, the tests and the benchmarks rely on it."""
+"""Who may import whom: the core never imports Qt, and the interface never the store.
+
+The core must work without Qt (the CLI, the tests and the benchmarks rely on it).
+The interface changes cases only through the case service (``safetycheck.casework``),
+so it may not import the store, its parts, or the functions that unlock a folder or
+change its keys: one door for every change, one unlock flow.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +31,47 @@ def test_no_core_module_imports_qt_or_ui() -> None:
                 if top in {"PySide6", "PyQt5", "PyQt6", "shiboken6", "ui"}:
                     offenders.append(f"{path.relative_to(ROOT)}: imports {name}")
     assert offenders == []
+
+
+# Modules the interface may not import at all, and names it may not import from others.
+UI_FORBIDDEN_MODULES = ("safetycheck.store", "safetycheck.storage")
+UI_FORBIDDEN_NAMES = {
+    "safetycheck.passphrase": {"open_store", "set_passphrase", "change_passphrase"},
+    "safetycheck.vault": {"unlock", "write_vault", "read_vault"},
+}
+
+
+def _imports(path: Path) -> list[tuple[str, str | None]]:
+    """(module, name) for every import in ``path``; name is None for ``import module``."""
+    found: list[tuple[str, str | None]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(a.name, None) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found += [(node.module, a.name) for a in node.names]
+            found += [(f"{node.module}.{a.name}", None) for a in node.names]
+    return found
+
+
+def test_the_interface_never_calls_the_store_directly() -> None:
+    offenders = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        for module, name in _imports(path):
+            if module.startswith(UI_FORBIDDEN_MODULES):
+                offenders.append(f"{path.relative_to(ROOT)}: imports {module}")
+            if name in UI_FORBIDDEN_NAMES.get(module, set()):
+                offenders.append(f"{path.relative_to(ROOT)}: imports {name} from {module}")
+    assert offenders == []
+
+
+def test_the_import_rule_catches_a_store_import(tmp_path: Path) -> None:
+    sneaky = tmp_path / "sneaky.py"
+    sneaky.write_text(
+        "from safetycheck import store\nfrom safetycheck.passphrase import set_passphrase\n"
+    )
+    found = _imports(sneaky)
+    assert ("safetycheck.store", None) in found
+    assert ("safetycheck.passphrase", "set_passphrase") in found
 
 
 def test_importing_every_core_module_loads_no_qt() -> None:

@@ -170,7 +170,7 @@ def test_store_on_simulated_windows_round_trips(tmp_path: Path, library, monkeyp
     from safetycheck.store import CaseStore
 
     rec = Recorder(monkeypatch)
-    store = CaseStore(tmp_path, library=library, platform=WINDOWS)
+    store = CaseStore(tmp_path, platform=WINDOWS)
     case = store.create("Win")
     case.set_answer("start-safe-now", Status.CONCERN, "on Windows")
     store.save(case)

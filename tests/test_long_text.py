@@ -126,7 +126,7 @@ LONE = "Screenshot \ud83d of the messages \udcff"
 
 
 def test_a_lone_surrogate_never_stops_a_save(library, tmp_path: Path) -> None:
-    store = CaseStore(tmp_path / "data", library=library)
+    store = CaseStore(tmp_path / "data")
     case = store.create("Surrogate \udc80 case")
     check = library.topics[0].checks[0].id
     case.set_answer(check, Status.CONCERN, LONE)

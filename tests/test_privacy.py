@@ -10,7 +10,7 @@ import pytest
 from privacy_helpers import leaks, snapshot
 
 from safetycheck.case import Case, Status
-from safetycheck.codec import CodecError, WrongPassphraseError
+from safetycheck.codec import CodecError, KeyMissingError
 from safetycheck.crypto import (
     RECORD_PREFIX,
     SCRYPT_DEFAULT,
@@ -93,7 +93,7 @@ def test_a_record_moved_to_another_case_or_changed_fails_to_open() -> None:
 
 def test_a_record_from_another_key_is_a_passphrase_problem_not_damage() -> None:
     record = Keyring.new().codec().encode(b"x", context=b"c")
-    with pytest.raises(WrongPassphraseError):
+    with pytest.raises(KeyMissingError):
         Keyring.new().codec().decode(record, context=b"c")
 
 
@@ -112,7 +112,7 @@ def test_key_derivation_is_repeatable_and_ignores_how_accents_were_typed() -> No
 def test_nothing_personal_is_readable_in_any_file_or_name(
     data_dir: Path, tmp_path: Path, library
 ) -> None:
-    store = set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    store = set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     case = fill(store, tmp_path, check_ids(library))
     # A second case whose file is then damaged and set aside.
     broken = store.create(f"{REFERENCE} two")
@@ -127,7 +127,7 @@ def test_nothing_personal_is_readable_in_any_file_or_name(
     status_words = [s.value for s in Status if s is not Status.NOT_CHECKED]
     assert leaks(data_dir, status_words + check_ids(library)) == []
 
-    reopened = open_store(data_dir, PASSPHRASE, library).store
+    reopened = open_store(data_dir, PASSPHRASE).store
     loaded = reopened.load(case.id)
     assert loaded.reference == REFERENCE
     assert loaded.answers[check_ids(library)[0]].note == f"{NOTE} 0"
@@ -138,7 +138,7 @@ def test_nothing_personal_is_readable_in_any_file_or_name(
 def test_setting_a_passphrase_encrypts_everything_already_there(
     data_dir: Path, tmp_path: Path, library
 ) -> None:
-    plain = CaseStore(data_dir, library=library)
+    plain = CaseStore(data_dir)
     case = fill(plain, tmp_path, check_ids(library))
     # An old-version backup, a damaged file and a cut-off save's temp file, all plaintext.
     cases = data_dir / "cases"
@@ -154,7 +154,7 @@ def test_setting_a_passphrase_encrypts_everything_already_there(
 
     assert leaks(data_dir, SECRETS) == []
     assert not read_vault(data_dir).pending
-    loaded = open_store(data_dir, PASSPHRASE, library).store.load(case.id)
+    loaded = open_store(data_dir, PASSPHRASE).store.load(case.id)
     assert loaded.to_dict() == case.to_dict()
     assert store.read_attachment(loaded, loaded.evidence[0].attachment) == ATTACHMENT_TEXT * 10
     damaged = next((data_dir / "damaged").iterdir())
@@ -162,11 +162,11 @@ def test_setting_a_passphrase_encrypts_everything_already_there(
 
 
 def test_a_wrong_passphrase_changes_no_file(data_dir: Path, tmp_path: Path, library) -> None:
-    store = set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    store = set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     fill(store, tmp_path, check_ids(library))
     before = snapshot(data_dir)
     with pytest.raises(VaultWrongPassphrase) as caught:
-        open_store(data_dir, "not the passphrase", library)
+        open_store(data_dir, "not the passphrase")
     assert str(caught.value) == "That passphrase is not right. Nothing was opened or changed."
     with pytest.raises(VaultWrongPassphrase):
         change_passphrase(data_dir, "not the passphrase", "a new passphrase", kdf=FAST_KDF)
@@ -174,13 +174,13 @@ def test_a_wrong_passphrase_changes_no_file(data_dir: Path, tmp_path: Path, libr
 
 
 def test_a_store_that_was_never_unlocked_refuses_to_write(data_dir: Path, library) -> None:
-    set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     before = snapshot(data_dir)
-    locked = CaseStore(data_dir, library=library)
+    locked = CaseStore(data_dir)
     with pytest.raises(LockedError):
         locked.create(REFERENCE)
     assert snapshot(data_dir) == before
-    case = open_store(data_dir, PASSPHRASE, library).store.create(REFERENCE)
+    case = open_store(data_dir, PASSPHRASE).store.create(REFERENCE)
     before = snapshot(data_dir)
     with pytest.raises(LockedError):
         locked.restore_backup(case.id)
@@ -192,16 +192,16 @@ def test_a_store_that_was_never_unlocked_refuses_to_write(data_dir: Path, librar
 def test_listing_without_the_key_shows_locked_cases_and_reveals_nothing(
     data_dir: Path, library
 ) -> None:
-    store = set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    store = set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     store.create(REFERENCE)
-    [summary] = CaseStore(data_dir, library=library).list_cases()
+    [summary] = CaseStore(data_dir).list_cases()
     assert summary.reference == "Locked case" and summary.problem
 
 
 def test_changing_the_passphrase_moves_every_file_to_a_new_key(
     data_dir: Path, tmp_path: Path, library
 ) -> None:
-    store = set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    store = set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     case = fill(store, tmp_path, check_ids(library))
     old_key = unlock(data_dir, PASSPHRASE).keyring.current
 
@@ -218,26 +218,26 @@ def test_changing_the_passphrase_moves_every_file_to_a_new_key(
         if path.is_file():
             records.append(path.read_bytes())
     assert records and {record_key_id(r) for r in records} == {keyring.current}
-    reopened = open_store(data_dir, "green door at the end", library).store
+    reopened = open_store(data_dir, "green door at the end").store
     assert reopened.load(case.id).to_dict() == case.to_dict()
     assert leaks(data_dir, SECRETS) == []
 
 
 def test_a_new_passphrase_must_be_long_enough(data_dir: Path, library) -> None:
     with pytest.raises(VaultError):
-        set_passphrase(CaseStore(data_dir, library=library), "short", kdf=FAST_KDF)
+        set_passphrase(CaseStore(data_dir), "short", kdf=FAST_KDF)
     assert not is_protected(data_dir)
 
 
 def test_a_damaged_key_file_is_a_plain_message(data_dir: Path, library) -> None:
-    set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     vault_path(data_dir).write_text("{not json", encoding="utf-8")
     with pytest.raises(DamagedVaultError):
-        open_store(data_dir, PASSPHRASE, library)
+        open_store(data_dir, PASSPHRASE)
 
 
 def test_key_file_holds_no_key_in_the_clear(data_dir: Path, library) -> None:
-    set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     keyring = unlock(data_dir, PASSPHRASE).keyring
     raw = vault_path(data_dir).read_bytes()
     import base64
@@ -251,7 +251,7 @@ def test_an_interrupted_first_passphrase_is_finished_on_next_unlock(
     data_dir: Path, tmp_path: Path, library
 ) -> None:
     """Cut off after the key file is written but before the files are encrypted."""
-    plain = CaseStore(data_dir, library=library)
+    plain = CaseStore(data_dir)
     case = fill(plain, tmp_path, check_ids(library))
     from safetycheck.vault import Vault, make_slot, write_vault
 
@@ -260,7 +260,7 @@ def test_an_interrupted_first_passphrase_is_finished_on_next_unlock(
     write_vault(data_dir, Vault([slot], pending=True))  # what set_passphrase does first
     assert leaks(data_dir, SECRETS)
 
-    opened = open_store(data_dir, PASSPHRASE, library)
+    opened = open_store(data_dir, PASSPHRASE)
 
     assert opened.finished_interrupted_change
     assert leaks(data_dir, SECRETS) == []
@@ -272,7 +272,7 @@ def test_an_interrupted_first_passphrase_is_finished_on_next_unlock(
 
 
 def test_deleting_a_case_removes_every_file_it_had(data_dir: Path, tmp_path: Path, library) -> None:
-    store = set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    store = set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     case = fill(store, tmp_path, check_ids(library))
     other = store.create("Someone else")
     (data_dir / "damaged").mkdir()
@@ -302,9 +302,9 @@ def test_the_socket_guard_catches_a_connection_attempt(no_network: list[str]) ->
 def test_protecting_and_using_cases_opens_no_connection(
     no_network: list[str], data_dir: Path, tmp_path: Path, library
 ) -> None:
-    store = set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
+    store = set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     case = fill(store, tmp_path, check_ids(library))
     change_passphrase(data_dir, PASSPHRASE, "green door at the end", kdf=FAST_KDF)
-    reopened = open_store(data_dir, "green door at the end", library).store
+    reopened = open_store(data_dir, "green door at the end").store
     reopened.load(case.id)
     reopened.delete(case.id)

@@ -8,11 +8,10 @@ from PIL import Image
 from privacy_helpers import leaks
 from pypdf import PdfReader
 
+from safetycheck.casework import CaseWork
 from safetycheck.demo import build_demo_case
-from safetycheck.passphrase import open_store, set_passphrase
-from safetycheck.report import export_pdf, remember_export
+from safetycheck.report import export_pdf
 from safetycheck.settings import Settings
-from safetycheck.store import CaseStore
 
 FAST_KDF = {"name": "argon2id", "memory_kib": 1024, "iterations": 1, "lanes": 1}
 PASSPHRASE = "blue kettle under the stairs"
@@ -22,19 +21,24 @@ REFERENCE = "Ref-Puffin-Chandelier"
 def test_exporting_a_protected_case_uses_no_network_and_leaves_the_folder_sealed(
     no_network: list[str], data_dir: Path, tmp_path: Path, library
 ) -> None:
-    store = set_passphrase(CaseStore(data_dir, library=library), PASSPHRASE, kdf=FAST_KDF)
-    case = build_demo_case(store, library, reference=REFERENCE)
+    work = CaseWork(data_dir, library)
+    work.unlock(None)
+    work.set_passphrase(PASSPHRASE, kdf=FAST_KDF)
+    case = build_demo_case(work, reference=REFERENCE)
     picture = tmp_path / "screenshot.png"
     Image.new("RGB", (40, 30), (200, 30, 30)).save(picture)
-    case.add_evidence("Screenshot of the settings", attachment=store.add_attachment(case, picture))
-    store.save(case)
+    work.open(case.id)
+    work.add_evidence("Screenshot of the settings", file=picture)
 
-    store = open_store(data_dir, PASSPHRASE, library).store
-    case = store.load(case.id)
+    work = CaseWork(data_dir, library)
+    work.unlock(PASSPHRASE)
+    case = work.open(case.id)
+    store = work.store
     outputs = []
     for kind in ("record", "plan"):
-        target = export_pdf(case, library, Settings(), kind, tmp_path / f"{kind}.pdf", store=store)
-        remember_export(store, case, target)
+        target = tmp_path / f"{kind}.pdf"
+        export_pdf(case, library, Settings(), kind, target, attachments=work)
+        work.record_export(target)
         outputs.append(target)
 
     text = "".join(page.extract_text() for page in PdfReader(outputs[0]).pages)

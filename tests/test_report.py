@@ -10,6 +10,7 @@ import pytest
 from report_helpers import (
     SECRETS,
     SERVICE_CONTACT,
+    concern_ids,
     flat,
     make_case,
     multilingual_notes,
@@ -30,13 +31,13 @@ from safetycheck.store import CaseStore
 def exported(library, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Both documents (and the plan without details) for one demo case, made once."""
     folder = tmp_path_factory.mktemp("pdfs")
-    store = CaseStore(folder / "data", library=library)
+    store = CaseStore(folder / "data")
     case = make_case(library, store)
     picture = folder / "app-list.png"
     picture.write_bytes(png_bytes())
     text_file = folder / "call-log.txt"
     text_file.write_text("calls\n", encoding="utf-8")
-    concern = next(cid for cid in case.concerns())
+    concern = next(cid for cid in concern_ids(case))
     case.add_evidence(
         "Photo of the app list", "Phone", concern, store.add_attachment(case, picture)
     )
@@ -44,10 +45,10 @@ def exported(library, tmp_path_factory: pytest.TempPathFactory) -> dict:
     store.save(case)
     conf = settings()
     paths = {
-        "record": export_pdf(case, library, conf, "record", folder / "r.pdf", store=store),
-        "plan": export_pdf(case, library, conf, "plan", folder / "p.pdf", store=store),
+        "record": export_pdf(case, library, conf, "record", folder / "r.pdf", attachments=store),
+        "plan": export_pdf(case, library, conf, "plan", folder / "p.pdf", attachments=store),
         "plan_short": export_pdf(
-            case, library, conf, "plan", folder / "s.pdf", leave_out_details=True, store=store
+            case, library, conf, "plan", folder / "s.pdf", leave_out_details=True, attachments=store
         ),
     }
     texts = {k: pdftotext(v) for k, v in paths.items()}
@@ -93,7 +94,7 @@ def test_record_puts_concerns_first_with_what_was_found(exported: dict, library)
     concerns_at = text.index(words["concerns_heading"])
     all_checks_at = text.index(words["checks_heading"])
     assert concerns_at < all_checks_at
-    for check_id in exported["case"].concerns():
+    for check_id in concern_ids(exported["case"]):
         check = library.check(check_id)
         assert flat(check.if_found) in text[concerns_at:all_checks_at]
 
@@ -147,7 +148,7 @@ def test_plan_has_its_sections_and_draws_on_the_checks(exported: dict, library) 
         assert words[key] in text
     for step in words["general_steps"]:
         assert flat(step) in text
-    for check_id in exported["case"].concerns():
+    for check_id in concern_ids(exported["case"]):
         check = library.check(check_id)
         assert flat(check.title) in text
         assert flat(check.if_found) in text
@@ -283,7 +284,7 @@ def test_arabic_script_notes_print_with_the_right_font(
     from pypdf import PdfReader
 
     case = make_case(library)
-    case.set_answer(case.concerns()[0], note=note)
+    case.set_answer(concern_ids(case)[0], note=note)
     path = export_pdf(case, library, settings(), "record", tmp_path / "u.pdf")
     fonts = {
         str(f.get_object()["/BaseFont"])
@@ -312,14 +313,14 @@ def test_country_without_helplines_says_where_to_ask(library, tmp_path: Path) ->
 
 
 def test_unreadable_attachment_does_not_stop_the_record(library, tmp_path: Path) -> None:
-    store = CaseStore(tmp_path / "data", library=library)
+    store = CaseStore(tmp_path / "data")
     case = make_case(library, store)
     picture = tmp_path / "gone.png"
     picture.write_bytes(png_bytes())
     case.add_evidence("Photo", attachment=store.add_attachment(case, picture))
     for stored in (store.attachments_dir / case.id).iterdir():
         stored.unlink()
-    path = export_pdf(case, library, settings(), "record", tmp_path / "g.pdf", store=store)
+    path = export_pdf(case, library, settings(), "record", tmp_path / "g.pdf", attachments=store)
     assert "gone.png (could not be read)" in flat(pdftotext(path))
 
 
@@ -333,7 +334,7 @@ def test_attachments_are_read_through_the_store_codec(library, tmp_path: Path) -
         def decode(self, data: bytes, *, context: bytes = b"") -> bytes:
             return data[::-1]
 
-    store = CaseStore(tmp_path / "data", library=library, codec=Reversing())
+    store = CaseStore(tmp_path / "data", codec=Reversing())
     case = make_case(library)
     picture = tmp_path / "p.png"
     picture.write_bytes(png_bytes())
@@ -347,7 +348,7 @@ def test_attachments_are_read_through_the_store_codec(library, tmp_path: Path) -
     )
     from pypdf import PdfReader
 
-    path = export_pdf(case, library, settings(), "record", tmp_path / "c.pdf", store=store)
+    path = export_pdf(case, library, settings(), "record", tmp_path / "c.pdf", attachments=store)
     assert any(page.images for page in PdfReader(str(path)).pages)
 
 
@@ -380,9 +381,7 @@ def test_record_of_a_passphrase_protected_case_shows_its_picture(library, tmp_pa
     from safetycheck.passphrase import set_passphrase
 
     fast_kdf = {"name": "argon2id", "memory_kib": 1024, "iterations": 1, "lanes": 1}
-    store = set_passphrase(
-        CaseStore(tmp_path / "data", library=library), "a long test passphrase", kdf=fast_kdf
-    )
+    store = set_passphrase(CaseStore(tmp_path / "data"), "a long test passphrase", kdf=fast_kdf)
     case = make_case(library, store)
     picture = tmp_path / "photo.png"
     picture.write_bytes(png_bytes())
@@ -390,7 +389,7 @@ def test_record_of_a_passphrase_protected_case_shows_its_picture(library, tmp_pa
     store.save(case)
     stored = next((store.attachments_dir / case.id).iterdir()).read_bytes()
     assert b"PNG" not in stored[:64]
-    path = export_pdf(case, library, settings(), "record", tmp_path / "e.pdf", store=store)
+    path = export_pdf(case, library, settings(), "record", tmp_path / "e.pdf", attachments=store)
     assert any(page.images for page in PdfReader(str(path)).pages)
 
 
@@ -474,10 +473,10 @@ def test_record_prints_the_sign_in_warning_and_how_steps_were_confirmed(
     case.intake = ["google"]
     case.set_answer(signing.id, Status.CONCERN, "A phone I do not know")
     case.set_answer(plain.id, Status.CONCERN, "Something else")
-    store = CaseStore(tmp_path / "data", library=library)
+    store = CaseStore(tmp_path / "data")
     store.save(case)
     case = store.load(case.id)
-    path = export_pdf(case, library, settings(), "record", tmp_path / "r.pdf", store=store)
+    path = export_pdf(case, library, settings(), "record", tmp_path / "r.pdf", attachments=store)
     text = flat(pdftotext(path))
     words = report_text()["record"]
     assert flat(words["sign_in"]) in text

@@ -7,8 +7,6 @@ from pathlib import Path
 from conftest import run_cli
 from report_helpers import flat, pdftotext
 
-from safetycheck.checklist import load_checklists
-from safetycheck.paths import checklists_dir
 from safetycheck.store import CaseStore
 
 
@@ -34,7 +32,7 @@ def test_export_record_and_plan(data_dir: Path, tmp_path: Path) -> None:
     text = flat(pdftotext(tmp_path / "plan.pdf"))
     assert "Your safety plan" in text and "Demo 2026-A" not in text
 
-    store = CaseStore(data_dir, library=load_checklists(checklists_dir()))
+    store = CaseStore(data_dir)
     case = store.load(store.find("Demo 2026-A")[0].id)
     assert case.exported_files == [str(record.resolve()), str((tmp_path / "plan.pdf").resolve())]
 

@@ -37,8 +37,8 @@ from safetycheck.android.scan import (
     KNOWN,
     WORK_FOLDER,
     ScanResult,
-    record_in_case,
     run_scan,
+    scan_report,
 )
 from ui import dialogs
 from ui.accessible import describe
@@ -188,8 +188,9 @@ class AndroidScanPage(QWidget):
         self.findings = describe(
             QListWidget(),
             "Leads",
-            "Each line is a lead to look at, not proof. Press Enter or double-click to open "
-            "the check it belongs to.",
+            "Each line is a lead to look at, not proof. Ticked leads are saved to the evidence "
+            "log; untick one to leave it out. Press Enter or double-click to open the check "
+            "it belongs to.",
         )
         self.findings.setWordWrap(True)
         self.findings.setAlternatingRowColors(True)
@@ -202,8 +203,8 @@ class AndroidScanPage(QWidget):
         self.save_button = describe(
             QPushButton("Save to the &evidence log"),
             "Save to the evidence log",
-            "Add each lead to this case's evidence log, with the time and the phone's details. "
-            "Your answers are not changed: you confirm each check yourself.",
+            "Add the ticked leads to this case's evidence log, with the time and the phone's "
+            "details. Your answers are not changed: you confirm each check yourself.",
         )
         self.save_button.setAutoDefault(False)
         row.addWidget(self.save_button)
@@ -419,6 +420,9 @@ class AndroidScanPage(QWidget):
             text = finding.title + (f"\n{finding.detail}" if finding.detail else "")
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, finding.check_id)
+            # Ticked: saved with the scan.  The person may leave a lead out of the record.
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
             if finding.kind == KNOWN:
                 font = item.font()
                 font.setBold(True)
@@ -438,12 +442,15 @@ class AndroidScanPage(QWidget):
     def save_to_case(self) -> None:
         if self.result is None or self.session.case is None:
             return
-        entries = record_in_case(self.session.case, self.result)
-        self.session.save()
-        self.session.case_changed.emit()
+        keep = [
+            row
+            for row in range(self.findings.count())
+            if self.findings.item(row).checkState() == Qt.CheckState.Checked
+        ]
+        record = self.session.work.record_scan(scan_report(self.result), keep)
         self.saved_status.setText(
-            f"Added {len(entries)} entries to the evidence log. The matching checks show them: "
-            "look at each one and choose your answer there."
+            f"Added {len(record.evidence_ids)} entries to the evidence log. The matching "
+            "checks show them: look at each one and choose your answer there."
         )
         self.result = None  # saved once; a second press would only repeat the entries
         self._update_buttons()

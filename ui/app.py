@@ -7,10 +7,9 @@
    first start);
 2. the first-start notice, before any case data is read;
 3. the window's frame, with Quick Exit, on screen (``progressive``: the real app);
-4. next turn of the event loop: the unlock step (with a passphrase, the unlock
-   window, ``ui.unlock``, opens the key file and returns the codec for the store;
-   nothing is read before), then the store, the session, the idle lock
-   (``ui.idle_lock``) and the first page;
+4. next turn of the event loop: the unlock step (``CaseWork.unlock``; with a
+   passphrase, through the unlock window, ``ui.unlock``; nothing is read before),
+   then the session, the idle lock (``ui.idle_lock``) and the first page;
 5. after that, the checklists (an advisor's case list does not need them).
 
 Nothing heavy loads at start: pages are built when first shown, dialogs and PDF
@@ -31,8 +30,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from safetycheck.casework import CaseWork
 from safetycheck.paths import checklists_dir, resolve_data_dir
-from safetycheck.settings import Settings, load_settings, save_settings
+from safetycheck.settings import Settings, load_settings
 from ui import dialogs, quick_exit
 from ui.main_window import APP_TITLE, NEUTRAL_TITLE, MainWindow
 
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     import argparse
 
     from safetycheck.checklist import Library
-    from safetycheck.codec import Codec
 
 PROBE_ENV = "SAFETYCHECK_STARTUP_PROBE"
 
@@ -66,89 +65,79 @@ def install_quick_exit(app: QApplication, *, listen: bool = True) -> quick_exit.
     return _quick_exit
 
 
-def first_start(data_dir: Path, settings: Settings) -> Codec | bool:
+def first_start(work: CaseWork) -> bool:
     """Show the notice and ask who is using the app.  False if the window was closed.
 
-    When the person also set a passphrase (offered with a tick box), returns the new
-    codec, so they are not asked to type it again straight away; otherwise True.
+    When the person also ticks the passphrase box, the folder is protected here, before
+    anything is written (the case service is then already unlocked).
     """
-    from safetycheck.vault import is_protected
     from ui.first_start import FirstStartDialog
 
+    settings = work.settings
     title = NEUTRAL_TITLE if settings.neutral_title else APP_TITLE
-    dialog = FirstStartDialog(data_dir, title)
+    dialog = FirstStartDialog(work.data_dir, title)
     if not dialog.exec() or not dialog.chosen_mode:
         return False
     settings.mode = dialog.chosen_mode
-    outcome: Codec | bool = True
-    if dialog.protect.isChecked() and not is_protected(data_dir):
-        from safetycheck.passphrase import set_passphrase
-        from safetycheck.store import CaseStore
+    if dialog.protect.isChecked() and not work.is_protected:
         from ui.passphrase_dialog import PassphraseDialog
 
-        offer = PassphraseDialog(
-            lambda _current, new: set_passphrase(CaseStore(data_dir), new), first_start=True
-        )
-        # "Not now" carries on without a passphrase; it can be set in Settings later.
-        if offer.exec() and offer.result_value is not None:
-            outcome = offer.result_value.codec
+        work.unlock(None)
+        offer = PassphraseDialog(lambda _current, new: work.set_passphrase(new), first_start=True)
+        offer.exec()  # "Not now" carries on without a passphrase; Settings can set it later.
     settings.first_start_done = True
-    try:
-        save_settings(data_dir, settings)
-    except OSError:
+    if not work.save_settings():
         dialogs.tell(
             None,
             "Settings not saved",
             "Your choice could not be saved, so you will be asked again next time. "
             "Everything else works.",
         )
-    return outcome
+    return True
 
 
 def window_title(settings: Settings) -> str:
     return NEUTRAL_TITLE if settings.neutral_title else APP_TITLE
 
 
-def _unlock(data_dir: Path, settings: Settings) -> Codec | bool | None:
-    """The passphrase step.  Returns the codec for the store, None for plain files,
-    or False if the person closed the unlock window (the app then quits)."""
-    from safetycheck.vault import is_protected
+def _unlock(work: CaseWork) -> bool:
+    """The passphrase step (the unlock window, when the folder has a passphrase).
 
-    if not is_protected(data_dir):
-        return None
-    from safetycheck.passphrase import open_store
+    False if the person closed the unlock window (the app then quits).
+    """
+    if not work.is_protected:
+        work.unlock(None)
+        return True
     from ui.unlock import UnlockDialog
 
-    dialog = UnlockDialog(lambda p: open_store(data_dir, p), window_title(settings))
+    dialog = UnlockDialog(work.unlock, window_title(work.settings))
     if not dialog.exec() or quick_exit.is_exiting():
         return False
-    opened = dialog.result_value
-    if opened.finished_interrupted_change:
+    if dialog.result_value:
         dialogs.tell(
             None,
             "Passphrase change finished",
             "An earlier change of passphrase had been cut off. It is now finished. From now "
             "on, use the passphrase you just typed.",
         )
-    return opened.store.codec
+    return True
 
 
-def install_idle_lock(window: MainWindow, data_dir: Path) -> None:
+def install_idle_lock(window: MainWindow, work: CaseWork) -> None:
     """Lock after the chosen idle time, when the folder has a passphrase."""
-    from safetycheck.vault import is_protected, unlock
     from ui.idle_lock import IdleLock
 
     session = window.session
     window.idle_lock = IdleLock(
         window,
-        lambda p: unlock(data_dir, p),
-        lambda: window_title(session.settings),
+        work.check_passphrase,
+        lambda: window_title(work.settings),
         window.flush,
-        minutes=session.settings.idle_lock_minutes,
-        active=lambda: is_protected(data_dir),
+        minutes=work.settings.idle_lock_minutes,
+        active=lambda: work.is_protected,
     )
     session.settings_changed.connect(
-        lambda: window.idle_lock.set_minutes(session.settings.idle_lock_minutes)
+        lambda: window.idle_lock.set_minutes(work.settings.idle_lock_minutes)
     )
 
 
@@ -182,41 +171,39 @@ def start(
     # runs). At first start, and in tests, it watches from the very beginning.
     defer_keys = progressive and settings.first_start_done
     guard = install_quick_exit(app, listen=not defer_keys)
-    first_codec: Codec | bool | None = None
+    # The checklists are read when first needed: an advisor's case list shows first.
+    work = CaseWork(data_dir, _load_content, settings, retry_later=True)
+    set_at_first_start = False
     if not settings.first_start_done:
-        first_codec = first_start(data_dir, settings)
-        if first_codec is False:
+        if not first_start(work):
             return None
+        set_at_first_start = work.is_unlocked and work.is_protected
     window = MainWindow(settings, guard.trigger)
     guard.save = window.flush
 
     def finish() -> bool:
-        from safetycheck.store import CaseStore
         from ui.session import Session
 
         if quick_exit.is_exiting():
             return False
-        codec = first_codec if first_codec not in (None, True) else _unlock(data_dir, settings)
-        if codec is False:
+        if not work.is_unlocked and not _unlock(work):
             window.close()
             return False
-        store = CaseStore(data_dir, codec=codec or None)
-        # The checklists are read when first needed: an advisor's case list shows first.
-        session = Session(store, _load_content, settings, data_dir)
+        session = Session(work)
         window.attach(session)
-        if first_codec not in (None, True):
+        if set_at_first_start:
             # Set at first start: say quietly that it worked (nothing else shows it).
             window.statusBar().showMessage(
                 "Your answers are protected with a passphrase. Keep it safe: it cannot be "
                 "recovered if it is forgotten.",
                 15000,
             )
-        install_idle_lock(window, data_dir)
+        install_idle_lock(window, work)
         window.start()
         if on_ready is not None:
             on_ready()
         if not session.content_is_loaded:
-            QTimer.singleShot(0, session, session.load_content)
+            QTimer.singleShot(0, session, session.work.load_content)
         return True
 
     if progressive:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetycheck.case import suggest_reference
-from safetycheck.store import CaseSummary, StoreError
+from safetycheck.casework import CaseSummary, StoreError
 from ui import dialogs
 from ui.accessible import describe
 from ui.session import Session
@@ -133,13 +133,13 @@ class CaseListPage(QWidget):
         # Back at the list, no case is open: the last client's reference leaves the title
         # bar, and the next person sits down to a neutral screen.
         if self.session.case is not None:
-            self.session.close_case()
+            self.session.work.close_case()
         self.refresh()
         self.search.setFocus()
 
     def refresh(self) -> None:
         selected = self.selected_id()
-        self.summaries = self.session.list_cases()
+        self.summaries = self.session.work.list_cases()
         self.table.clear()
         red = concern_color()
         for summary in self.summaries:
@@ -211,7 +211,7 @@ class CaseListPage(QWidget):
         if reference is None:
             return
         try:
-            case = self.session.create(reference.strip() or None)
+            case = self.session.work.create(reference.strip() or None)
         except StoreError as exc:
             dialogs.tell(self, "The case could not be created", str(exc))
             return
@@ -226,7 +226,7 @@ class CaseListPage(QWidget):
         if not reference or not reference.strip():
             return
         try:
-            self.session.rename(case_id, reference)
+            self.session.work.rename(case_id, reference)
         except StoreError as exc:
             dialogs.tell(self, "The case could not be renamed", str(exc))
         self.refresh()
@@ -246,7 +246,7 @@ class CaseListPage(QWidget):
         if choice != 0:
             return
         try:
-            exported = self.session.delete(case_id)
+            exported = self.session.work.delete(case_id)
         except (StoreError, OSError) as exc:
             dialogs.tell(self, "The case could not be deleted", str(exc))
             self.refresh()

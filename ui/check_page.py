@@ -281,7 +281,7 @@ class CheckPage(QWidget):
         self.evidence_button.clicked.connect(self._evidence)
         self.previous_button.clicked.connect(self._previous)
         self.next_button.clicked.connect(self._next)
-        self.session.case_changed.connect(self._show_evidence)
+        self.session.evidence_changed.connect(self._show_evidence)
 
     # -- layout ---------------------------------------------------------------------
 
@@ -410,7 +410,7 @@ class CheckPage(QWidget):
             return
         status = next(s for s, b in self.status_buttons.items() if b is button)
         self._note_timer.stop()
-        self.session.set_answer(self.check.id, status, self._note_to_keep())
+        self.session.work.set_answer(self.check.id, status, self._note_to_keep())
         self._check_only(status)  # pressing the chosen answer again keeps it chosen
         self._show_current()
 
@@ -426,7 +426,7 @@ class CheckPage(QWidget):
             return
         text = self._note_to_keep()
         if text is not None and text != self.session.case.answer(self.check.id).note:
-            self.session.set_answer(self.check.id, note=text)
+            self.session.work.set_answer(self.check.id, note=text)
 
     def _note_to_keep(self) -> str | None:
         """The note as typed, or None (and a plain message) when it is too long to keep."""

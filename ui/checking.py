@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetycheck.case import Status
-from safetycheck.checklist import Topic
+from safetycheck.scope import count
 from ui.accessible import describe
 from ui.check_page import CheckPage
 from ui.evidence_dialog import EvidenceDialog
@@ -29,6 +29,9 @@ from ui.session import Session
 from ui.style import STATUS_MARKS, heading, paragraph, status_color
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
+RETIRED_KEY = ""  # the sidebar row of answers to checks no longer in the checklists
+RETIRED_TITLE = "No longer in the checklists"
+NOT_CHOSEN_NOTE = " (not ticked in “What you have”; shown for its answers)"
 
 
 def topic_progress_text(answered: int, total: int, concerns: int) -> str:
@@ -78,7 +81,9 @@ class CheckingPage(QWidget):
         self.index = 0
         self._topic_items: dict[str, QTreeWidgetItem] = {}
         self._check_items: dict[str, QTreeWidgetItem] = {}
-        self._loaded_for: object = None
+        self._dirty = True
+        #: How many times the sidebar was built (tests hold it to "only when it changed").
+        self.rebuilds = 0
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -121,13 +126,13 @@ class CheckingPage(QWidget):
         self.page.next_requested.connect(self._next)
         self.page.evidence_requested.connect(self.add_evidence)
         session.answer_changed.connect(self._answer_changed)
-        session.case_changed.connect(self._maybe_rebuild)
-        session.case_opened.connect(lambda _case: self._invalidate())
+        session.topics_changed.connect(self._topics_changed)
+        session.case_opened.connect(self._case_opened)
 
     # -- page protocol -------------------------------------------------------------------
 
     def on_show(self) -> None:
-        if self._loaded_for is not self._key():
+        if self._dirty:
             self.rebuild()
         if self.session.checks():
             self.page.status_buttons[Status.LOOKS_OK].setFocus()
@@ -135,43 +140,47 @@ class CheckingPage(QWidget):
     def flush(self) -> None:
         self.page.flush_note()
 
-    def _key(self) -> object:
-        case = self.session.case
-        return (id(case), tuple(case.topics)) if case else None
-
-    def _invalidate(self) -> None:
-        self._loaded_for = None
+    def _case_opened(self, _case: object) -> None:
+        self._dirty = True
         self.index = 0
 
-    def _maybe_rebuild(self) -> None:
-        if self._loaded_for is not None and self._loaded_for != self._key():
-            self._loaded_for = None
-            if self.isVisible():
-                self.rebuild()
+    def _topics_changed(self) -> None:
+        """The checks the case covers changed: the only time the sidebar is rebuilt."""
+        self._dirty = True
+        if self.isVisible():
+            self.rebuild()
 
     # -- sidebar --------------------------------------------------------------------------
 
     def rebuild(self) -> None:
-        self._loaded_for = self._key()
-        checks = self.session.checks()
+        self._dirty = False
+        self.rebuilds += 1
+        scope = self.session.scope()
+        checks = scope.checks()
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
         self._topic_items.clear()
         self._check_items.clear()
-        topic_item: QTreeWidgetItem | None = None
-        for index, (topic, check) in enumerate(checks):
-            if topic_item is None or topic_item.data(0, INDEX_ROLE + 1) != topic.id:
-                topic_item = QTreeWidgetItem([topic.title])
-                topic_item.setData(0, INDEX_ROLE, index)
-                topic_item.setData(0, INDEX_ROLE + 1, topic.id)
-                self.sidebar.addTopLevelItem(topic_item)
-                self._topic_items[topic.id] = topic_item
-            item = QTreeWidgetItem(topic_item, [check.title])
-            item.setData(0, INDEX_ROLE, index)
-            self._check_items[check.id] = item
-            self._paint_check(check.id)
-        for topic in self.session.topics():
-            self._paint_topic(topic)
+        index = 0
+        for part in scope.topics:
+            topic_item = QTreeWidgetItem([part.topic.title])
+            topic_item.setData(0, INDEX_ROLE, index)
+            self.sidebar.addTopLevelItem(topic_item)
+            self._topic_items[part.topic.id] = topic_item
+            for check in part.checks:
+                item = QTreeWidgetItem(topic_item, [check.title])
+                item.setData(0, INDEX_ROLE, index)
+                self._check_items[check.id] = item
+                self._paint_check(check.id)
+                index += 1
+            self._paint_topic(part.topic.id)
+        if scope.retired:
+            # Answers to checks no longer in the checklists: counted, so they are shown.
+            item = QTreeWidgetItem([RETIRED_TITLE])
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.sidebar.addTopLevelItem(item)
+            self._topic_items[RETIRED_KEY] = item
+            self._paint_topic(RETIRED_KEY)
         self.sidebar.blockSignals(False)
         has_checks = bool(checks)
         self.page.setVisible(has_checks)
@@ -182,7 +191,7 @@ class CheckingPage(QWidget):
 
     def _paint_check(self, check_id: str) -> None:
         item = self._check_items.get(check_id)
-        if item is None:
+        if item is None or self.session.case is None:
             return
         status = self.session.case.status(check_id)
         title = item.data(0, INDEX_ROLE + 2) or item.text(0)
@@ -195,14 +204,23 @@ class CheckingPage(QWidget):
         else:
             item.setData(0, Qt.ItemDataRole.ForegroundRole, None)
 
-    def _paint_topic(self, topic: Topic) -> None:
-        item = self._topic_items.get(topic.id)
-        if item is None:
+    def _paint_topic(self, topic_id: str) -> None:
+        item = self._topic_items.get(topic_id)
+        case = self.session.case
+        if item is None or case is None:
             return
-        progress = self.session.case.progress(c.id for c in topic.checks)
-        text = topic_progress_text(progress.answered, progress.total, progress.concerns)
-        item.setText(0, f"{topic.title}\n{text}")
-        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{topic.title}: {text}")
+        scope = self.session.scope()
+        if topic_id == RETIRED_KEY:
+            title, progress, note = RETIRED_TITLE, count(case, scope.retired), ""
+        else:
+            part = scope.topic(topic_id)
+            if part is None:
+                return
+            title, progress = part.topic.title, part.progress(case)
+            note = "" if part.chosen else NOT_CHOSEN_NOTE
+        text = topic_progress_text(progress.answered, progress.total, progress.concerns) + note
+        item.setText(0, f"{title}\n{text}")
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{title}: {text}")
         font = item.font(0)
         font.setBold(True)
         item.setFont(0, font)
@@ -210,12 +228,7 @@ class CheckingPage(QWidget):
     def _answer_changed(self, check_id: str) -> None:
         self._paint_check(check_id)
         check = self.session.library.check(check_id)
-        if check is not None:
-            topic = self.session.library.topic(check.topic_id)
-            if topic is None:
-                topic = next((t for t, c in self.session.checks() if c.id == check_id), None)
-            if topic is not None:
-                self._paint_topic(topic)
+        self._paint_topic(check.topic_id if check is not None else RETIRED_KEY)
 
     def _sidebar_moved(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         if current is None:
@@ -249,7 +262,7 @@ class CheckingPage(QWidget):
         for index, (_topic, check) in enumerate(self.session.checks()):
             if check.id == check_id:
                 self.index = index
-                if self._loaded_for == self._key():
+                if not self._dirty:
                     self.go(index)
                 return
 

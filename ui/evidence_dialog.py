@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.store import StoreError
+from safetycheck.casework import StoreError
 from safetycheck.user_text import problem
 from ui import dialogs
 from ui.accessible import describe
@@ -139,7 +139,7 @@ class EvidenceDialog(QDialog):
             saved.append(True)
             at = dialog.when.dateTime().toPython()
             at = at.astimezone() if at.tzinfo is None else at
-            session.add_evidence(
+            session.work.add_evidence(
                 dialog.what.toPlainText().strip(),
                 dialog.where.text().strip(),
                 check_id,

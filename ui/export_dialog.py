@@ -9,7 +9,6 @@ never slows down start-up.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.store import StoreError
+from safetycheck.casework import StoreError
 from ui import dialogs
 from ui.accessible import describe
 from ui.quick_exit import is_exiting
@@ -142,7 +141,7 @@ def run_export(session: Session, parent: QWidget | None) -> str | None:
             kind,
             path,
             leave_out_details=leave_out,
-            store=session.store,
+            attachments=session.work,
         )
     except Exception as exc:  # any failure becomes one plain sentence, never a traceback
         message = str(exc) if isinstance(exc, (ReportError, StoreError, OSError)) else ""
@@ -155,6 +154,6 @@ def run_export(session: Session, parent: QWidget | None) -> str | None:
             + " Your answers are safe. Try another folder or name.",
         )
         return None
-    session.record_export(str(Path(path).resolve()))
+    session.work.record_export(path)
     dialogs.tell(parent, "PDF saved", f"The PDF was saved as {path}.")
     return path

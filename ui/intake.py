@@ -92,5 +92,5 @@ class IntakePage(QWidget):
         return [option_id for option_id, box in self.boxes.items() if box.isChecked()]
 
     def _save(self) -> None:
-        self.session.set_intake(self.chosen())
+        self.session.work.set_intake(self.chosen())
         self.done.emit()

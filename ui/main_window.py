@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
             self.retry_button = describe(
                 QPushButton("Try again"), "Try again", "Try to save your latest changes again."
             )
-            self.retry_button.clicked.connect(lambda: self.session and self.session.save())
+            self.retry_button.clicked.connect(lambda: self.session and self.session.work.save())
             self._save_frame, self.save_message = self._banner(self.retry_button)
         return self._save_frame
 
@@ -351,14 +351,14 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Show the first page: the case list for advisors, the private case for one person."""
-        from safetycheck.store import StoreError
+        from safetycheck.casework import StoreError
 
         if self.settings.mode == MODE_ADVISOR:
-            self.session.close_case()
+            self.session.work.close_case()
             self.show_page("cases")
             return
         try:
-            self.session.open_private_case()
+            self.session.work.open_private_case()
         except StoreError as exc:
             dialogs.tell(self, "Your check could not be opened", str(exc))
             return
@@ -371,10 +371,10 @@ class MainWindow(QMainWindow):
         self.show_page("checks" if case.topics else "intake")
 
     def open_case(self, case_id: str) -> bool:
-        from safetycheck.store import CorruptCaseError, StoreError
+        from safetycheck.casework import CorruptCaseError, StoreError
 
         try:
-            self.session.open(case_id)
+            self.session.work.open(case_id)
         except CorruptCaseError as exc:
             if exc.backup is None:
                 dialogs.tell(self, "This case could not be opened", str(exc))
@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
                 self._refresh_cases()
                 return False
             try:
-                self.session.restore_backup(case_id)
+                self.session.work.restore_backup(case_id)
             except StoreError as again:
                 dialogs.tell(self, "The earlier copy could not be opened", str(again))
                 self._refresh_cases()
@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
             if flush is not None:
                 flush()
         if self.session is not None:
-            self.session.flush()
+            self.session.work.flush()
 
     def _saved(self, when) -> None:
         self.saved_label.setText(f"Saved {when:%H:%M}")
@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         dialog.apply()
-        self.session.save_settings()
+        self.session.work.save_settings()
         self._case_state()
         if self.settings.mode != before:
             self.start()

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetycheck.casework import StoreError
 from safetycheck.passphrase import FORGOTTEN_WARNING, PROTECTS_AGAINST
-from safetycheck.store import StoreError
 from safetycheck.vault import VaultError, passphrase_problem
 from ui.accessible import describe
 from ui.style import boxed, caution_color, heading, paragraph

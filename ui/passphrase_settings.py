@@ -7,7 +7,6 @@ not when Settings is saved; the idle-lock minutes are saved with the rest.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -16,9 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.passphrase import change_passphrase, set_passphrase
 from safetycheck.settings import Settings
-from safetycheck.vault import is_protected
 from ui.accessible import describe
 from ui.passphrase_dialog import PassphraseDialog
 from ui.settings_dialog import SettingsSection
@@ -66,7 +63,7 @@ class PassphraseSection(SettingsSection):
         self.session = getattr(dialog, "session", None)
 
     def protected(self) -> bool:
-        return self.session is not None and is_protected(self.session.data_dir)
+        return self.session is not None and self.session.work.is_protected
 
     def refresh(self) -> None:
         protected = self.protected()
@@ -96,18 +93,10 @@ class PassphraseSection(SettingsSection):
         session = self.session
         if session is None:
             return
-        session.flush()  # whatever is waiting is saved before the files are rewritten
-        data_dir, library = session.data_dir, session.library
+        work = session.work
         if self.protected():
-            dialog = PassphraseDialog(
-                lambda old, new: change_passphrase(data_dir, old, new, library=library),
-                change=True,
-                parent=self,
-            )
+            dialog = PassphraseDialog(work.change_passphrase, change=True, parent=self)
         else:
-            dialog = PassphraseDialog(
-                lambda _old, new: set_passphrase(session.store, new), parent=self
-            )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            session.store = dialog.result_value  # the unlocked store, with the new key
+            dialog = PassphraseDialog(lambda _old, new: work.set_passphrase(new), parent=self)
+        dialog.exec()  # the service saves what is waiting first, then rewrites the files
         self.refresh()

@@ -171,7 +171,13 @@ class SummaryPage(QWidget):
         self.add_evidence_button.clicked.connect(
             lambda: EvidenceDialog.run(self.session, None, self)
         )
-        session.case_changed.connect(self._refresh_if_visible)
+        for signal in (
+            session.evidence_changed,
+            session.actions_changed,
+            session.topics_changed,
+            session.case_changed,
+        ):
+            signal.connect(self._refresh_if_visible)
 
     def on_show(self) -> None:
         self.refresh()
@@ -188,7 +194,7 @@ class SummaryPage(QWidget):
         self._fill_findings()
         self._fill_actions()
         self._fill_evidence()
-        progress = case.progress(c.id for _t, c in self.session.checks())
+        progress = self.session.scope().progress(case)
         self.counts.setText(
             f"{progress.answered} of {progress.total} checks done · "
             f"{progress.concerns} concern{'s' if progress.concerns != 1 else ''} · "
@@ -199,9 +205,13 @@ class SummaryPage(QWidget):
     def _fill_findings(self) -> None:
         case = self.session.case
         self.findings.clear()
-        by_status: dict[Status, list] = {}
-        for _topic, check in self.session.checks():
-            by_status.setdefault(case.status(check.id), []).append(check)
+        # Every check the case covers (the scope rule's), with a title for each: answers to
+        # checks no longer in the checklists are listed under their id, as the record does.
+        by_status: dict[Status, list[tuple[str, str]]] = {}
+        for check_id in self.session.scope().check_ids():
+            check = self.session.library.check(check_id)
+            title = check.title if check else f"{check_id} (no longer in the checklists)"
+            by_status.setdefault(case.status(check_id), []).append((check_id, title))
         red = concern_color()
         for title, statuses in GROUPS:
             checks = [c for s in statuses for c in by_status.get(s, [])]
@@ -215,13 +225,12 @@ class SummaryPage(QWidget):
             if statuses[0] is Status.CONCERN and checks:
                 group.setForeground(0, red)
             self.findings.addTopLevelItem(group)
-            for check in checks:
-                answer = case.answer(check.id)
-                label = check.title
+            for check_id, label in checks:
+                answer = case.answer(check_id)
                 if answer.status is Status.CANT_CHECK_SAFELY:
                     label += " (not safe to check yet)"
                 item = QTreeWidgetItem(group, [label, answer.note])
-                item.setData(0, CHECK_ROLE, check.id)
+                item.setData(0, CHECK_ROLE, check_id)
                 item.setToolTip(1, answer.note)
                 if answer.status is Status.CONCERN:
                     item.setForeground(0, red)
@@ -285,7 +294,7 @@ class SummaryPage(QWidget):
             # Refreshing would delete this item while Qt is still inside its signal.
             self._quiet = True
             try:
-                self.session.update_action(action_id, done=done)
+                self.session.work.update_action(action_id, done=done)
             finally:
                 self._quiet = False
             item.setData(0, Qt.ItemDataRole.AccessibleTextRole, "Done" if done else "Not done yet")
@@ -299,7 +308,7 @@ class SummaryPage(QWidget):
         def add() -> None:
             if not added and dialog.values()["what"]:
                 added.append(True)
-                self.session.add_action(**dialog.values())
+                self.session.work.add_action(**dialog.values())
 
         dialog.keep_draft = add  # Quick Exit keeps what was typed
         accepted = dialog.exec()
@@ -314,9 +323,9 @@ class SummaryPage(QWidget):
             return
         dialog = ActionDialog(action, self)
         if dialog.exec():
-            self.session.update_action(action_id, **dialog.values())
+            self.session.work.update_action(action_id, **dialog.values())
 
     def remove_action(self) -> None:
         action_id = self._selected_action_id()
         if action_id:
-            self.session.remove_action(action_id)
+            self.session.work.remove_action(action_id)

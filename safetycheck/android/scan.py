@@ -24,8 +24,8 @@ from safetycheck.android.collect import (
 )
 from safetycheck.android.indicators import CREDIT, IndicatorIndex, IndicatorList, Match
 from safetycheck.android.parse import component_package
-from safetycheck.case import Case, EvidenceEntry
 from safetycheck.paths import ensure_private_dir
+from safetycheck.scans import Lead, ScanReport
 
 SOURCE = "android-scan"
 WORK_FOLDER = "tmp"  # in the data folder: brief copies of app files, deleted at once
@@ -358,12 +358,12 @@ def run_scan(
     return analyse(snap, index)
 
 
-def record_in_case(case: Case, result: ScanResult) -> list[EvidenceEntry]:
-    """Add the scan to the case's evidence log: one entry per finding, plus the summary.
+def scan_report(result: ScanResult) -> ScanReport:
+    """The scan in the case's terms, for ``CaseWork.record_scan``: one lead per finding.
 
-    Answers are left alone on purpose: the person confirms each check themselves.
+    A scan that could not read the phone says so in its summary, with what could not be
+    read: it is never recorded as clean.
     """
-    where = f"{result.device.describe()}, scanned by SafetyCheck"
     summary = (
         f"Android scan of {result.app_count} apps. {result.headline}"
         if result.phone_read
@@ -371,20 +371,18 @@ def record_in_case(case: Case, result: ScanResult) -> list[EvidenceEntry]:
     )
     if result.problems:
         summary += " What could not be read: " + " ".join(result.problems)
-    entries = [
-        case.add_evidence(
-            f"{summary} Lists used: {'; '.join(result.lists)}.",
-            where,
-            check_id=CHECK_UNKNOWN_APPS,
-            source=SOURCE,
-            at=result.scanned_at,
-        )
-    ]
-    for finding in result.findings:
-        what = f"{finding.title} {finding.detail}".strip()
-        entries.append(
-            case.add_evidence(
-                what, where, check_id=finding.check_id, source=SOURCE, at=result.scanned_at
-            )
-        )
-    return entries
+    return ScanReport(
+        source=SOURCE,
+        device=result.device.describe(),
+        scanned_at=result.scanned_at,
+        summary=f"{summary} Lists used: {'; '.join(result.lists)}.",
+        summary_check_id=CHECK_UNKNOWN_APPS,
+        leads=tuple(Lead(f"{f.title} {f.detail}".strip(), f.check_id) for f in result.findings),
+        problems=tuple(result.problems),
+        details={
+            "app_count": result.app_count,
+            "lists": list(result.lists),
+            "phone_read": result.phone_read,
+            "complete": result.complete,
+        },
+    )

@@ -17,9 +17,9 @@ from safetycheck.android.indicators import (
     IndicatorError,
     IndicatorStore,
 )
-from safetycheck.android.scan import WORK_FOLDER, record_in_case, run_scan
+from safetycheck.android.scan import WORK_FOLDER, run_scan, scan_report
 from safetycheck.cli import UserError
-from safetycheck.commands.common import data_dir, find_case, open_store
+from safetycheck.commands.common import data_dir, open_case, open_work
 from safetycheck.settings import load_settings
 
 
@@ -145,11 +145,11 @@ def update_indicators(args: argparse.Namespace) -> int:
 
 def scan_android(args: argparse.Namespace) -> int:
     settings = load_settings(data_dir(args))
-    store = None
+    work = None
     case = None
     if args.case:
-        store = open_store(args)
-        case = find_case(store, args.case)  # before the scan: a wrong reference scans nothing
+        work = open_work(args)
+        case = open_case(work, args.case)  # before the scan: a wrong reference scans nothing
     try:
         adb = Adb(find_adb(args.adb or settings.adb_path or None))
         result = run_scan(
@@ -163,9 +163,9 @@ def scan_android(args: argparse.Namespace) -> int:
         raise UserError(f"{exc}\n\n{exc.guidance}") from exc
     except AndroidError as exc:
         raise UserError(str(exc)) from exc
-    if case is not None and store is not None:
-        entries = record_in_case(case, result)
-        store.save(case)
+    recorded = 0
+    if case is not None and work is not None:
+        recorded = len(work.record_scan(scan_report(result)).evidence_ids)
     if args.json:
         data = result.to_dict()
         if case is not None:
@@ -196,5 +196,5 @@ def scan_android(args: argparse.Namespace) -> int:
         print(f"Warning: {warning}")
     print(CREDIT)
     if case is not None:
-        print(f"Recorded {len(entries)} entries in the evidence log of {case.reference}.")
+        print(f"Recorded {recorded} entries in the evidence log of {case.reference}.")
     return 0 if result.phone_read else 1  # a scan that read nothing is not a success

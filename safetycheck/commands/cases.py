@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from safetycheck.commands.common import library, open_store
+from safetycheck.commands.common import open_work
 
 
 def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
@@ -24,8 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
 
 
 def list_cases(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    summaries = store.list_cases()
+    summaries = open_work(args).list_cases()
     if args.json:
         rows = [
             {
@@ -52,9 +51,8 @@ def list_cases(args: argparse.Namespace) -> int:
 def demo_case(args: argparse.Namespace) -> int:
     from safetycheck.demo import build_demo_case
 
-    lib = library()
-    store = open_store(args, lib, for_writing=True)
-    case = build_demo_case(store, lib, reference=args.reference)
+    work = open_work(args, for_writing=True)
+    case = build_demo_case(work, reference=args.reference)
     print(f"Created a demo case with {len(case.answers)} answers.")
     print(case.reference)
     return 0

@@ -1,4 +1,4 @@
-"""What several commands need: the data folder, the content and the (unlocked) store."""
+"""What several commands need: the data folder, the content and the (unlocked) case service."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 from safetycheck.case import Case
+from safetycheck.casework import CaseWork
 from safetycheck.checklist import Library, load_checklists
 from safetycheck.cli import UserError
-from safetycheck.passphrase import ENV_PASSPHRASE, set_passphrase
-from safetycheck.passphrase import open_store as open_folder
+from safetycheck.passphrase import ENV_PASSPHRASE
 from safetycheck.paths import checklists_dir, resolve_data_dir
-from safetycheck.store import CaseStore
-from safetycheck.vault import VaultError, is_protected
+from safetycheck.settings import load_settings
+from safetycheck.vault import VaultError
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -40,46 +40,43 @@ def ask_passphrase(env: str = ENV_PASSPHRASE, prompt: str = "Passphrase: ") -> s
     return None
 
 
-def open_store(
-    args: argparse.Namespace, lib: Library | None = None, *, for_writing: bool = False
-) -> CaseStore:
-    """The case store for this command, unlocked when the data folder has a passphrase.
+def open_work(args: argparse.Namespace, *, for_writing: bool = False) -> CaseWork:
+    """The case service for this command, unlocked when the data folder has a passphrase.
 
-    ``for_writing``: on a new, empty data folder with ``SAFETYCHECK_PASSPHRASE`` set,
-    the folder is protected with that passphrase before anything is written.
+    The same unlock flow as the app's (``CaseWork.unlock``).  ``for_writing``: on a new,
+    empty data folder with ``SAFETYCHECK_PASSPHRASE`` set, the folder is protected with
+    that passphrase before anything is written.
     """
     folder = data_dir(args)
-    lib = lib if lib is not None else library()
+    work = CaseWork(folder, library, load_settings(folder))
     try:
-        if is_protected(folder):
-            opened = open_folder(folder, ask_passphrase(), lib)
-            if opened.finished_interrupted_change:
-                note(
-                    "an earlier passphrase change had been cut off; it is now finished. "
-                    "From now on, use the passphrase you just gave."
-                )
-            return opened.store
-        store = CaseStore(folder, library=lib)
-        env_passphrase = os.environ.get(ENV_PASSPHRASE)
-        if env_passphrase:
-            if for_writing and not store.list_cases():
-                return set_passphrase(store, env_passphrase)
+        protected = work.is_protected
+        if work.unlock(ask_passphrase() if protected else None):
             note(
-                f"this data folder has no passphrase, so {ENV_PASSPHRASE} was not used. "
-                "To add one, run: safetycheck set-passphrase"
+                "an earlier passphrase change had been cut off; it is now finished. "
+                "From now on, use the passphrase you just gave."
             )
-        return store
+        env_passphrase = os.environ.get(ENV_PASSPHRASE)
+        if not protected and env_passphrase:
+            if for_writing and not work.store.list_cases():
+                work.set_passphrase(env_passphrase)
+            else:
+                note(
+                    f"this data folder has no passphrase, so {ENV_PASSPHRASE} was not used. "
+                    "To add one, run: safetycheck set-passphrase"
+                )
     except VaultError as exc:
         raise UserError(str(exc)) from exc
+    return work
 
 
-def find_case(store: CaseStore, reference: str) -> Case:
-    """The one case ``reference`` names; a plain error when none, or several, match.
+def open_case(work: CaseWork, reference: str) -> Case:
+    """Open the one case ``reference`` names; a plain error when none, or several, match.
 
     Every command that takes a case reference goes through here, so none of them can
     act on the wrong client's case because a reference was a prefix of two.
     """
-    matches = store.find(reference)
+    matches = work.find(reference)
     if not matches:
         raise UserError(f"No case has the reference '{reference}'. See: list-cases.")
     if len(matches) > 1:
@@ -89,4 +86,4 @@ def find_case(store: CaseStore, reference: str) -> Case:
         )
     if matches[0].problem:
         raise UserError(matches[0].problem)
-    return store.load(matches[0].id)
+    return work.open(matches[0].id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from safetycheck.commands.common import data_dir, find_case, library, open_store
+from safetycheck.commands.common import open_case, open_work
 
 
 def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
@@ -46,29 +46,27 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from safetycheck.cli import UserError
-    from safetycheck.report import ReportError, default_page_size, export_pdf, remember_export
+    from safetycheck.report import ReportError, default_page_size, export_pdf
     from safetycheck.report.texts import save_warning
-    from safetycheck.settings import load_settings
 
-    lib = library()
-    store = open_store(args, lib)
-    case = find_case(store, args.reference)
-    settings = load_settings(data_dir(args))
+    work = open_work(args)
+    case = open_case(work, args.reference)
+    settings = work.settings
     output = args.output if args.output.lower().endswith(".pdf") else args.output + ".pdf"
     try:
         path = export_pdf(
             case,
-            lib,
+            work.library,
             settings,
             args.kind,
             output,
             leave_out_details=args.leave_out_details,
-            store=store,
+            attachments=work,
             page_size=args.page_size or default_page_size(settings),
         )
     except ReportError as exc:
         raise UserError(str(exc)) from exc
-    remember_export(store, case, path)
+    work.record_export(path)
     print(f"Saved {path}")
     print(save_warning(), file=sys.stderr)
     return 0

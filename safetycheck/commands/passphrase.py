@@ -7,17 +7,11 @@ import getpass
 import os
 import sys
 
+from safetycheck.casework import CaseWork
 from safetycheck.cli import UserError
 from safetycheck.commands.common import ask_passphrase, data_dir, library, note
-from safetycheck.passphrase import (
-    ENV_NEW_PASSPHRASE,
-    FORGOTTEN_WARNING,
-    PROTECTS_AGAINST,
-    change_passphrase,
-    set_passphrase,
-)
-from safetycheck.store import CaseStore
-from safetycheck.vault import VaultError, is_protected, passphrase_problem, unlock
+from safetycheck.passphrase import ENV_NEW_PASSPHRASE, FORGOTTEN_WARNING, PROTECTS_AGAINST
+from safetycheck.vault import VaultError, passphrase_problem
 
 
 def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
@@ -58,36 +52,37 @@ def new_passphrase() -> str:
 
 
 def run_set(args: argparse.Namespace) -> int:
-    folder = data_dir(args)
-    if is_protected(folder):
+    work = CaseWork(data_dir(args), library)
+    if work.is_protected:
         raise UserError("This data folder already has a passphrase. Use change-passphrase.")
     note(FORGOTTEN_WARNING)
     note(PROTECTS_AGAINST)
     passphrase = new_passphrase()
     try:
-        store = set_passphrase(CaseStore(folder, library=library()), passphrase)
+        work.unlock(None)
+        work.set_passphrase(passphrase)
     except VaultError as exc:
         raise UserError(str(exc)) from exc
-    print(f"The passphrase is set. {len(store.list_cases())} case(s) are now encrypted.")
+    print(f"The passphrase is set. {len(work.store.list_cases())} case(s) are now encrypted.")
     return 0
 
 
 def run_change(args: argparse.Namespace) -> int:
-    folder = data_dir(args)
-    if not is_protected(folder):
+    work = CaseWork(data_dir(args), library)
+    if not work.is_protected:
         raise UserError("This data folder has no passphrase yet. Use set-passphrase.")
     old = ask_passphrase(prompt="Current passphrase: ")
     if old is None:
         raise UserError("Type the current passphrase in a terminal, or set SAFETYCHECK_PASSPHRASE.")
     try:
-        unlock(folder, old)  # a wrong passphrase stops here, before the new one is asked for
+        work.check_passphrase(old)  # a wrong passphrase stops here, before the new one is asked
     except VaultError as exc:
         raise UserError(str(exc)) from exc
     note(FORGOTTEN_WARNING)
     new = new_passphrase()
     try:
-        store = change_passphrase(folder, old, new, library=library())
+        work.change_passphrase(old, new)
     except VaultError as exc:
         raise UserError(str(exc)) from exc
-    print(f"The passphrase is changed. {len(store.list_cases())} case(s) were re-encrypted.")
+    print(f"The passphrase is changed. {len(work.store.list_cases())} case(s) were re-encrypted.")
     return 0

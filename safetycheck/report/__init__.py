@@ -10,7 +10,6 @@ from safetycheck.report.export import (
     ReportError,
     default_page_size,
     export_pdf,
-    remember_export,
 )
 from safetycheck.report.texts import save_warning
 
@@ -20,6 +19,5 @@ __all__ = [
     "ReportError",
     "default_page_size",
     "export_pdf",
-    "remember_export",
     "save_warning",
 ]

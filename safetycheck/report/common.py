@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from safetycheck.case import Answer, Case, Status
 from safetycheck.checklist import Check, Library, Topic
 from safetycheck.report.scrub import scrub_secrets
+from safetycheck.scope import ScopeRule
 
 
 @dataclass(frozen=True)
@@ -32,30 +33,24 @@ class Row:
 
 
 def case_topics(case: Case, library: Library) -> list[Topic]:
-    """The case's topics in the library's order, plus any topic holding an answer."""
-    answered = set(case.answers)
-    return [
-        t for t in library.topics if t.id in case.topics or any(c.id in answered for c in t.checks)
-    ]
+    """The topics the case covers, by the one scope rule (``safetycheck.scope``)."""
+    return [part.topic for part in ScopeRule(library).scope(case).topics]
 
 
 def rows_by_topic(case: Case, library: Library) -> list[tuple[Topic | None, list[Row]]]:
-    """Every check of every topic of the case, then answers whose check no longer exists.
+    """Every check the case covers, by topic, then answers whose check no longer exists.
 
-    Answers to checks that were removed from the content are still printed
-    (under their id), because the record must not lose what was found.
+    The rows are the scope rule's, so the documents count exactly what the app shows.
+    Answers to checks that were removed from the content are still printed (under
+    their id), because the record must not lose what was found.
     """
-    result: list[tuple[Topic | None, list[Row]]] = []
-    known: set[str] = set()
-    for topic in case_topics(case, library):
-        rows = [Row(topic, c, c.id, case.answer(c.id)) for c in topic.checks]
-        known.update(c.id for c in topic.checks)
-        result.append((topic, rows))
-    orphans = [
-        Row(None, None, cid, a) for cid, a in sorted(case.answers.items()) if cid not in known
+    scope = ScopeRule(library).scope(case)
+    result: list[tuple[Topic | None, list[Row]]] = [
+        (part.topic, [Row(part.topic, c, c.id, case.answer(c.id)) for c in part.checks])
+        for part in scope.topics
     ]
-    if orphans:
-        result.append((None, orphans))
+    if scope.retired:
+        result.append((None, [Row(None, None, cid, case.answer(cid)) for cid in scope.retired]))
     return result
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Protocol
 
-from safetycheck.case import Case
+from safetycheck.case import Attachment, Case
 from safetycheck.checklist import Library
 from safetycheck.durable import write_atomic
 from safetycheck.settings import Settings
@@ -30,6 +31,12 @@ class ReportError(Exception):
     """A document could not be made or saved; the message is for the person."""
 
 
+class AttachmentReader(Protocol):
+    """What the record needs to print picture attachments (the case service has it)."""
+
+    def read_attachment(self, case: Case, attachment: Attachment) -> bytes: ...
+
+
 def default_page_size(settings: Settings | None) -> str:
     country = (settings.country if settings else "GB").upper()
     return "letter" if country in LETTER_COUNTRIES else "a4"
@@ -43,13 +50,13 @@ def export_pdf(
     path: str | os.PathLike[str],
     *,
     leave_out_details: bool = False,
-    store: object | None = None,
+    attachments: AttachmentReader | None = None,
     page_size: str | None = None,
 ) -> Path:
     """Write the case record or the safety plan for ``case`` to ``path``; return the path.
 
-    ``store`` (a CaseStore) lets the record show picture attachments as thumbnails;
-    without it, attachments are listed by name.  ``leave_out_details`` applies to
+    ``attachments`` lets the record show picture attachments as thumbnails; without
+    it, attachments are listed by name.  ``leave_out_details`` applies to
     the plan only: the record is the advisor's full file.
     """
     kind = kind.lower()
@@ -70,7 +77,7 @@ def export_pdf(
         settings,
         kind,
         leave_out_details=leave_out_details,
-        store=store,
+        attachments=attachments,
         page_size=page_size,
     )
     try:
@@ -114,7 +121,7 @@ def render_pdf(
     kind: str,
     *,
     leave_out_details: bool = False,
-    store: object | None = None,
+    attachments: AttachmentReader | None = None,
     page_size: str = "a4",
 ) -> bytes:
     """The PDF's bytes.  Kept apart from saving so that benchmarks can time it alone."""
@@ -130,7 +137,7 @@ def render_pdf(
     today = __import__("datetime").date.today()
     printed = words["common"]["printed"].format(date=f"{today.day} {today:%B %Y}")
     if kind == "record":
-        story = record.story(case, library, settings, words, width, store)
+        story = record.story(case, library, settings, words, width, attachments)
         header = words["record"]["header"].format(reference=case.reference)
     else:
         story = plan.story(
@@ -149,11 +156,3 @@ def render_pdf(
         furniture=furniture,
     )
     return buffer.getvalue()
-
-
-def remember_export(store: object, case: Case, path: Path) -> None:
-    """Note the exported file in the case, so that deleting the case can offer to delete it."""
-    name = str(Path(path).resolve())
-    if name not in case.exported_files:
-        case.exported_files.append(name)
-        store.save(case)

@@ -17,6 +17,7 @@ from safetycheck.checklist import Library, Topic
 from safetycheck.report import common
 from safetycheck.report.helpcontacts import help_section
 from safetycheck.report.layout import gap, keep, para, table
+from safetycheck.scope import count
 from safetycheck.settings import Settings
 
 THUMBNAIL_MM = 32
@@ -47,7 +48,7 @@ def story(
 def _details(case: Case, library: Library, settings: Settings, words: dict, width: float) -> list:
     w, missing = words["record"], words["common"]["not_given"]
     ids = [r.check_id for _, rows in common.rows_by_topic(case, library) for r in rows]
-    progress = case.progress(ids)
+    progress = count(case, ids)
     cant = sum(1 for i in ids if case.status(i) is Status.CANT_CHECK_SAFELY)
     rows = [
         (w["service"], settings.service_name or missing),

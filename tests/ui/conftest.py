@@ -131,10 +131,9 @@ class UI:
         return window
 
     def store(self):
-        from safetycheck.checklist import load_checklists
         from safetycheck.store import CaseStore
 
-        return CaseStore(self.data_dir, library=load_checklists(CONTENT))
+        return CaseStore(self.data_dir)
 
 
 @pytest.fixture

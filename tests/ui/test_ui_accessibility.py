@@ -68,10 +68,10 @@ def unnamed(root: QWidget) -> list[str]:
 def test_main_screens_name_every_control(ui) -> None:
     window = ui.start(mode="advisor")
     window.show_page("cases")  # going back to the list closes the case, so it comes first
-    window.session.create("Walk")
-    window.session.set_intake(["android", "car", "smart-home"])
-    window.session.add_action("Plan something")
-    window.session.add_evidence("Saw something")
+    window.session.work.create("Walk")
+    window.session.work.set_intake(["android", "car", "smart-home"])
+    window.session.work.add_action("Plan something")
+    window.session.work.add_evidence("Saw something")
     window.checking.go_to_check("t-phone-location")  # has a make/version selector
     checked = 0
     for key in ("intake", "checks", "summary"):

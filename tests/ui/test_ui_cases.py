@@ -98,24 +98,24 @@ def test_damaged_case_offers_the_earlier_copy(ui) -> None:
 
 def test_a_failed_save_keeps_the_change_and_offers_try_again(ui, monkeypatch) -> None:
     window = ui.start(mode="self")
-    window.session.set_intake(["android"])
+    window.session.work.set_intake(["android"])
     window.show_page("checks")
-    store = window.session.store
+    store = window.session.work.store
     real_save = store.save
 
-    def full_disk(case) -> None:
+    def full_disk(case, coverage=None) -> None:
         raise SaveError("The disk is full, so your latest change could not be saved.")
 
     monkeypatch.setattr(store, "save", full_disk)
     window.checking.page.status_buttons[Status.CONCERN].click()
-    assert window.session.unsaved
+    assert window.session.work.unsaved
     assert window.save_frame.isVisible()
     assert "disk is full" in window.save_message.text()
     assert window.session.case.status("t-start-safe") is Status.CONCERN  # kept in memory
 
     monkeypatch.setattr(store, "save", real_save)
     ui.qtbot.mouseClick(window.retry_button, Qt.MouseButton.LeftButton)
-    assert not window.session.unsaved and not window.save_frame.isVisible()
+    assert not window.session.work.unsaved and not window.save_frame.isVisible()
     assert ui.store().load(window.session.case.id).status("t-start-safe") is Status.CONCERN
 
 
@@ -130,8 +130,8 @@ def test_a_broken_checklist_file_is_named_and_the_rest_works(ui, monkeypatch, tm
     assert window.problems_frame.isVisible()
     text = window.problems_message.text()
     assert text.startswith("One checklist file could not be loaded: car.toml")
-    window.session.set_intake(["android", "car"])
-    assert [t.id for t in window.session.topics()] == ["t-start", "t-phone"]
+    window.session.work.set_intake(["android", "car"])
+    assert [p.topic.id for p in window.session.scope().topics] == ["t-start", "t-phone"]
 
 
 def test_settings_neutral_title_and_switching_mode(ui, qtbot) -> None:
@@ -158,9 +158,9 @@ def test_settings_neutral_title_and_switching_mode(ui, qtbot) -> None:
 
 def test_export_asks_what_and_where_and_records_the_file(ui, qtbot, tmp_path: Path) -> None:
     window = ui.start(mode="self")
-    window.session.set_intake(["android"])
-    window.session.set_answer("t-phone-apps", Status.CONCERN, "System Service")
-    window.session.add_action("Talk to an advisor")
+    window.session.work.set_intake(["android"])
+    window.session.work.set_answer("t-phone-apps", Status.CONCERN, "System Service")
+    window.session.work.add_action("Talk to an advisor")
     window.show_page("summary")
     target = tmp_path / "out" / "plan-today"
     target.parent.mkdir()
@@ -190,7 +190,7 @@ def test_export_asks_what_and_where_and_records_the_file(ui, qtbot, tmp_path: Pa
 
 def test_steps_follow_the_chosen_make_by_keyboard(ui) -> None:
     window = ui.start(mode="self")
-    window.session.set_intake(["android"])
+    window.session.work.set_intake(["android"])
     window.show_page("checks")
     window.checking.go_to_check("t-phone-location")
     page = window.checking.page

@@ -127,7 +127,9 @@ def test_first_start_to_restart_with_the_mouse(ui, tmp_path: Path) -> None:
     assert case.intake == ["android"]
     entry = case.evidence[0]
     assert entry.what == "App called System Service" and entry.check_id == "t-phone-apps"
-    assert again.session.store.read_attachment(case, entry.attachment) == screenshot.read_bytes()
+    assert (
+        again.session.work.store.read_attachment(case, entry.attachment) == screenshot.read_bytes()
+    )
     assert case.actions[0].what == "Change email password from the library"
     assert case.actions[0].done
     assert again.current_key == "checks"

@@ -9,7 +9,7 @@ from ui.evidence_dialog import EvidenceDialog
 
 def _checks_page(ui):
     window = ui.start(mode="self")
-    window.session.set_intake(["android"])
+    window.session.work.set_intake(["android"])
     window.show_page("checks")
     return window, window.checking.page
 
@@ -39,12 +39,12 @@ def test_a_note_too_long_to_keep_is_explained_and_the_saved_note_stays(ui) -> No
 def test_an_unexpected_save_error_is_explained_and_the_change_kept(ui, monkeypatch) -> None:
     window, page = _checks_page(ui)
 
-    def broken(case) -> None:
+    def broken(case, coverage=None) -> None:
         raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
 
-    monkeypatch.setattr(window.session.store, "save", broken)
+    monkeypatch.setattr(window.session.work.store, "save", broken)
     page.status_buttons[Status.CONCERN].click()  # must not raise out of the click
-    assert window.session.unsaved
+    assert window.session.work.unsaved
     assert window.save_frame.isVisible()
     assert "could not be saved" in window.save_message.text()
     assert window.session.case.status("t-start-safe") is Status.CONCERN

@@ -15,7 +15,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QLabel
 
 from safetycheck.case import Status
-from safetycheck.checklist import load_checklists
 from safetycheck.passphrase import open_store, set_passphrase
 from safetycheck.store import CaseStore
 from safetycheck.vault import is_protected
@@ -40,9 +39,7 @@ def click(qtbot, button: QAbstractButton) -> None:
 def protected_folder(data_dir: Path, **settings: object) -> str:
     """A folder with a passphrase and one case; returns the case id."""
     write_settings(data_dir, **settings)
-    store = set_passphrase(
-        CaseStore(data_dir, library=load_checklists(CONTENT)), PASSPHRASE, kdf=FAST_KDF
-    )
+    store = set_passphrase(CaseStore(data_dir), PASSPHRASE, kdf=FAST_KDF)
     case = store.create(REFERENCE)
     case.set_answer("t-start-safe", Status.CONCERN, "Note-Gannet-Lighthouse")
     store.save(case)
@@ -76,7 +73,7 @@ def test_unlock_at_start_wrong_then_right(ui) -> None:
     assert window is not None
     row = window.case_list.table.topLevelItem(0)
     assert row.text(0) == REFERENCE
-    assert window.session.store.codec.name == "aes256gcm"
+    assert window.session.work.store.codec.name == "aes256gcm"
 
 
 def test_closing_the_unlock_window_opens_nothing(ui) -> None:
@@ -90,7 +87,7 @@ def test_idle_lock_clears_the_window_and_asks_again(ui) -> None:
     protected_folder(ui.data_dir, mode="advisor", idle_lock_minutes=5)
     ui.when_modal(lambda dialog: type_passphrase(qtbot, dialog, PASSPHRASE))
     window = ui.start()
-    window.open_case(window.session.list_cases()[0].id)
+    window.open_case(window.session.work.list_cases()[0].id)
     assert REFERENCE in window.windowTitle()
     lock = window.idle_lock
     assert lock.timeout_seconds == 5 * 60
@@ -151,9 +148,9 @@ def test_first_start_offers_a_passphrase_with_the_warning(ui) -> None:
     window = ui.start()
     assert seen == ["set"]
     assert is_protected(ui.data_dir)
-    assert window.session.store.codec.name == "aes256gcm"
+    assert window.session.work.store.codec.name == "aes256gcm"
     assert "protected with a passphrase" in window.statusBar().currentMessage()
-    window.session.set_answer("t-start-safe", Status.CONCERN, "Note-Heron-Quilt")
+    window.session.work.set_answer("t-start-safe", Status.CONCERN, "Note-Heron-Quilt")
     assert leaks(ui.data_dir, ["Note-Heron-Quilt"]) == []
 
 
@@ -185,11 +182,10 @@ def test_change_the_passphrase_in_settings(ui) -> None:
     click(qtbot, window.settings_button)
     assert window.session.settings.idle_lock_minutes == 7
     assert window.idle_lock.timeout_seconds == 7 * 60
-    library = load_checklists(CONTENT)
-    assert open_store(ui.data_dir, new, library).store.load(case_id).reference == REFERENCE
+    assert open_store(ui.data_dir, new).store.load(case_id).reference == REFERENCE
     window.open_case(case_id)  # the session now saves with the new key
-    window.session.set_answer("t-start-device", Status.NOT_SURE, "after the change")
-    reloaded = open_store(ui.data_dir, new, library).store.load(case_id)
+    window.session.work.set_answer("t-start-device", Status.NOT_SURE, "after the change")
+    reloaded = open_store(ui.data_dir, new).store.load(case_id)
     assert reloaded.answer("t-start-device").note == "after the change"
 
 
@@ -201,7 +197,7 @@ def test_the_whole_flow_and_pdf_export_use_no_network(
     ui.when_modal(lambda dialog: type_passphrase(qtbot, dialog, PASSPHRASE))
     window = ui.start()
     assert window.open_case(case_id)
-    window.session.set_intake(["android"])
+    window.session.work.set_intake(["android"])
     window.show_page("checks")
     page = window.checking.page
     click(qtbot, page.status_buttons[Status.LOOKS_OK])
@@ -246,8 +242,7 @@ def test_quick_exit_works_from_the_lock_window(ui) -> None:
 def test_deleting_a_case_removes_its_files_and_offers_its_pdfs(ui, tmp_path: Path) -> None:
     qtbot = ui.qtbot
     case_id = protected_folder(ui.data_dir, mode="advisor")
-    library = load_checklists(CONTENT)
-    store = open_store(ui.data_dir, PASSPHRASE, library).store
+    store = open_store(ui.data_dir, PASSPHRASE).store
     case = store.load(case_id)
     picture = tmp_path / "photo.png"
     picture.write_bytes(b"\x89PNG not really")
@@ -294,19 +289,19 @@ def test_quick_exit_during_a_passphrase_change(ui, monkeypatch) -> None:
 
     from PySide6.QtCore import QTimer
 
-    import ui.passphrase_settings as settings_module
+    import safetycheck.passphrase as passphrase_module
 
     qtbot = ui.qtbot
     protected_folder(ui.data_dir, mode="advisor")
     ui.when_modal(lambda dialog: type_passphrase(qtbot, dialog, PASSPHRASE))
     window = ui.start()
-    real_change = settings_module.change_passphrase
+    real_change = passphrase_module.change_passphrase
 
     def slow_change(*args, **kwargs):
         time.sleep(0.6)  # as with hundreds of cases
         return real_change(*args, **kwargs)
 
-    monkeypatch.setattr(settings_module, "change_passphrase", slow_change)
+    monkeypatch.setattr(passphrase_module, "change_passphrase", slow_change)
     seen = []
 
     def press_quick_exit(dialog) -> None:

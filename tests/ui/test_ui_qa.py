@@ -206,7 +206,7 @@ def test_intake_asks_about_the_client_when_an_advisor_uses_the_app(ui) -> None:
     for mode in ("advisor", "self"):
         window = ui.start(mode=mode, first_start_done=True)
         if mode == "advisor":
-            window.open_case(window.session.store.create("Q").id)
+            window.open_case(window.session.work.store.create("Q").id)
         window.show_page("intake")
         page = window.page_widget("intake")
         texts = [label.text() for label in page.findChildren(QLabel)]

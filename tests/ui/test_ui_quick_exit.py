@@ -15,7 +15,7 @@ def visible_windows() -> list:
 
 def open_case(ui):
     window = ui.start(mode="self")
-    window.session.set_intake(["android"])
+    window.session.work.set_intake(["android"])
     window.show_page("checks")
     return window
 

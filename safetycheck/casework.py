@@ -1,0 +1,500 @@
+"""The case service: the one door every change to a case goes through.
+
+A person's action (an answer, a note, evidence, an action, a scan, an export, a new
+passphrase) is a method here, for the interface and the command line alike.  Each
+method changes the open case in memory, saves it at once through the store, and
+then tells every listener what changed (``safetycheck.events``).  The interface's
+``ui.session`` turns those events into Qt signals; it changes nothing itself.
+
+When a save fails the change stays in memory: with ``retry_later`` (the interface)
+a :class:`~safetycheck.events.SaveFailed` event carries the store's plain message
+and :meth:`CaseWork.save` can be called again ("Try again"); without it (the
+command line) the error is raised.  Nothing is ever dropped.
+
+The service starts locked: :meth:`CaseWork.unlock` opens the data folder (with the
+passphrase when it has one) and is the only unlock flow there is.  Call the service
+from one thread; slow work (unlock, a passphrase change) may run on another while
+nothing else calls it, and announces nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from safetycheck.case import Action, Answer, Attachment, Case, EvidenceEntry, ScanRecord, Status
+from safetycheck.case import new_id as _new_id
+from safetycheck.case_topics import refresh_topics
+from safetycheck.events import (
+    ActionsChanged,
+    AnswerChanged,
+    CaseChanged,
+    CaseOpened,
+    CasesChanged,
+    ContentLoaded,
+    Event,
+    EvidenceChanged,
+    Listener,
+    Saved,
+    SaveFailed,
+    SettingsChanged,
+    TopicsChanged,
+)
+from safetycheck.scope import Scope, ScopeRule, holds_something
+from safetycheck.settings import Settings
+
+# The storage errors are the service's own vocabulary: callers catch them from here,
+# never from the store (the interface may not import it).
+from safetycheck.storage.errors import (
+    CaseNotFoundError,
+    CorruptCaseError,
+    LockedError,
+    SaveError,
+    StoreError,
+    plain_os_error,
+)
+from safetycheck.storage.summary import CaseSummary
+
+if TYPE_CHECKING:
+    from safetycheck.checklist import Library
+    from safetycheck.scans import ScanReport
+    from safetycheck.store import CaseStore
+
+__all__ = [
+    "CaseNotFoundError",
+    "CaseSummary",
+    "CaseWork",
+    "CorruptCaseError",
+    "LockedError",
+    "SaveError",
+    "StoreError",
+]
+
+
+class CaseWork:
+    def __init__(
+        self,
+        data_dir: Path,
+        content: Library | Callable[[], Library],
+        settings: Settings | None = None,
+        *,
+        store: CaseStore | None = None,
+        retry_later: bool = False,
+    ) -> None:
+        """``content`` is the checklists, or a function that reads them when first needed
+        (the case list can show before they are read).  ``store`` is an unlocked store;
+        without one, call :meth:`unlock` first."""
+        self.data_dir = Path(data_dir)
+        self.settings = settings if settings is not None else Settings()
+        self.retry_later = retry_later
+        self.case: Case | None = None
+        #: A change is in memory that could not be saved yet.
+        self.unsaved = False
+        self._store = store
+        self._listeners: list[Listener] = []
+        self._library: Library | None = None
+        self._load_library: Callable[[], Library] | None = None
+        self._rule: ScopeRule | None = None
+        self._scope: tuple[int, Scope] | None = None
+        self._changes = 0  # counts changes to the open case, so a cached scope knows it is old
+        if callable(content):
+            self._load_library = content
+        else:
+            self._library = content
+
+    # -- listening -------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, *events: Event) -> None:
+        for event in events:
+            for listener in list(self._listeners):
+                listener(event)
+
+    # -- the folder and its passphrase -----------------------------------------------------
+
+    @property
+    def is_protected(self) -> bool:
+        from safetycheck.vault import is_protected
+
+        return is_protected(self.data_dir)
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._store is not None
+
+    @property
+    def store(self) -> CaseStore:
+        """The unlocked store (for the core's own readers, such as PDF export)."""
+        if self._store is None:
+            raise LockedError()
+        return self._store
+
+    def unlock(self, passphrase: str | None) -> bool:
+        """Open the data folder; ``passphrase`` is needed when it has one.
+
+        A wrong passphrase raises a :class:`~safetycheck.vault.VaultError` before any case
+        file is read or written.  Returns True when a passphrase change that had been cut
+        off was finished on the way (the person should hear that the passphrase they just
+        typed is the one from now on).
+        """
+        from safetycheck.passphrase import open_store
+
+        opened = open_store(self.data_dir, passphrase)
+        self._store = opened.store
+        return opened.finished_interrupted_change
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raise a VaultError unless ``passphrase`` opens this folder (after the idle lock)."""
+        from safetycheck.vault import unlock
+
+        unlock(self.data_dir, passphrase)
+
+    def set_passphrase(self, new: str, *, kdf: dict[str, Any] | None = None) -> None:
+        """Protect an unprotected folder: every file is encrypted before this returns."""
+        from safetycheck.passphrase import set_passphrase
+
+        self.flush()
+        self._store = set_passphrase(self.store, new, kdf=kdf)
+
+    def change_passphrase(self, old: str, new: str, *, kdf: dict[str, Any] | None = None) -> None:
+        """Change the passphrase; every file moves to a new key (``safetycheck.passphrase``)."""
+        from safetycheck.passphrase import change_passphrase
+
+        self.flush()
+        self._store = change_passphrase(self.data_dir, old, new, kdf=kdf)
+
+    # -- content and scope -------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            assert self._load_library is not None
+            self._library = self._load_library()
+            self._emit(ContentLoaded())
+        return self._library
+
+    @property
+    def content_is_loaded(self) -> bool:
+        return self._library is not None
+
+    def load_content(self) -> None:
+        self.library  # noqa: B018 - reading it loads it
+
+    @property
+    def rule(self) -> ScopeRule:
+        if self._rule is None:
+            self._rule = ScopeRule(self.library)
+        return self._rule
+
+    def scope(self) -> Scope:
+        """What the open case covers (see ``safetycheck.scope``); empty with no case open."""
+        if self.case is None:
+            return Scope((), ())
+        if self._scope is None or self._scope[0] != self._changes:
+            self._scope = (self._changes, self.rule.scope(self.case))
+        return self._scope[1]
+
+    # -- cases -----------------------------------------------------------------------------
+
+    def list_cases(self) -> list[CaseSummary]:
+        """Every case, newest first, with counts by today's scope rule.
+
+        The counts come from each file's header; a case whose counts were made against
+        other checklists (content added or removed since) is read and counted again.
+        """
+        summaries = self.store.list_cases()
+        rule = self.rule
+        for summary in summaries:
+            if summary.problem is None and not rule.counts_hold(summary.coverage):
+                try:
+                    summary.coverage = rule.coverage(self.store.read(summary.id))
+                except StoreError:
+                    pass  # opening it will say what is wrong
+        return summaries
+
+    def find(self, reference: str) -> list[CaseSummary]:
+        """Cases whose reference matches, exactly first, then ones that contain it."""
+        wanted = reference.strip().casefold()
+        cases = self.list_cases()
+        exact = [s for s in cases if s.reference.casefold() == wanted]
+        if exact:
+            return exact
+        return [s for s in cases if wanted in s.reference.casefold()] + [
+            s for s in cases if s.id == wanted
+        ]
+
+    def open(self, case_id: str) -> Case:
+        """Open a case (raises the store's errors, each with a plain message)."""
+        self.load_content()
+        self.flush()
+        case = self.store.load(case_id)
+        self._set_case(case)
+        return case
+
+    def restore_backup(self, case_id: str) -> Case:
+        self.load_content()
+        case = self.store.restore_backup(case_id)
+        self._set_case(case)
+        return case
+
+    def create(self, reference: str | None = None) -> Case:
+        self.load_content()
+        self.flush()
+        case = Case.new(reference)
+        self.store.save(case, self.rule.coverage(case))
+        self._set_case(case)
+        self._emit(CasesChanged())
+        return case
+
+    def save_new(self, case: Case) -> None:
+        """Save a case built elsewhere (the demo case), without opening it."""
+        self._stamp_versions(case, self.rule.scope(case))
+        self.store.save(case, self.rule.coverage(case))
+        self._emit(CasesChanged())
+
+    def close_case(self) -> None:
+        self.flush()
+        self._set_case(None)
+
+    def open_private_case(self) -> Case:
+        """Someone on their own has one case: the newest readable one, or a new one."""
+        for summary in self.store.list_cases():
+            if summary.problem is None:
+                try:
+                    return self.open(summary.id)
+                except StoreError:
+                    continue
+        return self.create()
+
+    def rename(self, case_id: str, reference: str) -> None:
+        reference = reference.strip()
+        if not reference:
+            return
+        if self.case is not None and self.case.id == case_id:
+            self.case.reference = reference
+            self._commit(CaseChanged(), CasesChanged())
+            return
+        case = self.store.load(case_id)
+        case.reference = reference
+        self.store.save(case, self.rule.coverage(case))
+        self._emit(CasesChanged())
+
+    def delete(self, case_id: str) -> list[str]:
+        """Delete a case and everything of it; returns the PDFs it exported."""
+        if self.case is not None and self.case.id == case_id:
+            self.unsaved = False  # nothing to keep: it is being deleted
+            self._set_case(None)
+        exported = self.store.delete(case_id)
+        self._emit(CasesChanged())
+        return exported
+
+    def _set_case(self, case: Case | None) -> None:
+        if case is not None:
+            # A split topic (content second edition): choose topics again from the intake.
+            # Kept in memory; the next saved change stores it, so opening writes nothing.
+            refresh_topics(case, self.library)
+        self.case = case
+        self.unsaved = False
+        self._changes += 1
+        self._emit(CaseOpened(case))
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save the open case now; False (with a SaveFailed event) when it could not be."""
+        case = self.case
+        if case is None:
+            return True
+        scope = self.scope()
+        self._stamp_versions(case, scope)
+        try:
+            self.store.save(case, self.rule.coverage(case))
+        except Exception as exc:
+            self.unsaved = True
+            if not self.retry_later:
+                raise
+            if isinstance(exc, StoreError):
+                message = str(exc)
+            elif isinstance(exc, OSError):
+                message = plain_os_error(exc)
+            else:  # a fault of ours: still kept, still said, never a crash
+                message = (
+                    "Your latest change could not be saved because of a fault in SafetyCheck "
+                    f"({type(exc).__name__}). Your earlier work is safe."
+                )
+            self._emit(SaveFailed(message))
+            return False
+        self.unsaved = False
+        self._emit(Saved(dt.datetime.now()))
+        return True
+
+    def flush(self) -> bool:
+        """Save if a change is waiting (after a failed save); used before quitting."""
+        return self.save() if self.unsaved else True
+
+    def save_settings(self) -> bool:
+        from safetycheck.settings import save_settings
+
+        try:
+            save_settings(self.data_dir, self.settings)
+        except OSError as exc:
+            if not self.retry_later:
+                raise
+            self._emit(SaveFailed(plain_os_error(exc, self.data_dir)))
+            return False
+        self._emit(SettingsChanged())
+        return True
+
+    def _commit(self, *events: Event) -> bool:
+        self._changes += 1
+        saved = self.save()
+        self._emit(*events)
+        return saved
+
+    def _stamp_versions(self, case: Case, scope: Scope) -> None:
+        """Note which review of each checklist the case was answered against."""
+        for part in scope.topics:
+            case.checklist_versions[part.topic.id] = part.topic.reviewed.isoformat()
+
+    def _open_case(self) -> Case:
+        if self.case is None:
+            raise RuntimeError("no case is open")
+        return self.case
+
+    # -- changes to the open case (each saves at once) -----------------------------------------
+
+    def set_answer(
+        self, check_id: str, status: Status | None = None, note: str | None = None
+    ) -> Answer:
+        case = self._open_case()
+        before = case.answers.get(check_id)
+        old = (before.status, before.note) if before else None
+        held = before is not None and holds_something(before)
+        answer = case.set_answer(check_id, status, note)
+        if (answer.status, answer.note) == old and not self.unsaved:
+            return answer
+        events: list[Event] = [AnswerChanged(check_id)]
+        if holds_something(answer) != held and not self._in_chosen_topic(check_id):
+            events.append(TopicsChanged())
+        self._commit(*events)
+        return answer
+
+    def _in_chosen_topic(self, check_id: str) -> bool:
+        case = self._open_case()
+        check = self.library.check(check_id)
+        return check is not None and check.topic_id in case.topics
+
+    def set_intake(self, chosen: Collection[str]) -> None:
+        """The person's answers to "What you have": the topics follow from them."""
+        case = self._open_case()
+        case.intake = list(chosen)
+        case.topics = [t.id for t in self.library.topics_for(chosen)]
+        case.touch()
+        self._commit(TopicsChanged())
+
+    def add_evidence(
+        self,
+        what: str,
+        where: str = "",
+        check_id: str | None = None,
+        file: Path | None = None,
+        at: dt.datetime | None = None,
+    ) -> EvidenceEntry:
+        """Copy ``file`` into the case first (raises StoreError if it cannot be read)."""
+        case = self._open_case()
+        attachment: Attachment | None = None
+        if file is not None:
+            attachment = self.store.add_attachment(case, Path(file))
+        entry = case.add_evidence(what, where, check_id, attachment, at=at)
+        self._commit(EvidenceChanged((entry.id,)))
+        return entry
+
+    def correct_evidence(self, entry_id: str, what: str, where: str | None = None) -> EvidenceEntry:
+        """Add an entry that corrects another; the log is append-only, so both stay."""
+        case = self._open_case()
+        original = case.evidence_entry(entry_id)
+        entry = case.add_evidence(
+            what,
+            original.where if where is None else where,
+            original.check_id,
+            corrects=entry_id,
+        )
+        self._commit(EvidenceChanged((entry.id,)))
+        return entry
+
+    def add_action(
+        self, what: str, who: str = "", by_when: str = "", check_id: str | None = None
+    ) -> Action:
+        action = self._open_case().add_action(what, who, by_when, check_id)
+        self._commit(ActionsChanged())
+        return action
+
+    def update_action(self, action_id: str, **changes: object) -> Action:
+        action = self._open_case().update_action(action_id, **changes)
+        self._commit(ActionsChanged())
+        return action
+
+    def remove_action(self, action_id: str) -> None:
+        self._open_case().remove_action(action_id)
+        self._commit(ActionsChanged())
+
+    def record_scan(self, report: ScanReport, keep: Collection[int] | None = None) -> ScanRecord:
+        """Record a scan: its summary and the leads the person kept become evidence entries.
+
+        ``keep`` holds the positions in ``report.leads`` of the leads to record (all of
+        them when None).  Answers are left alone on purpose: the person confirms each
+        check themselves.  Returns the scan's record in the case.
+        """
+        case = self._open_case()
+        chosen = range(len(report.leads)) if keep is None else sorted(set(keep))
+        entries = [
+            case.add_evidence(
+                report.summary,
+                report.where,
+                check_id=report.summary_check_id,
+                source=report.source,
+                at=report.scanned_at,
+            )
+        ]
+        for index in chosen:
+            lead = report.leads[index]
+            entries.append(
+                case.add_evidence(
+                    lead.what,
+                    report.where,
+                    check_id=lead.check_id,
+                    source=report.source,
+                    at=report.scanned_at,
+                )
+            )
+        record = ScanRecord(
+            id=_new_id(),
+            source=report.source,
+            at=report.scanned_at,
+            device=report.device,
+            summary=report.summary,
+            findings=len(report.leads),
+            evidence_ids=[e.id for e in entries],
+            problems=list(report.problems),
+            details=dict(report.details),
+        )
+        case.scans.append(record)
+        self._commit(EvidenceChanged(tuple(e.id for e in entries)))
+        return record
+
+    def record_export(self, path: str | Path) -> None:
+        """Note an exported PDF, so that deleting the case can offer to delete it too."""
+        case = self._open_case()
+        name = str(Path(path).resolve())
+        if name not in case.exported_files:
+            case.exported_files.append(name)
+            self._commit(CaseChanged())
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def read_attachment(self, case: Case, attachment: Attachment) -> bytes:
+        return self.store.read_attachment(case, attachment)

@@ -1,0 +1,70 @@
+"""Storage errors, each carrying a message written for the person using the app.
+
+Every operating-system error that reaches a person goes through :func:`plain_os_error`,
+so a full disk or a read-only folder reads the same wherever it happens.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from safetycheck.storage.summary import CaseSummary
+
+
+class StoreError(Exception):
+    """A storage problem, with a message written for the person using the app."""
+
+
+class CaseNotFoundError(StoreError):
+    pass
+
+
+class SaveError(StoreError):
+    pass
+
+
+class LockedError(SaveError):
+    """A write to a passphrase-protected folder by a store that was never unlocked."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This data folder is protected with a passphrase. Unlock SafetyCheck first; "
+            "nothing was saved."
+        )
+
+
+class CorruptCaseError(StoreError):
+    """The case file cannot be read.  It has been set aside; a backup may be offered."""
+
+    def __init__(
+        self, case_id: str, message: str, backup: CaseSummary | None, set_aside_as: Path | None
+    ) -> None:
+        super().__init__(message)
+        self.case_id = case_id
+        self.backup = backup
+        self.set_aside_as = set_aside_as
+
+
+def plain_os_error(exc: OSError, where: Path | None = None) -> str:
+    """Turn an OSError into a sentence a frightened, non-technical person can act on."""
+    if exc.errno == errno.ENOSPC:
+        return (
+            "The disk is full, so your latest change could not be saved. Everything saved "
+            "before it is safe. Free some space, then try again."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        place = str(where) if where is not None else "this folder"
+        return (
+            f"SafetyCheck is not allowed to write to {place}. Your earlier work is safe. "
+            "Choose another data folder, or ask someone you trust to fix the folder's "
+            "permissions."
+        )
+    if exc.errno == errno.ENOENT and where is not None:
+        return f"The folder {where} is missing. Check that the drive is connected."
+    return (
+        f"A file could not be saved or read ({exc.strerror or exc}). Your earlier work is safe. "
+        "Try again in a moment."
+    )

@@ -1,0 +1,153 @@
+"""Where a data folder keeps each kind of file, and the one door every write goes through.
+
+Layout under the data folder (created 0700, files 0600)::
+
+    cases/<id>.case          the case
+    cases/<id>.case.bak      the version before the last save
+    cases/<id>.case.v<N>.bak the file as it was before an upgrade from version N
+    attachments/<id>/<name>  files copied into the evidence log (random names)
+    damaged/                 unreadable case files, set aside untouched
+
+File names hold only a random id, never the case reference.  Every byte the
+store writes goes through :meth:`CaseFolder.write`: that is the one place a
+per-case lock across processes would go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import time
+from pathlib import Path
+
+from safetycheck.durable import Platform, fsync_dir, is_temp_for, replace, write_atomic
+from safetycheck.paths import ensure_private_dir
+from safetycheck.storage.errors import CaseNotFoundError, SaveError, plain_os_error
+
+SUFFIX = ".case"
+BACKUP_SUFFIX = ".bak"
+STALE_TEMP_SECONDS = 60
+_HEX = frozenset("0123456789abcdef")
+
+
+def is_case_id(value: str) -> bool:
+    return len(value) == 32 and all(c in _HEX for c in value)
+
+
+def is_temp_name(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def case_id_of(name: str) -> str:
+    """The case id of ``<id>.case``, ``<id>.case.bak`` or ``<id>.case.v<N>.bak``; else ''."""
+    case_id, dot, rest = name.partition(".")
+    if dot and is_case_id(case_id) and ("." + rest).startswith(SUFFIX):
+        return case_id
+    return ""
+
+
+class CaseFolder:
+    def __init__(self, data_dir: Path, platform: Platform) -> None:
+        self.data_dir = Path(data_dir)
+        self.platform = platform
+        self.cases_dir = self.data_dir / "cases"
+        self.attachments_dir = self.data_dir / "attachments"
+        self.damaged_dir = self.data_dir / "damaged"
+
+    # -- names -------------------------------------------------------------------
+
+    def case_path(self, case_id: str) -> Path:
+        if not case_id or not all(c in _HEX for c in case_id):
+            raise CaseNotFoundError("That case could not be found.")
+        return self.cases_dir / f"{case_id}{SUFFIX}"
+
+    @staticmethod
+    def backup_for(path: Path) -> Path:
+        return path.with_name(path.name + BACKUP_SUFFIX)
+
+    @staticmethod
+    def version_backup_for(path: Path, version: int) -> Path:
+        return path.with_name(f"{path.name}.v{version}{BACKUP_SUFFIX}")
+
+    def attachment_dir(self, case_id: str) -> Path:
+        return self.attachments_dir / case_id
+
+    def case_ids(self) -> set[str]:
+        """Every case with a file or a backup in the folder."""
+        if not self.cases_dir.is_dir():
+            return set()
+        ids: set[str] = set()
+        for entry in os.scandir(self.cases_dir):
+            name = entry.name
+            if name.endswith(SUFFIX):
+                ids.add(name[: -len(SUFFIX)])
+            elif name.endswith(SUFFIX + BACKUP_SUFFIX) and ".v" not in name:
+                ids.add(name[: -len(SUFFIX + BACKUP_SUFFIX)])
+        return {case_id for case_id in ids if is_case_id(case_id)}
+
+    def temps_for(self, path: Path) -> list[Path]:
+        """Temp files of saves of ``path`` that never finished, newest first."""
+        return sorted(
+            path.parent.glob(f".{path.name}.*.tmp"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+
+    # -- writing -------------------------------------------------------------------
+
+    def ensure(self, folder: Path) -> None:
+        """Create ``folder`` (and the data folder) private, or say plainly why not."""
+        try:
+            ensure_private_dir(self.data_dir)
+            ensure_private_dir(folder)
+        except OSError as exc:
+            raise SaveError(plain_os_error(exc, folder)) from exc
+
+    def write(self, path: Path, data: bytes, *, backup: bool = False) -> None:
+        """Replace ``path`` atomically (the old version renamed to ``.bak`` with ``backup``)."""
+        try:
+            write_atomic(
+                path, data, backup=self.backup_for(path) if backup else None, platform=self.platform
+            )
+        except OSError as exc:
+            raise SaveError(plain_os_error(exc, path.parent)) from exc
+
+    def put_back(self, temp: Path, path: Path) -> None:
+        """Rename a complete temp file into its place (a save cut off between renames)."""
+        replace(temp, path, self.platform)
+
+    def move_to_damaged(self, path: Path) -> Path:
+        """Move ``path``, byte for byte, into ``damaged/`` under a name that is never reused."""
+        ensure_private_dir(self.damaged_dir)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self.damaged_dir / f"{path.name}.{stamp}.{secrets.token_hex(2)}"
+        replace(path, target, self.platform)
+        return target
+
+    # -- removing --------------------------------------------------------------------
+
+    def remove_stale_temps(self, path: Path) -> None:
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        for temp in path.parent.glob(f".{path.name}.*.tmp"):
+            try:
+                if temp.stat().st_mtime < cutoff:
+                    temp.unlink()
+            except OSError:
+                pass
+
+    def remove_case(self, case_id: str) -> None:
+        """Every file of the case: its versions, temp files, damaged copies, attachments."""
+        path = self.case_path(case_id)
+        if self.cases_dir.is_dir():
+            for candidate in list(self.cases_dir.glob(f"*{case_id}{SUFFIX}*")):
+                if candidate.name.startswith(path.name) or is_temp_for(candidate, path):
+                    candidate.unlink(missing_ok=True)
+        if self.damaged_dir.is_dir():
+            for candidate in list(self.damaged_dir.glob(f"{case_id}{SUFFIX}*")):
+                candidate.unlink(missing_ok=True)
+        attachments = self.attachment_dir(case_id)
+        if attachments.is_dir():
+            for child in attachments.iterdir():
+                child.unlink(missing_ok=True)
+            attachments.rmdir()
+        if self.cases_dir.is_dir():
+            fsync_dir(self.cases_dir, self.platform)
