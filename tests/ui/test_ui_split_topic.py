@@ -10,9 +10,9 @@ def test_an_old_case_naming_a_split_topic_shows_the_new_topics(ui) -> None:
     store.save(case)
 
     window = ui.start(mode="advisor")
-    window.session.open(case.id)
+    window.session.work.open(case.id)
 
-    assert [topic.id for topic in window.session.topics()] == ["t-start", "t-phone"]
+    assert [part.topic.id for part in window.session.scope().topics] == ["t-start", "t-phone"]
     assert any(check.id == "t-phone-apps" for _, check in window.session.checks())
     # Opening changes nothing on disk; the next answer saves the new list with it.
     assert ui.store().load(case.id).topics == ["t-start", "t-gone"]
