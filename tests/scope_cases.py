@@ -19,6 +19,8 @@ CONTENT = Path(__file__).resolve().parent / "ui" / "content"
 OLD_CHECK = """
 [[checks]]
 id = "t-phone-old"
+minutes = 1
+verified = { how = "assumed", release = "Android 16", checked = 2026-11-28, note = "Test." }
 title = "A check that a later review removed"
 why = "It was replaced."
 steps = ["Open Settings."]
@@ -33,7 +35,7 @@ title = "Smart speakers"
 intro = "Checks for smart speakers."
 applies_to = ["smart-home"]
 reviewed = 2026-12-01
-verified_against = ["2026 models"]
+releases = ["2026 models"]
 order = 30
 
 [[sources]]
@@ -42,6 +44,8 @@ url = "https://example.org/"
 
 [[checks]]
 id = "t-home-voice"
+minutes = 1
+verified = { how = "assumed", release = "2026 models", checked = 2026-12-01, note = "Test." }
 title = "Voice history"
 why = "A speaker keeps what was said."
 steps = ["Open the speaker's app."]
@@ -73,6 +77,9 @@ def make_contents(root: Path) -> tuple[Path, Path]:
     phone = old / "phone.toml"
     phone.write_text(phone.read_text(encoding="utf-8") + OLD_CHECK, encoding="utf-8")
     (new / "home.toml").write_text(NEW_TOPIC, encoding="utf-8")
+    for content in (old, new):
+        problems = load_checklists(content).problems
+        assert not problems, "\n".join(map(str, problems))
     return old, new
 
 
