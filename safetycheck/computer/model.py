@@ -125,6 +125,7 @@ class ConnectionLog:
     what: str
     size: int = 0
     modified: dt.datetime | None = None
+    local: str = ""  # the file to copy (differs from ``path`` on a recorded machine)
 
 
 @dataclass

@@ -271,7 +271,15 @@ def find_traces(system: System, index: ToolIndex, reading: Reading) -> Traces:
                 info = system.fs.stat(path)
             except OSError:
                 continue
-            log = ConnectionLog(tool.id, tool.name, path, spec.what, info.size, info.modified)
+            log = ConnectionLog(
+                tool.id,
+                tool.name,
+                path,
+                spec.what,
+                info.size,
+                info.modified,
+                str(system.fs.local(path)),
+            )
             traces.logs.setdefault(tool.id, []).append(log)
             reading.logs.append(log)
             traces.tools[tool.id] = tool
