@@ -219,3 +219,21 @@ def test_processes_and_services_are_read_on_every_platform(machines: Path, data_
     assert autostart["\\Microsoft\\Windows\\Defrag\\ScheduledDefrag"].system
     assert reading.os_version == "Windows 11 Pro 24H2"
     assert system.platform == "windows"
+
+
+def test_a_part_that_could_not_be_read_is_never_called_clean(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    folder = build(tmp_path, "windows-clean")
+    meta = (folder / "machine.toml").read_text(encoding="utf-8")
+    # The tasklist command fails on this machine: its output is missing.
+    meta = meta.replace(
+        'argv = ["tasklist.exe", "/fo", "csv", "/nh"]\noutput = "commands/00.txt"',
+        'argv = ["tasklist.exe", "/fo", "csv", "/nh"]',
+    )
+    (folder / "machine.toml").write_text(meta, encoding="utf-8")
+    result = run_scan(recorded_system(folder), ToolStore(data_dir).lists())
+    assert result.reading.problems == ["Running programs: the list (tasklist) could not be read."]
+    assert not result.complete and result.to_dict()["complete"] is False
+    assert result.headline == scan_text()["incomplete"]
+    assert "not complete" in result.headline and "safe" in result.headline

@@ -185,6 +185,11 @@ def print_result(result: ScanResult) -> None:
             print(f"    Manual check: {text['linux_checks']}")
         for log in finding.logs:
             print(f"    Connection log: {log.path} ({log.size} bytes). {text['log_offer']}")
+    if reading.problems:
+        print()
+        print("What should have been readable and was not:")
+        for problem in reading.problems:
+            print(f"  - {problem}")
     if reading.skipped:
         print()
         if not reading.is_admin:
@@ -192,8 +197,6 @@ def print_result(result: ScanResult) -> None:
         print(text["skipped_intro"])
         for line in reading.skipped:
             print(f"  - {line}")
-    for problem in reading.problems:
-        print(f"Note: {problem}")
     print()
     print(f"{text['credit_intro']} " + "; ".join(result.lists))
     for credit in result.credits:

@@ -97,7 +97,7 @@ def _packages(system: System, reading: Reading) -> None:
         )
         text = ""
     except OSError:
-        reading.skip("The list of installed packages could not be read.")
+        reading.problem("The list of installed packages could not be read.")
         text = ""
     for block in text.split("\n\n"):
         fields: dict[str, str] = {}
@@ -204,7 +204,7 @@ def _processes(system: System, reading: Reading) -> None:
     try:
         pids = [p for p in system.fs.list_dir("/proc") if p.isdigit()]
     except OSError:
-        reading.skip("Running programs: /proc could not be read.")
+        reading.problem("Running programs: /proc could not be read.")
         return
     seen: set[tuple[str, str]] = set()
     for pid in pids:
@@ -427,7 +427,7 @@ def _accounts(system: System, reading: Reading) -> None:
     try:
         passwd = system.fs.read_text("/etc/passwd")
     except OSError:
-        reading.skip("Accounts: /etc/passwd could not be read.")
+        reading.problem("Accounts: /etc/passwd could not be read.")
         return
     uid_min, uid_max = 1000, 60000
     try:
@@ -446,7 +446,7 @@ def _accounts(system: System, reading: Reading) -> None:
             if len(parts) >= 4 and parts[0] in _ADMIN_GROUPS:
                 admins.update(m for m in parts[3].split(",") if m)
     except OSError:
-        reading.skip("Which accounts are administrators: /etc/group could not be read.")
+        reading.problem("Which accounts are administrators: /etc/group could not be read.")
     last = _last_logins(system, reading)
     for line in passwd.splitlines():
         parts = line.split(":")
@@ -509,7 +509,7 @@ def _last_logins(system: System, reading: Reading) -> dict[str, dt.datetime | No
                 lastlog, int(parts[2]) * _LASTLOG_RECORD.size, _LASTLOG_RECORD.size
             )
         except OSError:
-            reading.skip("When each account last signed in: the sign-in record could not be read.")
+            reading.problem("When each account last signed in: the sign-in record could not be read.")
             return None
         if len(record) < _LASTLOG_RECORD.size:
             result[parts[0]] = None

@@ -151,7 +151,7 @@ def _app(system: System, reading: Reading, path: str, seen: set[str]) -> None:
 def _processes(system: System, reading: Reading) -> None:
     output = system.commands.run(MAC_PS)
     if output is None:
-        reading.skip("Running programs: the list (ps) could not be read.")
+        reading.problem("Running programs: the list (ps) could not be read.")
         return
     seen: set[str] = set()
     for line in output.splitlines():
@@ -281,7 +281,7 @@ def _login_items(system: System, reading: Reading) -> None:
 def _profiles(system: System, reading: Reading) -> None:
     output = system.commands.run(MAC_PROFILES)
     if output is None:
-        reading.skip("Device management profiles: the list (profiles) could not be read.")
+        reading.problem("Device management profiles: the list (profiles) could not be read.")
     else:
         for line in output.splitlines():
             if "profileIdentifier:" in line:
@@ -357,7 +357,7 @@ def _sharing(system: System, reading: Reading) -> None:
     output = system.commands.run(MAC_NETSTAT)
     found: dict[str, RemoteSetting] = {}
     if output is None:
-        reading.skip("Sharing settings: the list of open connections (netstat) could not be read.")
+        reading.problem("Sharing settings: the list of open connections (netstat) could not be read.")
     else:
         for line in output.splitlines():
             fields = line.split()
@@ -384,7 +384,7 @@ def _sharing(system: System, reading: Reading) -> None:
 def _accounts(system: System, reading: Reading) -> None:
     output = system.commands.run(MAC_USERS)
     if output is None:
-        reading.skip("Accounts: the list of accounts (dscl) could not be read.")
+        reading.problem("Accounts: the list of accounts (dscl) could not be read.")
         return
     admins_text = system.commands.run(MAC_ADMINS) or ""
     admins: set[str] = set()
@@ -392,7 +392,7 @@ def _accounts(system: System, reading: Reading) -> None:
         if line.startswith("GroupMembership:"):
             admins.update(line.split(":", 1)[1].split())
     if not admins_text:
-        reading.skip("Which accounts are administrators: the list could not be read.")
+        reading.problem("Which accounts are administrators: the list could not be read.")
     for line in output.splitlines():
         parts = line.split()
         if len(parts) != 2 or not parts[1].lstrip("-").isdigit():

@@ -166,8 +166,14 @@ class Reading:
         }
 
     def skip(self, sentence: str) -> None:
+        """Not read on purpose or by the system's rules (no administrator rights)."""
         if sentence not in self.skipped:
             self.skipped.append(sentence)
+
+    def problem(self, sentence: str) -> None:
+        """Should have been readable and was not: the reading is incomplete."""
+        if sentence not in self.problems:
+            self.problems.append(sentence)
 
 
 def to_jsonable(value: Any) -> Any:

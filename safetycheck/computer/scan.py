@@ -138,8 +138,15 @@ class ScanResult:
         return [log for f in self.findings for log in f.logs]
 
     @property
+    def complete(self) -> bool:
+        """False when a part that should be readable was not (see ``reading.problems``)."""
+        return not self.reading.problems
+
+    @property
     def headline(self) -> str:
         text = scan_text()
+        if not self.known and not self.complete:
+            return str(text["incomplete"])
         if self.known:
             products = ", ".join(sorted({f.product or "" for f in self.known}))
             return str(text["found_known"]).format(products=products)
@@ -179,6 +186,7 @@ class ScanResult:
             "seconds": round(self.seconds, 3),
             "headline": self.headline,
             "known_monitoring_product_found": bool(self.known),
+            "complete": self.complete,
             "limits": text["limits"],
             "note": text["leads_intro"],
             "counts": reading.counts(),

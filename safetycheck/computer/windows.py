@@ -68,7 +68,7 @@ class WindowsReader:
             source=system.source,
         )
         if system.registry is None:
-            reading.problems.append("The registry could not be opened.")
+            reading.problem("The registry could not be opened.")
         say("Reading installed programs")
         _installed(system, reading)
         say("Reading running programs")
@@ -209,7 +209,7 @@ def _installed(system: System, reading: Reading) -> None:
 def _processes(system: System, reading: Reading) -> None:
     output = system.commands.run(WIN_TASKLIST)
     if output is None:
-        reading.skip("Running programs: the list (tasklist) could not be read.")
+        reading.problem("Running programs: the list (tasklist) could not be read.")
         return
     seen: set[str] = set()
     for line in output.splitlines():
@@ -381,7 +381,7 @@ def _find_text(element: ET.Element, path: str) -> str:
 def _tasks(system: System, reading: Reading) -> None:
     output = system.commands.run(WIN_TASKS)
     if output is None:
-        reading.skip("Scheduled tasks: the list (schtasks) could not be read.")
+        reading.problem("Scheduled tasks: the list (schtasks) could not be read.")
         return
     for name, task in parse_tasks(output):
         command = _find_text(task, "./Actions/Exec/Command")
@@ -408,7 +408,7 @@ def _tasks(system: System, reading: Reading) -> None:
 def _remote(system: System, reading: Reading) -> None:
     terminal = _values(system, _TERMINAL_SERVER)
     if terminal is None:
-        reading.skip("Remote Desktop: its setting could not be read.")
+        reading.problem("Remote Desktop: its setting could not be read.")
     else:
         edition = _text((_values(system, _CURRENT_VERSION) or {}).get("EditionID"))
         on = _number(terminal.get("fDenyTSConnections")) == 0
@@ -483,11 +483,11 @@ def parse_ps_date(value: Any) -> dt.datetime | None:
 def _accounts(system: System, reading: Reading) -> None:
     users = _json_list(system.commands.run(WIN_USERS))
     if users is None:
-        reading.skip("Accounts: the list of accounts (Get-LocalUser) could not be read.")
+        reading.problem("Accounts: the list of accounts (Get-LocalUser) could not be read.")
         return
     members = _json_list(system.commands.run(WIN_ADMINS))
     if members is None:
-        reading.skip("Which accounts are administrators: the list could not be read.")
+        reading.problem("Which accounts are administrators: the list could not be read.")
         admin_sids: set[str] = set()
     else:
         admin_sids = {_sid(m.get("SID")) for m in members}
