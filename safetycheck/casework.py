@@ -403,13 +403,18 @@ class CaseWork:
         check_id: str | None = None,
         file: Path | None = None,
         at: dt.datetime | None = None,
+        source: str = "person",
     ) -> EvidenceEntry:
-        """Copy ``file`` into the case first (raises StoreError if it cannot be read)."""
+        """Copy ``file`` into the case first (raises StoreError if it cannot be read).
+
+        ``source`` names the scan that produced the entry (e.g. a connection log the
+        computer scan found); "person" when someone added it by hand.
+        """
         case = self._open_case()
         attachment: Attachment | None = None
         if file is not None:
             attachment = self.store.add_attachment(case, Path(file))
-        entry = case.add_evidence(what, where, check_id, attachment, at=at)
+        entry = case.add_evidence(what, where, check_id, attachment, source=source, at=at)
         self._commit(EvidenceChanged((entry.id,)))
         return entry
 

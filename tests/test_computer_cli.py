@@ -56,3 +56,60 @@ def test_scan_of_this_computer_from_the_command_line() -> None:
     data = json.loads(result.stdout)
     assert data["computer"]["source"] == "this computer"
     assert data["counts"]["processes"] > 0
+
+
+def test_chosen_findings_and_connection_logs_are_recorded_through_the_case_service(
+    planted: Path, data_dir: Path
+) -> None:
+    import hashlib
+
+    from safetycheck.computer.scan import SOURCE
+    from safetycheck.store import CaseStore
+
+    store = CaseStore(data_dir)
+    case = store.create("Case 7F3K")
+    result = run_cli(
+        "scan-computer",
+        "--machine",
+        str(planted),
+        "--case",
+        "Case 7F3K",
+        "--save",
+        "1,3",
+        "--save-logs",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Recorded 5 entries in the evidence log of Case 7F3K (2 findings, 2 connection logs)"
+        in (result.stdout)
+    )
+    saved = store.load(case.id)
+    assert saved.answers == {}  # the person confirms each check; the scan never answers
+    assert all(e.source == SOURCE for e in saved.evidence)
+    summary, first, third, *logs = saved.evidence
+    assert summary.what.startswith("Computer scan: ") and "KidLogger" in summary.what
+    assert "Lists used:" in summary.what and "security log" in summary.what
+    assert first.what.startswith("KidLogger is on this computer.")
+    assert first.check_id == "win-installed-apps" and "LAPTOP-7" in first.where
+    assert third.check_id == "win-remote-tools"
+    assert len(saved.scans) == 1 and saved.scans[0].details["known_monitoring_product_found"]
+    anydesk = next(e for e in logs if "AnyDesk" in e.what)
+    original = planted / "files/C/ProgramData/AnyDesk/connection_trace.txt"
+    assert anydesk.attachment is not None
+    assert anydesk.attachment.sha256 == hashlib.sha256(original.read_bytes()).hexdigest()
+    assert store.read_attachment(saved, anydesk.attachment) == original.read_bytes()
+    assert anydesk.check_id == "win-remote-tools"
+
+
+def test_saving_needs_a_case_and_a_valid_choice(planted: Path, data_dir: Path) -> None:
+    from safetycheck.store import CaseStore
+
+    refused = run_cli("scan-computer", "--machine", str(planted), "--save", "all")
+    assert refused.returncode == 1 and "need --case REF" in refused.stderr
+    missing = run_cli("scan-computer", "--machine", str(planted), "--case", "Nobody")
+    assert missing.returncode == 1 and "No case has the reference" in missing.stderr
+    store = CaseStore(data_dir)
+    case = store.create("Case 9")
+    wrong = run_cli("scan-computer", "--machine", str(planted), "--case", "Case 9", "--save", "77")
+    assert wrong.returncode == 1 and "Nothing was saved." in wrong.stderr
+    assert store.load(case.id).evidence == []

@@ -19,6 +19,7 @@ from safetycheck.computer.scan import (
     ScanCancelled,
     chosen_findings,
     run_scan,
+    scan_report,
     scan_text,
 )
 from safetycheck.computer.system import (
@@ -237,3 +238,7 @@ def test_a_part_that_could_not_be_read_is_never_called_clean(
     assert not result.complete and result.to_dict()["complete"] is False
     assert result.headline == scan_text()["incomplete"]
     assert "not complete" in result.headline and "safe" in result.headline
+    report = scan_report(result)
+    assert "What could not be read: Running programs" in report.summary
+    assert report.problems == tuple(result.reading.problems)
+    assert report.details["complete"] is False

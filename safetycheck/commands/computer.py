@@ -1,8 +1,10 @@
 """``scan-computer`` and ``remote-tools show|import|download``.
 
 ``scan-computer`` reads this computer (read-only, no network, no administrator rights) and
-prints leads.  ``remote-tools download`` is the only network use of the computer scan, and
-only happens when asked for by name.
+prints leads; with ``--case REF`` it also records the chosen findings (``--save``, the leads by
+default) and, with ``--save-logs``, copies of the connection logs found, through the case
+service.  It never changes answers: the person confirms each check.  ``remote-tools
+download`` is the only network use of the computer scan, and only when asked for by name.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ import json
 import sys
 from pathlib import Path
 
+from safetycheck.casework import CaseWork
 from safetycheck.cli import UserError
-from safetycheck.commands.common import data_dir, library
+from safetycheck.commands.common import data_dir, library, open_case, open_work
 from safetycheck.computer.scan import (
     INFO,
+    SOURCE,
     ScanResult,
+    chosen_findings,
+    log_check_id,
+    log_evidence_text,
     run_scan,
+    scan_report,
     scan_text,
     scanned_at_text,
 )
@@ -32,6 +40,19 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
         description="Read this computer and list leads: remote-access and monitoring tools, "
         "what starts by itself, standing permissions, browser add-ons and accounts. Nothing "
         "is changed and nothing is sent anywhere. Leads are not proof.",
+    )
+    scan.add_argument("--case", metavar="REF", help="record the findings in this case")
+    scan.add_argument(
+        "--save",
+        metavar="WHICH",
+        default="leads",
+        help="with --case: which findings to record: 'leads' (the default: everything but "
+        "'for your records'), 'all', 'none', or numbers as printed, e.g. 1,3,4",
+    )
+    scan.add_argument(
+        "--save-logs",
+        action="store_true",
+        help="with --case: also save a copy of each connection log found (hashed with SHA-256)",
     )
     scan.add_argument("--json", action="store_true", help="print the result as JSON")
     # A recorded machine instead of this computer (tests, training, screenshots).
@@ -126,6 +147,12 @@ def _system(args: argparse.Namespace) -> System:
 
 def scan_computer(args: argparse.Namespace) -> int:
     text = scan_text()
+    work: CaseWork | None = None
+    if args.case:  # before the scan: a wrong reference scans nothing
+        work = open_work(args, for_writing=True)
+        open_case(work, args.case)
+    elif args.save != "leads" or args.save_logs:
+        raise UserError("--save and --save-logs need --case REF: the case to save them in.")
     system = _system(args)
     try:
         lists = _store(args).lists()
@@ -137,11 +164,53 @@ def scan_computer(args: argparse.Namespace) -> int:
         print()
         sys.stdout.flush()
     result = run_scan(system, lists)
+    recorded = _record(work, result, args) if work is not None else None
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        if recorded is not None:
+            data["recorded_in_case"] = recorded
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     print_result(result)
+    if recorded is not None:
+        print()
+        print(
+            f"Recorded {recorded['entries']} entries in the evidence log of "
+            f"{recorded['case']} ({recorded['findings']} findings"
+            + (f", {recorded['logs']} connection logs" if recorded["logs"] else "")
+            + "). Your answers were not changed: confirm each check yourself."
+        )
     return 0
+
+
+def _record(work: CaseWork, result: ScanResult, args: argparse.Namespace) -> dict[str, object]:
+    """Save the chosen findings (and logs) through the case service, the one door."""
+    try:
+        keep = chosen_findings(result, args.save)
+    except ValueError as exc:
+        raise UserError(f"{exc} Nothing was saved.") from exc
+    record = work.record_scan(scan_report(result), keep)
+    entries = len(record.evidence_ids)
+    logs = 0
+    if args.save_logs:
+        where = f"{result.device}, found by SafetyCheck's computer scan"
+        for log in result.logs:
+            work.add_evidence(
+                log_evidence_text(log),
+                where,
+                log_check_id(result, log),
+                file=Path(log.local),
+                at=result.reading.read_at,
+                source=SOURCE,
+            )
+            logs += 1
+    case = work.case
+    return {
+        "case": case.reference if case is not None else args.case,
+        "entries": entries + logs,
+        "findings": len(keep),
+        "logs": logs,
+    }
 
 
 def print_result(result: ScanResult) -> None:

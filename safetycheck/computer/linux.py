@@ -509,7 +509,9 @@ def _last_logins(system: System, reading: Reading) -> dict[str, dt.datetime | No
                 lastlog, int(parts[2]) * _LASTLOG_RECORD.size, _LASTLOG_RECORD.size
             )
         except OSError:
-            reading.problem("When each account last signed in: the sign-in record could not be read.")
+            reading.problem(
+                "When each account last signed in: the sign-in record could not be read."
+            )
             return None
         if len(record) < _LASTLOG_RECORD.size:
             result[parts[0]] = None

@@ -357,7 +357,9 @@ def _sharing(system: System, reading: Reading) -> None:
     output = system.commands.run(MAC_NETSTAT)
     found: dict[str, RemoteSetting] = {}
     if output is None:
-        reading.problem("Sharing settings: the list of open connections (netstat) could not be read.")
+        reading.problem(
+            "Sharing settings: the list of open connections (netstat) could not be read."
+        )
     else:
         for line in output.splitlines():
             fields = line.split()

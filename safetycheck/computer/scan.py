@@ -25,6 +25,7 @@ from safetycheck.computer.system import LINUX, MACOS, WINDOWS, System
 from safetycheck.computer.tools import MONITORING, Tool, ToolList
 from safetycheck.computer.windows import WindowsReader
 from safetycheck.paths import assets_dir
+from safetycheck.scans import Lead, ScanReport
 
 SOURCE = "computer-scan"
 
@@ -603,6 +604,55 @@ def chosen_findings(result: ScanResult, choice: str) -> list[int]:
             )
         positions.append(int(part) - 1)
     return sorted(set(positions))
+
+
+def scan_report(result: ScanResult) -> ScanReport:
+    """The scan in the case's terms, for ``CaseWork.record_scan``: one lead per finding.
+
+    The summary names what could not be read, so an incomplete scan is never recorded as
+    clean; each lead keeps what was seen and how sure we are.
+    """
+    reading = result.reading
+    summary = result.summary()
+    if reading.problems:
+        summary += " What could not be read: " + " ".join(reading.problems)
+    if reading.skipped:
+        summary += " Not read without administrator rights or by the system's rules: " + (
+            " ".join(reading.skipped)
+        )
+    return ScanReport(
+        source=SOURCE,
+        device=result.device,
+        scanned_at=reading.read_at,
+        summary=f"{summary} Lists used: {'; '.join(result.lists)}.",
+        summary_check_id=_check("monitoring-product", reading.platform),
+        leads=tuple(Lead(f.evidence_text(), f.check_id) for f in result.findings),
+        problems=tuple(reading.problems),
+        details={
+            "platform": reading.platform,
+            "counts": reading.counts(),
+            "administrator": reading.is_admin,
+            "known_monitoring_product_found": bool(result.known),
+            "complete": result.complete,
+            "lists": list(result.lists),
+        },
+    )
+
+
+def log_evidence_text(log: ConnectionLog) -> str:
+    """How a saved connection log reads in the evidence log (the file is attached)."""
+    when = f", last changed {scanned_at_text(log.modified)}" if log.modified else ""
+    return (
+        f"Copy of {log.tool_name}'s connection log from this computer ({log.path}, "
+        f"{log.size} bytes{when}). {log.what}"
+    )
+
+
+def log_check_id(result: ScanResult, log: ConnectionLog) -> str | None:
+    for finding in result.findings:
+        if finding.tool == log.tool_id:
+            return finding.check_id
+    return None
 
 
 def scanned_at_text(at: dt.datetime) -> str:
