@@ -17,7 +17,7 @@ from pathlib import Path
 
 from safetycheck.case import Attachment, Case, Coverage, Progress
 from safetycheck.codec import Codec, KeyMissingError, PlainCodec
-from safetycheck.durable import Platform, current_platform
+from safetycheck.durable import Platform, current_platform, write_atomic
 from safetycheck.schema import SCHEMA_VERSION, NewerSchemaError, upgrade
 from safetycheck.storage import attachments, casefile, recovery, reencrypt
 from safetycheck.storage.errors import (
@@ -27,6 +27,7 @@ from safetycheck.storage.errors import (
     SaveError,
     StoreError,
     plain_os_error,
+    saving,
 )
 from safetycheck.storage.folder import CaseFolder
 from safetycheck.storage.summary import CaseSummary
@@ -92,7 +93,14 @@ class CaseStore:
         """
         self._prepare()
         data = self._writer.encode(case, coverage, self.codec)
-        self.folder.write(self.path_for(case.id), data, backup=True)
+        self._write(self.path_for(case.id), data, backup=True)
+
+    def _write(self, path: Path, data: bytes, *, backup: bool = False) -> None:
+        """Every write of a case file (the seam where a per-case lock would go)."""
+        with saving(path.parent):
+            write_atomic(
+                path, data, backup=self.backup_for(path) if backup else None, platform=self.platform
+            )
 
     def load(self, case_id: str) -> Case:
         """Open a case: finishes a cut-off save, upgrades an old file, sets a damaged one aside."""
@@ -118,7 +126,7 @@ class CaseStore:
             # (with the counts it had: only the format changed).
             keep = self.folder.version_backup_for(path, found)
             if not keep.exists():
-                self.folder.write(keep, raw)
+                self._write(keep, raw)
             self.save(case, self._header_coverage(path, case_id))
         return case
 
@@ -224,7 +232,7 @@ class CaseStore:
             ) from exc
         if path.exists():
             self.folder.move_to_damaged(path)
-        self.folder.write(path, raw)
+        self._write(path, raw)
         return case
 
     def delete(self, case_id: str) -> list[str]:

@@ -64,6 +64,31 @@ def test_the_interface_never_calls_the_store_directly() -> None:
     assert offenders == []
 
 
+# Core packages that change cases only through the service, or not at all.
+CORE_RULES = {
+    "safetycheck/commands": ("safetycheck.store", "safetycheck.storage"),
+    "safetycheck/report": ("safetycheck.store", "safetycheck.storage", "safetycheck.casework"),
+    "safetycheck/android": ("safetycheck.store", "safetycheck.storage", "safetycheck.casework"),
+    "safetycheck/iphone": ("safetycheck.store", "safetycheck.storage", "safetycheck.casework"),
+    "safetycheck/computer": ("safetycheck.store", "safetycheck.storage", "safetycheck.casework"),
+    "safetycheck/scope.py": ("safetycheck.store", "safetycheck.storage", "safetycheck.casework"),
+}
+
+
+def test_the_core_keeps_to_who_may_call_whom() -> None:
+    """docs/architecture.md: the CLI changes cases through the service; scanners, reports
+    and the scope rule read and hand over, they never save."""
+    offenders = []
+    for place, forbidden in CORE_RULES.items():
+        target = ROOT / place
+        paths = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for path in paths:
+            for module, _name in _imports(path):
+                if module.startswith(forbidden):
+                    offenders.append(f"{path.relative_to(ROOT)}: imports {module}")
+    assert offenders == []
+
+
 def test_the_import_rule_catches_a_store_import(tmp_path: Path) -> None:
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text(

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from safetycheck.case import Attachment
 from safetycheck.codec import Codec, CodecError, PlainCodec
-from safetycheck.storage.errors import StoreError, plain_os_error
+from safetycheck.durable import write_atomic
+from safetycheck.storage.errors import StoreError, plain_os_error, saving
 from safetycheck.storage.folder import CaseFolder
 
 
@@ -29,7 +30,9 @@ def add(folder: CaseFolder, codec: Codec, case_id: str, source: Path) -> Attachm
     folder.ensure(folder.attachments_dir)
     folder.ensure(target)
     stored_as = secrets.token_hex(16)
-    folder.write(target / stored_as, codec.encode(content, context=_context(case_id, stored_as)))
+    sealed = codec.encode(content, context=_context(case_id, stored_as))
+    with saving(target):
+        write_atomic(target / stored_as, sealed, platform=folder.platform)
     return Attachment(
         original_name=Path(source).name,
         stored_as=stored_as,
@@ -65,5 +68,6 @@ def reseal(folder: CaseFolder, codec: Codec, case_id: str, path: Path) -> bool:
             content = codec.decode(raw, context=context)
         except CodecError:
             return False  # damaged or foreign, and sealed already: nothing readable in it
-    folder.write(path, codec.encode(content, context=context))
+    with saving(path.parent):
+        write_atomic(path, codec.encode(content, context=context), platform=folder.platform)
     return True

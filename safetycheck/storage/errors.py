@@ -7,6 +7,8 @@ so a full disk or a read-only folder reads the same wherever it happens.
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +48,15 @@ class CorruptCaseError(StoreError):
         self.case_id = case_id
         self.backup = backup
         self.set_aside_as = set_aside_as
+
+
+@contextmanager
+def saving(where: Path) -> Iterator[None]:
+    """Turn an OSError while writing into a :class:`SaveError` a person can act on."""
+    try:
+        yield
+    except OSError as exc:
+        raise SaveError(plain_os_error(exc, where)) from exc
 
 
 def plain_os_error(exc: OSError, where: Path | None = None) -> str:

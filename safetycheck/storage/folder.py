@@ -8,9 +8,8 @@ Layout under the data folder (created 0700, files 0600)::
     attachments/<id>/<name>  files copied into the evidence log (random names)
     damaged/                 unreadable case files, set aside untouched
 
-File names hold only a random id, never the case reference.  Every byte the
-store writes goes through :meth:`CaseFolder.write`: that is the one place a
-per-case lock across processes would go.
+File names hold only a random id, never the case reference.  Files are
+written with ``safetycheck.durable.write_atomic`` (temp file, fsync, rename).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import secrets
 import time
 from pathlib import Path
 
-from safetycheck.durable import Platform, fsync_dir, is_temp_for, replace, write_atomic
+from safetycheck.durable import Platform, fsync_dir, is_temp_for, replace
 from safetycheck.paths import ensure_private_dir
 from safetycheck.storage.errors import CaseNotFoundError, SaveError, plain_os_error
 
@@ -101,15 +100,6 @@ class CaseFolder:
             ensure_private_dir(folder)
         except OSError as exc:
             raise SaveError(plain_os_error(exc, folder)) from exc
-
-    def write(self, path: Path, data: bytes, *, backup: bool = False) -> None:
-        """Replace ``path`` atomically (the old version renamed to ``.bak`` with ``backup``)."""
-        try:
-            write_atomic(
-                path, data, backup=self.backup_for(path) if backup else None, platform=self.platform
-            )
-        except OSError as exc:
-            raise SaveError(plain_os_error(exc, path.parent)) from exc
 
     def put_back(self, temp: Path, path: Path) -> None:
         """Rename a complete temp file into its place (a save cut off between renames)."""

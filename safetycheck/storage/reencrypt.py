@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from safetycheck.durable import write_atomic
 from safetycheck.storage import attachments, casefile, recovery
+from safetycheck.storage.errors import saving
 from safetycheck.storage.folder import SUFFIX, CaseFolder, case_id_of, is_temp_name
 
 
@@ -54,7 +56,8 @@ def _reseal_case_file(folder: CaseFolder, codecs: casefile.Codecs, path: Path, c
         return _seal_damaged(folder, codecs, folder.move_to_damaged(path))
     if data is None:
         return 0
-    folder.write(path, data)
+    with saving(path.parent):
+        write_atomic(path, data, platform=folder.platform)
     return 1
 
 
@@ -62,5 +65,6 @@ def _seal_damaged(folder: CaseFolder, codecs: casefile.Codecs, path: Path) -> in
     sealed = casefile.seal_whole(path.read_bytes(), codecs.codec)
     if sealed is None:
         return 0
-    folder.write(path, sealed)
+    with saving(path.parent):
+        write_atomic(path, sealed, platform=folder.platform)
     return 1
