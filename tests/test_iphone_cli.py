@@ -111,3 +111,30 @@ def test_a_phone_whose_apps_could_not_be_read_is_not_a_success(phone):
     assert result.returncode == 1
     assert "could not read the list of apps" in result.stdout
     assert "Note: Part of the scan could not be read (the list of apps)" in result.stdout
+
+
+def test_case_records_every_lead_through_the_case_service(phone, data_dir):
+    from safetycheck.iphone.scan import SOURCE
+    from safetycheck.store import CaseStore
+
+    _fake, env = phone("managed")
+    store = CaseStore(data_dir)
+    case = store.create("Case 19A")
+    result = run_cli("scan-iphone", "--case", "Case 19A", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Recorded 4 entries in the evidence log of Case 19A." in result.stdout
+    saved = store.load(case.id)
+    scanned = [e for e in saved.evidence if e.source == SOURCE]
+    assert len(scanned) == 4  # the summary and three leads
+    assert scanned[0].what.startswith("iPhone scan of 16 apps.")
+    assert all("Sam's iPhone (iPhone 14), iOS 18.1 (22B83)" in e.where for e in scanned)
+    assert {e.check_id for e in scanned} == {"iphone-profiles"}
+    assert saved.answers == {}  # the person confirms each check; the scan never answers
+    assert saved.scans[-1].source == SOURCE and saved.scans[-1].findings == 3
+
+
+def test_a_wrong_case_reference_scans_nothing(phone):
+    fake, env = phone("managed")
+    result = run_cli("scan-iphone", "--case", "No Such Case", env=env)
+    assert result.returncode == 1 and "No case has the reference" in result.stderr
+    assert fake.log == []

@@ -335,3 +335,44 @@ def test_every_check_a_finding_points_to_exists():
     used |= {power["check"] for power in text["powers"].values()}
     used |= set(text["clean_checks"])
     assert used <= ids, used - ids
+
+
+# -- the case ---------------------------------------------------------------------------------
+
+
+def test_chosen_leads_go_to_the_case_and_the_record_credits_the_lists(
+    phone, index, tmp_path, data_dir, library
+):
+    """The person keeps some leads; the printed record carries the CC BY credit."""
+    from report_helpers import flat, pdftotext, settings
+
+    from safetycheck.casework import CaseWork
+    from safetycheck.report.export import export_pdf
+    from safetycheck.store import CaseStore
+
+    _fake, mux = phone("enterprise_watchware")
+    result = scan.run_scan(mux, index, data_dir)
+    work = CaseWork(data_dir, library, store=CaseStore(data_dir))
+    case = work.create("Case IPHONE")
+    report = scan.scan_report(result)
+    assert len(report.leads) == len(result.findings)
+    record = work.record_scan(report, keep=[0, 2])
+    assert len(record.evidence_ids) == 3  # the summary and the two kept leads
+    entries = [e for e in case.evidence if e.source == scan.SOURCE]
+    assert entries[0].what.startswith("iPhone scan of ") and "Life360" in entries[0].what
+    assert [e.what.split(".")[0] for e in entries[1:]] == [
+        f"{result.findings[i].title}".split(".")[0] for i in (0, 2)
+    ]
+    assert case.answers == {}
+    pdf = export_pdf(case, library, settings(), "record", tmp_path / "record.pdf")
+    text = flat(pdftotext(pdf))
+    assert "Stalkerware indicators by Echap" in text and "CC BY 4.0" in text
+    assert "iPhone scan of" in text
+
+
+def test_a_scan_that_read_no_apps_is_recorded_as_not_read(phone, index, tmp_path):
+    _fake, mux = phone("clean", refuse="com.apple.mobile.installation_proxy")
+    report = scan.scan_report(scan.run_scan(mux, index, tmp_path / "data"))
+    assert report.summary.startswith("iPhone scan: SafetyCheck could not read the list of apps")
+    assert "What could not be read:" in report.summary
+    assert report.details["phone_read"] is False

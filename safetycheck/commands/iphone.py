@@ -1,7 +1,9 @@
 """``scan-iphone`` and ``forget-iphone``.
 
-``scan-iphone`` prints leads.  It asks the iPhone to trust this computer only with
-``--pair``, after printing what trusting leaves behind.  Ctrl+C stops it at once.
+``scan-iphone`` prints leads; with ``--case REF`` it also records them in that case's
+evidence log, through the case service (it never changes answers: the person confirms each
+check).  It asks the iPhone to trust this computer only with ``--pair``, after printing what
+trusting leaves behind.  Ctrl+C stops it at once.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from safetycheck.android.indicators import CREDIT, IndicatorStore
 from safetycheck.cli import UserError
-from safetycheck.commands.common import data_dir, library
+from safetycheck.commands.common import data_dir, library, open_case, open_work
 from safetycheck.iphone.errors import (
     IPhoneError,
     LinkMissingError,
@@ -21,7 +23,7 @@ from safetycheck.iphone.errors import (
     SeveralPhonesError,
 )
 from safetycheck.iphone.pairing import forget_record
-from safetycheck.iphone.scan import ScanResult, run_scan
+from safetycheck.iphone.scan import ScanResult, run_scan, scan_report
 from safetycheck.iphone.text import message, scan_text
 from safetycheck.iphone.usbmux import Usbmux
 
@@ -37,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> list[argparse.Argum
         "Nothing on the iPhone is changed. Leads are not proof.",
     )
     scan.add_argument("--udid", metavar="U", help="which iPhone, when several are connected")
+    scan.add_argument("--case", metavar="REF", help="record the findings in this case")
     scan.add_argument("--json", action="store_true", help="print the result as JSON")
     scan.add_argument(
         "--pair",
@@ -68,6 +71,10 @@ def _trust_help() -> str:
 
 def scan_iphone(args: argparse.Namespace) -> int:
     folder = data_dir(args)
+    work = case = None
+    if args.case:
+        work = open_work(args)
+        case = open_case(work, args.case)  # before the scan: a wrong reference scans nothing
     if args.pair:
         text = scan_text()
         _say(f"{text['trust_caution']}\n")
@@ -90,10 +97,18 @@ def scan_iphone(args: argparse.Namespace) -> int:
         raise UserError(f"{exc} {scan_text()['cli']['choose_hint']}") from exc
     except IPhoneError as exc:
         raise UserError(str(exc)) from exc
+    recorded = 0
+    if case is not None and work is not None:
+        recorded = len(work.record_scan(scan_report(result)).evidence_ids)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        if case is not None:
+            data["recorded_in_case"] = case.reference
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print(result, {c.id: c.title for t in library().topics for c in t.checks})
+        if case is not None:
+            print(scan_text()["cli"]["recorded"].format(count=recorded, case=case.reference))
     return 0 if result.phone_read else 1  # a scan that read no apps is not a success
 
 

@@ -35,6 +35,7 @@ from safetycheck.iphone.text import scan_text
 from safetycheck.iphone.usbmux import Usbmux, choose_device
 from safetycheck.iphone.wire import DEFAULT_TIMEOUT_SECONDS
 from safetycheck.paths import ensure_private_dir
+from safetycheck.scans import Lead, ScanReport
 
 SOURCE = "iphone-scan"
 WORK_FOLDER = "tmp"  # in the data folder: the TLS key file, for the length of one handshake
@@ -375,6 +376,38 @@ def analyse(
         app_count=len(snap.apps),
         user_app_count=sum(1 for a in snap.apps if not a.is_system),
         problems=list(snap.problems),
+    )
+
+
+def scan_report(result: ScanResult) -> ScanReport:
+    """The scan in the case's terms, for ``CaseWork.record_scan``: one lead per finding.
+
+    A scan that could not read the apps, or part of the phone, says so in its summary with
+    what could not be read: it is never recorded as clean.
+    """
+    summary = (
+        f"iPhone scan of {result.app_count} apps. {result.headline}"
+        if result.phone_read
+        else f"iPhone scan: {result.headline}"
+    )
+    if result.problems:
+        summary += " What could not be read: " + " ".join(result.problems)
+    return ScanReport(
+        source=SOURCE,
+        device=result.device.describe(),
+        scanned_at=result.scanned_at,
+        summary=f"{summary} Lists used: {'; '.join(result.lists)}.",
+        summary_check_id=CHECK_PROFILES,
+        leads=tuple(Lead(f"{f.title} {f.detail}".strip(), f.check_id) for f in result.findings),
+        problems=tuple(result.problems),
+        details={
+            "app_count": result.app_count,
+            "user_app_count": result.user_app_count,
+            "lists": list(result.lists),
+            "phone_read": result.phone_read,
+            "complete": result.complete,
+            "udid": result.device.udid,
+        },
     )
 
 

@@ -20,6 +20,9 @@ from safetycheck.report.layout import gap, keep, para, table
 from safetycheck.scope import count
 from safetycheck.settings import Settings
 
+# Scans that match Echap's lists (the iPhone scan's source is spelt out: importing its module
+# would load its USB client into every export).
+INDICATOR_SOURCES = frozenset({SCAN_SOURCE, "iphone-scan"})
 THUMBNAIL_MM = 32
 THUMBNAIL_PIXELS = 360  # enough for 32 mm at about 280 dpi; keeps the PDF small and fast
 
@@ -166,7 +169,7 @@ def _evidence(case: Case, library: Library, w: dict, width: float, store: object
             ]
         )
     out.append(table(cells, widths))
-    if any(entry.source == SCAN_SOURCE for entry in case.evidence):
+    if any(entry.source in INDICATOR_SOURCES for entry in case.evidence):
         out.append(para(INDICATOR_CREDIT, "small"))  # CC BY 4.0: credit wherever it is used
     return out
 
