@@ -107,20 +107,26 @@ class Answer:
     status: Status = Status.NOT_CHECKED
     note: str = ""
     history: list[Change] = field(default_factory=list)
+    #: For a check whose steps differ by make or version: the steps shown when it was
+    #: answered (a variant's label), so the record says which steps were followed.
+    steps: str = ""
 
     def __post_init__(self) -> None:
-        _scrub_fields(self, "note")
+        _scrub_fields(self, "note", "steps")
 
     @property
     def changed_at(self) -> dt.datetime | None:
         return self.history[-1].at if self.history else None
 
     def to_dict(self) -> JSON:
-        return {
+        data: JSON = {
             "status": self.status.value,
             "note": self.note,
             "history": [c.to_dict() for c in self.history],
         }
+        if self.steps:
+            data["steps"] = self.steps
+        return data
 
     @classmethod
     def from_dict(cls, data: JSON) -> Answer:
@@ -128,6 +134,7 @@ class Answer:
             Status(data.get("status", Status.NOT_CHECKED.value)),
             data.get("note", ""),
             [Change.from_dict(c) for c in data.get("history", [])],
+            str(data.get("steps", "")),
         )
 
 
@@ -343,6 +350,15 @@ class Case:
     checklist_versions: dict[str, str] = field(default_factory=dict)
     exported_files: list[str] = field(default_factory=list)
     scans: list[ScanRecord] = field(default_factory=list)
+    #: The check the person was on, so the case reopens there ("" for none yet).
+    at_check: str = ""
+    #: The make or version chosen for each kind of device, keyed by the set of choices
+    #: a check offers (``safetycheck.steps_choice.choice_key``): pick "Samsung Galaxy"
+    #: once and every check with the same choices shows the Samsung steps.
+    steps_chosen: dict[str, str] = field(default_factory=dict)
+    #: Which checks the checks page walks: "all", or "essentials" (the most important
+    #: first, the rest in a later session; ``safetycheck.essentials``).
+    checks_shown: str = "all"
 
     def __post_init__(self) -> None:
         self.reference = scrub(self.reference)
@@ -464,6 +480,9 @@ class Case:
             "checklist_versions": dict(self.checklist_versions),
             "exported_files": list(self.exported_files),
             "scans": [s.to_dict() for s in self.scans],
+            "at_check": self.at_check,
+            "steps_chosen": dict(self.steps_chosen),
+            "checks_shown": self.checks_shown,
         }
 
     @classmethod
@@ -482,4 +501,7 @@ class Case:
             checklist_versions=dict(data.get("checklist_versions", {})),
             exported_files=list(data.get("exported_files", [])),
             scans=[ScanRecord.from_dict(s) for s in data.get("scans", [])],
+            at_check=str(data.get("at_check", "")),
+            steps_chosen={str(k): str(v) for k, v in data.get("steps_chosen", {}).items()},
+            checks_shown=str(data.get("checks_shown", "all")),
         )

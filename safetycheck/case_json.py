@@ -35,6 +35,7 @@ def _fingerprint(answer: Answer) -> tuple:
         answer.status,
         answer.note,
         len(answer.history),
+        answer.steps,
         None if last is None else (last.at, last.status, last.note),
     )
 

@@ -40,6 +40,7 @@ from safetycheck.events import (
     Saved,
     SaveFailed,
     SettingsChanged,
+    StepsChosen,
     TopicsChanged,
 )
 from safetycheck.scope import Scope, ScopeRule, holds_something
@@ -99,6 +100,9 @@ class CaseWork:
         self._rule: ScopeRule | None = None
         self._scope: tuple[int, Scope] | None = None
         self._changes = 0  # counts changes to the open case, so a cached scope knows it is old
+        self._view: tuple[int, Scope] | None = None
+        #: The person moved to another check since the last save (saved with the next one).
+        self._place_unsaved = False
         if callable(content):
             self._load_library = content
         else:
@@ -197,6 +201,29 @@ class CaseWork:
         if self._scope is None or self._scope[0] != self._changes:
             self._scope = (self._changes, self.rule.scope(self.case))
         return self._scope[1]
+
+    def view(self) -> Scope:
+        """The checks the checks page walks: all of the scope, or the most important
+        first (``safetycheck.essentials``).  Counting always uses :meth:`scope`."""
+        from safetycheck.essentials import view
+
+        if self.case is None:
+            return Scope((), ())
+        if self._view is None or self._view[0] != self._changes:
+            self._view = (self._changes, view(self.scope(), self.case))
+        return self._view[1]
+
+    def resume_at(self) -> str | None:
+        """The check to reopen the case at: where the person was, if it is still shown;
+        else the first one not answered yet; else the first (None: no checks)."""
+        if self.case is None:
+            return None
+        checks = [c for _t, c in self.view().checks()]
+        if not checks:
+            return None
+        if any(c.id == self.case.at_check for c in checks):
+            return self.case.at_check
+        return next((c.id for c in checks if not self.case.status(c.id).is_answered), checks[0].id)
 
     # -- cases -----------------------------------------------------------------------------
 
@@ -299,6 +326,7 @@ class CaseWork:
             refresh_topics(case, self.library)
         self.case = case
         self.unsaved = False
+        self._place_unsaved = False
         self._changes += 1
         self._emit(CaseOpened(case))
 
@@ -329,12 +357,14 @@ class CaseWork:
             self._emit(SaveFailed(message))
             return False
         self.unsaved = False
+        self._place_unsaved = False
         self._emit(Saved(dt.datetime.now()))
         return True
 
     def flush(self) -> bool:
-        """Save if a change is waiting (after a failed save); used before quitting."""
-        return self.save() if self.unsaved else True
+        """Save if a change is waiting (after a failed save, or a move to another check);
+        used before quitting, closing a case or changing page."""
+        return self.save() if self.unsaved or self._place_unsaved else True
 
     def save_settings(self) -> bool:
         from safetycheck.settings import save_settings
@@ -365,6 +395,42 @@ class CaseWork:
             raise RuntimeError("no case is open")
         return self.case
 
+    # -- where the person is ---------------------------------------------------------------
+
+    def set_place(self, check_id: str) -> None:
+        """The person is on this check now.  Kept in memory and saved with the next save
+        (a change, a page change, closing the case, Quick Exit): moving through checks
+        does not write the file each time, and a killed app loses only the place."""
+        case = self._open_case()
+        if case.at_check != check_id:
+            case.at_check = check_id
+            self._place_unsaved = True
+
+    def show_checks(self, shown: str) -> None:
+        """Walk the most important checks first ("essentials") or every check ("all")."""
+        from safetycheck.essentials import SHOWN
+
+        if shown not in SHOWN:
+            raise ValueError(f"unknown choice of checks: {shown!r}")
+        case = self._open_case()
+        if case.checks_shown != shown:
+            case.checks_shown = shown
+            self._commit(TopicsChanged())
+
+    def choose_steps(self, check_id: str, label: str) -> None:
+        """Remember the make or version chosen on this check, for every check that offers
+        the same choices (``safetycheck.steps_choice``)."""
+        from safetycheck.steps_choice import choice_key
+
+        case = self._open_case()
+        check = self.library.check(check_id)
+        if check is None or label not in [v.label for v in check.variants]:
+            return
+        key = choice_key(check)
+        if key and case.steps_chosen.get(key) != label:
+            case.steps_chosen[key] = label
+            self._commit(StepsChosen(key))
+
     # -- changes to the open case (each saves at once) -----------------------------------------
 
     def set_answer(
@@ -372,21 +438,35 @@ class CaseWork:
     ) -> Answer:
         case = self._open_case()
         before = case.answers.get(check_id)
-        old = (before.status, before.note) if before else None
+        old = (before.status, before.note, before.steps) if before else None
         held = before is not None and holds_something(before)
         answer = case.set_answer(check_id, status, note)
-        if (answer.status, answer.note) == old and not self.unsaved:
+        if status is not None:
+            answer.steps = self._steps_shown(check_id)
+        if (answer.status, answer.note, answer.steps) == old and not self.unsaved:
             return answer
         events: list[Event] = [AnswerChanged(check_id)]
-        if holds_something(answer) != held and not self._in_chosen_topic(check_id):
+        if holds_something(answer) != held and not self._always_shown(check_id):
             events.append(TopicsChanged())
         self._commit(*events)
         return answer
 
-    def _in_chosen_topic(self, check_id: str) -> bool:
+    def _steps_shown(self, check_id: str) -> str:
+        from safetycheck.steps_choice import chosen_label
+
+        check = self.library.check(check_id)
+        return chosen_label(self._open_case(), check) if check is not None else ""
+
+    def _always_shown(self, check_id: str) -> bool:
+        """Whether the check is on the checks page whatever it holds: in a ticked topic,
+        and essential when only the most important checks are shown."""
+        from safetycheck.essentials import ESSENTIALS
+
         case = self._open_case()
         check = self.library.check(check_id)
-        return check is not None and check.topic_id in case.topics
+        if check is None or check.topic_id not in case.topics:
+            return False
+        return check.essential or case.checks_shown != ESSENTIALS
 
     def set_intake(self, chosen: Collection[str]) -> None:
         """The person's answers to "What you have": the topics follow from them."""

@@ -22,6 +22,13 @@ class AnswerChanged:
 
 
 @dataclass(frozen=True)
+class StepsChosen:
+    """A make or version was chosen; every check offering the same choices follows it."""
+
+    key: str
+
+
+@dataclass(frozen=True)
 class TopicsChanged:
     """The checks the case covers changed: a topic was ticked or unticked, or an answer
     outside the ticked topics came or went (see ``safetycheck.scope``)."""
@@ -90,6 +97,7 @@ Event = (
     | SaveFailed
     | ContentLoaded
     | SettingsChanged
+    | StepsChosen
 )
 
 Listener = Callable[[Event], None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Body = dict[str, Any]
 Upgrade = Callable[[Body], Body]
@@ -38,8 +38,18 @@ def _v1_to_v2(body: Body) -> Body:
     return body
 
 
+def _v2_to_v3(body: Body) -> Body:
+    """Version 3 remembers where the person was, the make or version chosen for each
+    device (and, per answer, which steps were followed), and whether the checks page
+    shows the most important checks first.  Old cases show every check, as before."""
+    body.setdefault("at_check", "")
+    body.setdefault("steps_chosen", {})
+    body.setdefault("checks_shown", "all")
+    return body
+
+
 # UPGRADES[n] turns version n into version n + 1.
-UPGRADES: dict[int, Upgrade] = {0: _v0_to_v1, 1: _v1_to_v2}
+UPGRADES: dict[int, Upgrade] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
 
 
 class NewerSchemaError(Exception):

@@ -47,6 +47,8 @@ class Session(QObject):
     settings_changed = Signal()
     #: The checklists were read (their problems, if any, can now be shown).
     content_loaded = Signal()
+    #: A make or version was chosen (the key of the choices it belongs to).
+    steps_chosen = Signal(str)
 
     def __init__(self, work: CaseWork, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +79,8 @@ class Session(QObject):
                 self.content_loaded.emit()
             case events.SettingsChanged():
                 self.settings_changed.emit()
+            case events.StepsChosen(key=key):
+                self.steps_chosen.emit(key)
 
     # -- what the views read -----------------------------------------------------------
 
@@ -103,6 +107,10 @@ class Session(QObject):
     def scope(self) -> Scope:
         return self.work.scope()
 
+    def view(self) -> Scope:
+        """What the checks page walks (every check, or the most important first)."""
+        return self.work.view()
+
     def checks(self) -> list[tuple[Topic, Check]]:
-        """Every check the open case covers, in the order they are shown."""
-        return self.work.scope().checks()
+        """Every check the checks page walks, in the order they are shown."""
+        return self.work.view().checks()
