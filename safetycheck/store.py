@@ -13,6 +13,7 @@ does, for the interface and the command line alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from safetycheck.case import Attachment, Case, Coverage, Progress
@@ -263,11 +264,24 @@ class CaseStore:
 
     def add_attachment(self, case: Case, source: Path) -> Attachment:
         """Copy ``source`` into the case, so the evidence stays even if the original goes."""
+        return self.copy_in(case, source).attachment
+
+    def copy_in(self, case: Case, source: Path) -> attachments.Added:
+        """Copy ``source`` into the case; also what the file said about itself when copied."""
         self._prepare(self.attachments_dir)
         return attachments.add(self.folder, self.codec, case.id, source)
 
     def read_attachment(self, case: Case, attachment: Attachment) -> bytes:
         return attachments.read(self.folder, self.codec, case.id, attachment)
+
+    def attachment_chunks(self, case: Case, attachment: Attachment) -> Iterator[bytes]:
+        """An attachment a piece at a time: for copying or checking files of any size."""
+        return attachments.chunks(self.folder, self.codec, case.id, attachment)
+
+    def destroy_attachment(self, case: Case, attachment: Attachment) -> None:
+        """Overwrite and remove a stored file ("delete for good")."""
+        self._prepare(self.attachments_dir)
+        attachments.destroy(self.folder, case.id, attachment)
 
     # -- passphrase ----------------------------------------------------------------
 
