@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import http.server
 import json
-import threading
 import tomllib
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from android_fakes import ECHAP, IOC, WATCHWARE
 from conftest import run_cli
+from local_https import serve
 
 from safetycheck.android.indicators import (
     CREDIT,
@@ -241,33 +239,12 @@ def test_cli_show_warns_about_an_old_imported_list(data_dir: Path) -> None:
     assert shown["imported"] is True and shown["lists"][0]["stale"] is True
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    files: ClassVar[dict[str, bytes]] = {}
-
-    def do_GET(self) -> None:
-        body = self.files.get(self.path)
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
-def local_server():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", _Handler.files
-    server.shutdown()
-    server.server_close()
-    _Handler.files.clear()
+def local_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An HTTPS server on 127.0.0.1 whose certificate this test (and its children) trust."""
+    with serve(tmp_path) as site:
+        monkeypatch.setenv("SSL_CERT_FILE", str(site.cert_file))
+        yield site.base, site.files
 
 
 def test_update_downloads_from_local_server(data_dir: Path, local_server) -> None:
@@ -278,7 +255,13 @@ def test_update_downloads_from_local_server(data_dir: Path, local_server) -> Non
     updated = store.update_from_url(f"{base}/ioc.yaml")
     assert len(updated.apps) == 147 and updated.source == f"{base}/ioc.yaml"
     before = store.path.read_bytes()
-    for bad in (f"{base}/broken.yaml", f"{base}/missing.yaml", "file:///etc/passwd"):
+    plain = base.replace("https://", "http://")
+    for bad in (
+        f"{base}/broken.yaml",
+        f"{base}/missing.yaml",
+        "file:///etc/passwd",
+        f"{plain}/ioc.yaml",
+    ):
         with pytest.raises(IndicatorError):
             store.update_from_url(bad)
         assert store.path.read_bytes() == before

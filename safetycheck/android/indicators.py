@@ -15,16 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import ssl
+import stat
 import tomllib
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from safetycheck import safe_yaml
 from safetycheck.durable import write_atomic
 from safetycheck.paths import assets_dir, ensure_private_dir
 
@@ -273,10 +278,15 @@ def load_ioc_yaml(data: bytes | str, source_note: str = "") -> list[IndicatorApp
     and a top-level mapping with an ``apps`` key (our built-in file).
     """
     try:
-        parsed = yaml.safe_load(data)
+        parsed = safe_yaml.load(data)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" near line {mark.line + 1}" if mark is not None else ""
+        if isinstance(exc, safe_yaml.AliasRefused):
+            raise IndicatorError(
+                f"This file uses YAML aliases (*name){where}, which indicator lists never "
+                "need, so it was not read."
+            ) from exc
         raise IndicatorError(
             f"This file is not a readable indicator list (a YAML mistake{where})."
         ) from exc
@@ -323,7 +333,7 @@ def load_stix2(data: bytes | str) -> list[IndicatorApp]:
     """
     try:
         bundle = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise IndicatorError("This file is not a readable STIX indicator bundle.") from exc
     if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
         raise IndicatorError("This file is not a STIX bundle (its type is not 'bundle').")
@@ -519,9 +529,14 @@ class IndicatorStore:
 
     def import_file(self, path: Path) -> IndicatorList:
         try:
-            data = Path(path).read_bytes()
+            with open(path, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise IndicatorError(f"{path} is not a file SafetyCheck can import.")
+                data = handle.read(MAX_DOWNLOAD_BYTES + 1)
         except OSError as exc:
             raise IndicatorError(f"The file {path} could not be read.") from exc
+        if len(data) > MAX_DOWNLOAD_BYTES:
+            raise IndicatorError("This file is far too large to be an indicator list.")
         return self.import_bytes(data, Path(path).name)
 
     def update_from_url(self, url: str, timeout: float = DOWNLOAD_TIMEOUT_SECONDS) -> IndicatorList:
@@ -529,14 +544,43 @@ class IndicatorStore:
         return self.import_bytes(download(url, timeout), url)
 
 
+class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another https:// address."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urllib.parse.urlparse(newurl).scheme.lower() != "https":
+            raise IndicatorError(
+                "The download was sent on to an address that is not https://, so it was "
+                "stopped. The list you had before is still in use."
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def download(url: str, timeout: float = DOWNLOAD_TIMEOUT_SECONDS) -> bytes:
-    scheme = urllib.parse.urlparse(url).scheme.lower()
-    if scheme not in ("http", "https"):
-        raise IndicatorError("The indicator address must start with https:// (or http://).")
+    """HTTPS only, certificates checked: a list fetched over plain http:// could be changed
+    on the way by anyone on the network (to hide one app, or to fill the list with noise)."""
+    if urllib.parse.urlparse(url).scheme.lower() != "https":
+        raise IndicatorError(
+            "The indicator address must start with https://. An address with http:// can be "
+            "changed on the way by anyone on the network, so SafetyCheck does not use it."
+        )
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPSHandler(context=ssl.create_default_context()), _HttpsOnlyRedirects()
+    )
     request = urllib.request.Request(url, headers={"User-Agent": "SafetyCheck"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data = response.read(MAX_DOWNLOAD_BYTES + 1)
+        with opener.open(request, timeout=timeout) as response:
+            data: bytes = response.read(MAX_DOWNLOAD_BYTES + 1)
+    except IndicatorError:
+        raise
     except (OSError, ValueError) as exc:
         raise IndicatorError(
             "The indicator list could not be downloaded. Check the internet connection and "

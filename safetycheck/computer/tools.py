@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from safetycheck import safe_yaml
 from safetycheck.computer.system import LINUX, MACOS, PLATFORMS, WINDOWS
 from safetycheck.durable import write_atomic
 from safetycheck.paths import assets_dir, ensure_private_dir
@@ -243,7 +244,7 @@ def parse_lolrmm(data: bytes, name: str = "") -> list[Tool]:
         parsed: Any = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError):
         try:
-            parsed = yaml.safe_load(data)
+            parsed = safe_yaml.load(data)  # no aliases: a few bytes must not stand for gigabytes
         except yaml.YAMLError as exc:
             raise ToolListError("This file is not a readable LOLRMM export.") from exc
     if isinstance(parsed, dict):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from android_fakes import IOC, FakeAdb
+from local_https import serve
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton
 from test_ui_accessibility import unnamed
@@ -164,26 +163,14 @@ def test_missing_adb_shows_guidance(ui, real_content, tmp_path: Path) -> None:
     assert not page.find_button.isEnabled() and not page.scan_button.isEnabled()
 
 
-class _Serve(http.server.BaseHTTPRequestHandler):
-    body = b""
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-def test_update_indicators_asks_first_then_downloads(ui, real_content, tmp_path: Path) -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Serve)
-    _Serve.body = IOC.read_bytes()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+def test_update_indicators_asks_first_then_downloads(
+    ui, real_content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serve(tmp_path) as site:
+        monkeypatch.setenv("SSL_CERT_FILE", str(site.cert_file))  # trust the test's server
+        site.files["/ioc.yaml"] = IOC.read_bytes()
         fake = FakeAdb(tmp_path, "clean")
-        url = f"http://127.0.0.1:{server.server_address[1]}/ioc.yaml"
+        url = f"{site.base}/ioc.yaml"
         store = ui.store()
         case = store.create("Case U", topics=["android"])
         window = ui.start(adb_path=str(fake.path), indicators_url=url)
@@ -195,21 +182,19 @@ def test_update_indicators_asks_first_then_downloads(ui, real_content, tmp_path:
         click(ui.qtbot, page.update_button)
         assert "127.0.0.1" in ui.dialogs.asked[-1][1]
         assert IndicatorStore(ui.data_dir).load() is None
+        assert site.requests == []
 
         ui.dialogs.queue("ask", 0)  # Download
         click(ui.qtbot, page.update_button)
         ui.qtbot.waitUntil(lambda: "Updated: 147 known apps" in page.progress.text(), timeout=15000)
         assert "Echap stalkerware indicators: 147 known apps" in page.lists_label.text()
 
-        _Serve.body = b"<html>not a list</html>"
+        site.files["/ioc.yaml"] = b"<html>not a list</html>"
         ui.dialogs.queue("ask", 0)
         click(ui.qtbot, page.update_button)
         ui.qtbot.waitUntil(lambda: not page.busy, timeout=15000)
         assert "still in use" in page.progress.text()
         assert len(IndicatorStore(ui.data_dir).load().apps) == 147
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_settings_hold_the_adb_path_and_list_address(ui, tmp_path: Path) -> None:
