@@ -128,6 +128,16 @@ class IntakeOption:
     id: str
     label: str
     group: str
+    #: The words shown to an advisor, about their client ("A car your client drives");
+    #: "" when ``label`` reads right for both.
+    advisor_label: str = ""
+    advisor_group: str = ""
+
+    def label_for(self, advisor: bool) -> str:
+        return (self.advisor_label or self.label) if advisor else self.label
+
+    def group_for(self, advisor: bool) -> str:
+        return (self.advisor_group or self.group) if advisor else self.group
 
 
 @dataclass
@@ -213,6 +223,8 @@ INTAKE_FIELDS: dict[str, tuple[str, bool]] = {
     "id": ("id", True),
     "label": ("text", True),
     "group": ("text", True),
+    "advisor_label": ("text", False),
+    "advisor_group": ("text", False),
 }
 
 
@@ -621,7 +633,25 @@ def _load_intake(path: Path) -> tuple[list[IntakeOption], list[Problem]]:
             if any(o.id == item["id"] for o in options) or item["id"] == EVERYONE:
                 v.problem(v.lines.key("id", span), f"duplicate intake option id '{item['id']}'")
                 continue
-            options.append(IntakeOption(item["id"], item["label"].strip(), item["group"].strip()))
+            group = item["group"].strip()
+            advisor_group = (item.get("advisor_group") or "").strip()
+            same = next((o for o in options if o.group == group and o.advisor_group), None)
+            if advisor_group and same is not None and same.advisor_group != advisor_group:
+                v.problem(
+                    v.lines.key("advisor_group", span),
+                    f"'advisor_group' in option {index + 1} differs from '{same.advisor_group}' "
+                    f"given for the same group '{group}'",
+                )
+                continue
+            options.append(
+                IntakeOption(
+                    item["id"],
+                    item["label"].strip(),
+                    group,
+                    (item.get("advisor_label") or "").strip(),
+                    advisor_group,
+                )
+            )
     return (options if not v.problems else []), v.problems
 
 

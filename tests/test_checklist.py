@@ -293,3 +293,18 @@ def test_old_verified_against_is_refused_and_says_what_replaced_it(tmp_path: Pat
     (problem,) = [str(p) for p in library.problems]
     assert f":{line_of(text, 'verified_against')}:" in problem
     assert "each check's 'verified'" in problem and "'releases'" in problem
+
+
+def test_advisor_wording_of_one_group_must_agree(tmp_path) -> None:
+    from safetycheck.checklist import load_checklists
+
+    (tmp_path / "_intake.toml").write_text(
+        '[[options]]\nid = "car"\nlabel = "A car you drive"\ngroup = "Around you"\n'
+        'advisor_label = "A car your client drives"\nadvisor_group = "Around your client"\n\n'
+        '[[options]]\nid = "wifi"\nlabel = "Home Wi-Fi"\ngroup = "Around you"\n'
+        'advisor_group = "Near the client"\n',
+        encoding="utf-8",
+    )
+    library = load_checklists(tmp_path)
+    [problem] = library.problems
+    assert problem.line == 12 and "advisor_group" in problem.message

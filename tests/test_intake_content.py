@@ -52,3 +52,19 @@ def test_situation_answers_have_their_own_heading() -> None:
     assert order.index("children") > order.index("phone-contract"), (
         "the situation questions come last, after the devices and accounts"
     )
+
+
+def test_an_advisor_reads_about_their_client_never_about_you(library) -> None:
+    """ "Which of these does your client have or use?" then "A car you drive" read wrong:
+    every label or group that says "you" has advisor wording, and that never says "you"."""
+    import re
+
+    you = re.compile(r"\byou\b|\byour\b(?! client)", re.IGNORECASE)
+    for option in library.intake:
+        for words, advisor_words in (
+            (option.label, option.label_for(True)),
+            (option.group, option.group_for(True)),
+        ):
+            assert not you.search(advisor_words), f"{option.id}: {advisor_words!r}"
+            if you.search(words):
+                assert advisor_words != words, f"{option.id}: no advisor wording for {words!r}"

@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 
 from safetycheck.case import Status
 from safetycheck.checklist import Check, Topic
+from safetycheck.steps_choice import chosen_index
 from safetycheck.user_text import problem
 from ui.accessible import describe
+from ui.reading import ReadingArea
 from ui.session import Session
 from ui.style import (
     boxed,
@@ -52,7 +54,8 @@ STATUS_BUTTONS: list[tuple[Status, str, str]] = [
         "Can't check safely no&w",
         "It is not safe to check this now. You can come back to it later.",
     ),
-    (Status.NOT_APPLICABLE, "Not a&pplicable", "This does not apply to you."),
+    # Alt+B: Alt+P is "Previous" (with Alt+P here too, it only moved focus between the two).
+    (Status.NOT_APPLICABLE, "Not applica&ble", "This does not apply to you."),
 ]
 
 
@@ -115,7 +118,15 @@ class CheckPage(QWidget):
         self.parts.setChildrenCollapsible(False)
         self.parts.setHandleWidth(9)
         outer.addWidget(self.parts, 1)
-        self.scroll, layout = scrolling_area()
+        # One Tab stop that scrolls with the keys, so the caution and "What to record" can be
+        # brought into view without a mouse (see ui.reading).
+        self.scroll = ReadingArea(
+            "Guidance for this check",
+            "Why it matters, the steps, what to look for, cautions and what to record. "
+            "Use the arrow keys, Page Down and Page Up, or Space, to read on. "
+            "Press Tab to go on to your answer.",
+        )
+        layout = self.scroll.body_layout
         self.parts.addWidget(self.scroll)
 
         self.where = muted(paragraph())
@@ -151,7 +162,8 @@ class CheckPage(QWidget):
         self.variant = describe(
             QComboBox(),
             "Steps for your device",
-            "The steps differ by make or version. Choose yours to see the right steps.",
+            "The steps differ by make or version. Choose yours to see the right steps. "
+            "The choice is kept for this case, on every check that offers it.",
         )
         variant_label.setBuddy(self.variant)
         variant_layout.addWidget(variant_label)
@@ -277,7 +289,7 @@ class CheckPage(QWidget):
         outer.addLayout(nav)
 
         self.notes.textChanged.connect(self._note_edited)
-        self.variant.currentIndexChanged.connect(self._show_steps)
+        self.variant.currentIndexChanged.connect(self._variant_chosen)
         self.evidence_button.clicked.connect(self._evidence)
         self.previous_button.clicked.connect(self._previous)
         self.next_button.clicked.connect(self._next)
@@ -334,6 +346,8 @@ class CheckPage(QWidget):
             self.variant.clear()
             if len(check.variants) > 1:
                 self.variant.addItems([v.label for v in check.variants])
+                # The make or version chosen before, on this or a check offering the same.
+                self.variant.setCurrentIndex(chosen_index(self.session.case, check))
             self.variant_row.setVisible(len(check.variants) > 1)
             self._show_steps()
             self.look_for.setText(_list_html(check.look_for, ordered=False))
@@ -361,6 +375,12 @@ class CheckPage(QWidget):
             return
         index = max(0, self.variant.currentIndex()) if len(self.check.variants) > 1 else 0
         self.steps.setText(_list_html(self.check.variants[index].steps, ordered=True))
+
+    def _variant_chosen(self, index: int) -> None:
+        self._show_steps()
+        if self._filling or self.check is None or not 0 <= index < len(self.check.variants):
+            return
+        self.session.work.choose_steps(self.check.id, self.check.variants[index].label)
 
     def _check_only(self, chosen: Status) -> None:
         for status, button in self.status_buttons.items():

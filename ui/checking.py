@@ -11,6 +11,8 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
+    QPushButton,
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -21,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from safetycheck.case import Status
+from safetycheck.essentials import ALL, ESSENTIALS, duration, minutes, minutes_left
 from safetycheck.scope import count
 from ui.accessible import describe
 from ui.check_page import CheckPage
 from ui.evidence_dialog import EvidenceDialog
 from ui.session import Session
-from ui.style import STATUS_MARKS, heading, paragraph, status_color
+from ui.style import STATUS_MARKS, heading, muted, paragraph, status_color
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 RETIRED_KEY = ""  # the sidebar row of answers to checks no longer in the checklists
@@ -34,11 +37,23 @@ RETIRED_TITLE = "No longer in the checklists"
 NOT_CHOSEN_NOTE = " (not ticked in “What you have”; shown for its answers)"
 
 
-def topic_progress_text(answered: int, total: int, concerns: int) -> str:
+def topic_progress_text(answered: int, total: int, concerns: int, minutes_left: int = 0) -> str:
     text = f"{answered} of {total} checked"
     if concerns:
         text += f", {concerns} concern" + ("s" if concerns != 1 else "")
+    if minutes_left:
+        text += f" · {duration(minutes_left)} left"
     return text
+
+
+#: Under the sidebar: what its marks mean (they are also in each row's accessible text).
+LEGEND = (
+    f"{STATUS_MARKS[Status.NOT_CHECKED]} not checked yet   "
+    f"{STATUS_MARKS[Status.LOOKS_OK]} looks OK   "
+    f"{STATUS_MARKS[Status.CONCERN]} concern   {STATUS_MARKS[Status.NOT_SURE]} not sure   "
+    f"{STATUS_MARKS[Status.CANT_CHECK_SAFELY]} not safe to check now   "
+    f"{STATUS_MARKS[Status.NOT_APPLICABLE]} not applicable"
+)
 
 
 class _WrapDelegate(QStyledItemDelegate):
@@ -79,6 +94,8 @@ class CheckingPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.index = 0
+        self._resume = True
+        self._wanted: str | None = None
         self._topic_items: dict[str, QTreeWidgetItem] = {}
         self._check_items: dict[str, QTreeWidgetItem] = {}
         self._dirty = True
@@ -100,7 +117,30 @@ class CheckingPage(QWidget):
         self.sidebar.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.sidebar.setWordWrap(True)
         self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.splitter.addWidget(self.sidebar)
+        # Above the sidebar: which checks are shown (the most important first, or every
+        # check) and how long they take; below it, what its marks mean.
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 0)
+        self.shown_text = paragraph()
+        self.shown_text.setAccessibleName("Which checks are shown")
+        self.shown_button = describe(
+            QPushButton(""),
+            "Which checks are shown",
+            "Switch between the most important checks first and every check. Nothing you "
+            "wrote is hidden either way.",
+        )
+        self.shown_button.setAutoDefault(False)
+        shown_row = QHBoxLayout()
+        shown_row.addWidget(self.shown_button)
+        shown_row.addStretch(1)
+        left_layout.addWidget(self.shown_text)
+        left_layout.addLayout(shown_row)
+        left_layout.addWidget(self.sidebar, 1)
+        self.legend = muted(paragraph(LEGEND))
+        self.legend.setAccessibleName("What the marks in the list mean")
+        left_layout.addWidget(self.legend)
+        self.splitter.addWidget(left)
 
         self.page = CheckPage(session)
         self.empty = QWidget()
@@ -120,6 +160,7 @@ class CheckingPage(QWidget):
         width = self.fontMetrics().averageCharWidth()
         self.splitter.setSizes([width * 38, width * 100])
 
+        self.shown_button.clicked.connect(self._switch_shown)
         self.sidebar.currentItemChanged.connect(self._sidebar_moved)
         self.sidebar.itemActivated.connect(self._sidebar_activated)
         self.page.previous_requested.connect(lambda: self.go(self.index - 1))
@@ -143,6 +184,8 @@ class CheckingPage(QWidget):
     def _case_opened(self, _case: object) -> None:
         self._dirty = True
         self.index = 0
+        # Reopen where the person was (or at the first check not answered yet).
+        self._resume, self._wanted = True, None
 
     def _topics_changed(self) -> None:
         """The checks the case covers changed: the only time the sidebar is rebuilt."""
@@ -155,8 +198,17 @@ class CheckingPage(QWidget):
     def rebuild(self) -> None:
         self._dirty = False
         self.rebuilds += 1
-        scope = self.session.scope()
+        # The check on screen stays on screen when the list around it changes.
+        current = self.page.check.id if self.page.check is not None else None
+        # Read before the list is refilled: filling it can move its current row.
+        target = self.index
+        scope = self.session.view()
         checks = scope.checks()
+        if self._wanted is not None:
+            current = self._wanted  # asked for by name (the summary, a scan's lead)
+        elif self._resume:
+            current = self.session.work.resume_at()
+        self._wanted, self._resume = None, False
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
         self._topic_items.clear()
@@ -185,9 +237,42 @@ class CheckingPage(QWidget):
         has_checks = bool(checks)
         self.page.setVisible(has_checks)
         self.empty.setVisible(not has_checks)
+        self._show_shown()
         if has_checks:
-            self.index = min(self.index, len(checks) - 1)
-            self.go(self.index)
+            ids = [c.id for _t, c in checks]
+            if current in ids:
+                target = ids.index(current)
+            self.go(min(target, len(checks) - 1))
+
+    def _show_shown(self) -> None:
+        """Say which checks are shown and how long they take; offer the other choice."""
+        case = self.session.case
+        if case is None:
+            return
+        every = [c for _t, c in self.session.scope().checks()]
+        shown = [c for _t, c in self.session.checks()]
+        if case.checks_shown == ESSENTIALS:
+            text = (
+                f"The most important checks first: {len(shown)} of {len(every)}, "
+                f"{duration(minutes(shown))}. The other checks can follow in a later session."
+            )
+            self.shown_button.setText("Show e&very check")
+            self.shown_button.setAccessibleName("Show every check")
+        else:
+            text = f"Every check: {len(every)}, {duration(minutes(every))}."
+            self.shown_button.setText("Most important fi&rst")
+            self.shown_button.setAccessibleName("The most important checks first")
+        left = minutes_left(case, shown)
+        if left and left != minutes(shown):
+            text += f" Still to do: {duration(left)}."
+        self.shown_text.setText(text)
+        self.shown_button.setVisible(any(c.essential for c in every))
+
+    def _switch_shown(self) -> None:
+        case = self.session.case
+        if case is not None:
+            self.session.work.show_checks(ALL if case.checks_shown == ESSENTIALS else ESSENTIALS)
+            self.shown_button.setFocus()
 
     def _paint_check(self, check_id: str) -> None:
         item = self._check_items.get(check_id)
@@ -209,7 +294,8 @@ class CheckingPage(QWidget):
         case = self.session.case
         if item is None or case is None:
             return
-        scope = self.session.scope()
+        scope = self.session.view()
+        left = 0
         if topic_id == RETIRED_KEY:
             title, progress, note = RETIRED_TITLE, count(case, scope.retired), ""
         else:
@@ -218,7 +304,10 @@ class CheckingPage(QWidget):
                 return
             title, progress = part.topic.title, part.progress(case)
             note = "" if part.chosen else NOT_CHOSEN_NOTE
-        text = topic_progress_text(progress.answered, progress.total, progress.concerns) + note
+            left = minutes_left(case, part.checks)
+        text = (
+            topic_progress_text(progress.answered, progress.total, progress.concerns, left) + note
+        )
         item.setText(0, f"{title}\n{text}")
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{title}: {text}")
         font = item.font(0)
@@ -226,6 +315,7 @@ class CheckingPage(QWidget):
         item.setFont(0, font)
 
     def _answer_changed(self, check_id: str) -> None:
+        self._show_shown()
         self._paint_check(check_id)
         check = self.session.library.check(check_id)
         self._paint_topic(check.topic_id if check is not None else RETIRED_KEY)
@@ -247,9 +337,10 @@ class CheckingPage(QWidget):
         if not checks:
             return
         index = max(0, min(index, len(checks) - 1))
-        self.index = index
+        self.index, self._wanted = index, None
         topic, check = checks[index]
         self.page.show_check(topic, check, index + 1, len(checks))
+        self.session.work.set_place(check.id)
         if not from_sidebar:
             item = self._check_items.get(check.id)
             if item is not None:
@@ -259,12 +350,16 @@ class CheckingPage(QWidget):
                 self.sidebar.blockSignals(False)
 
     def go_to_check(self, check_id: str) -> None:
-        for index, (_topic, check) in enumerate(self.session.checks()):
-            if check.id == check_id:
-                self.index = index
-                if not self._dirty:
-                    self.go(index)
-                return
+        """Open this check (from the summary or a scan), even one left for later."""
+        ids = [c.id for _t, c in self.session.checks()]
+        if check_id not in ids and self.session.work.scope().has(check_id):
+            self.session.work.show_checks(ALL)  # asked for by name: show every check
+            ids = [c.id for _t, c in self.session.checks()]
+        if check_id in ids:
+            self._resume, self._wanted = False, check_id
+            self.index = ids.index(check_id)
+            if not self._dirty:
+                self.go(self.index)
 
     def _next(self) -> None:
         if self.index + 1 >= len(self.session.checks()):

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from safetycheck import essentials
 from safetycheck.checklist import IntakeOption
 from ui.accessible import describe
 from ui.session import Session
@@ -53,21 +55,44 @@ class IntakePage(QWidget):
         )
         groups: dict[str, list[IntakeOption]] = {}
         for option in session.library.intake:
-            groups.setdefault(option.group, []).append(option)
+            groups.setdefault(option.group_for(advisor), []).append(option)
         for group, options in groups.items():
             box = QGroupBox(group)
             box_layout = QVBoxLayout(box)
             for option in options:
+                label = option.label_for(advisor)
                 check = describe(
-                    QCheckBox(option.label),
-                    option.label,
+                    QCheckBox(label),
+                    label,
                     f"Tick if this applies. Group: {group}.",
                 )
+                check.toggled.connect(self._show_time)
                 self.boxes[option.id] = check
                 box_layout.addWidget(check)
             layout.addWidget(box)
         if not groups:
             layout.addWidget(paragraph("No options could be loaded. Every check will be shown."))
+
+        # How many checks: an appointment is about an hour, every check often is not.
+        self.how_many = QGroupBox("How many checks")
+        how_layout = QVBoxLayout(self.how_many)
+        self.essentials_button = describe(
+            QRadioButton(),
+            "The most important checks first",
+            "Only the checks that matter most, for everything ticked. The others can follow "
+            "in a later session. You can switch at any time on the checks page.",
+        )
+        self.every_button = describe(
+            QRadioButton(),
+            "Every check",
+            "Every check for everything ticked, one after another.",
+        )
+        how_layout.addWidget(self.essentials_button)
+        how_layout.addWidget(self.every_button)
+        layout.addWidget(self.how_many)
+        self._chosen_how = False  # the person picked one: stop suggesting
+        self.essentials_button.clicked.connect(self._how_picked)
+        self.every_button.clicked.connect(self._how_picked)
         row = QHBoxLayout()
         row.addStretch(1)
         self.continue_button = describe(
@@ -82,15 +107,57 @@ class IntakePage(QWidget):
         self.continue_button.clicked.connect(self._save)
 
     def on_show(self) -> None:
-        chosen = set(self.session.case.intake) if self.session.case else set()
+        case = self.session.case
+        chosen = set(case.intake) if case else set()
+        self._chosen_how = False
         for option_id, box in self.boxes.items():
+            box.blockSignals(True)
             box.setChecked(option_id in chosen)
+            box.blockSignals(False)
+        if case is not None and case.topics:  # chosen before: keep that choice
+            self._chosen_how = True
+            button = (
+                self.essentials_button
+                if case.checks_shown == essentials.ESSENTIALS
+                else self.every_button
+            )
+            button.setChecked(True)
+        self._show_time()
         first = next(iter(self.boxes.values()), self.continue_button)
         first.setFocus()
 
     def chosen(self) -> list[str]:
         return [option_id for option_id, box in self.boxes.items() if box.isChecked()]
 
+    def _how_picked(self) -> None:
+        self._chosen_how = True
+
+    def _show_time(self) -> None:
+        """Say how long each choice takes for what is ticked now (and suggest one)."""
+        library = self.session.library
+        checks = [c for t in library.topics_for(self.chosen()) for c in t.checks]
+        first = essentials.essential_checks(checks)
+        every, most = essentials.minutes(checks), essentials.minutes(first)
+        self.essentials_button.setText(
+            f"The most important checks &first: {len(first)} checks, "
+            f"{essentials.duration(most)}. The others can follow in a later session."
+        )
+        self.every_button.setText(
+            f"&Every check: {len(checks)} checks, {essentials.duration(every)}."
+        )
+        self.essentials_button.setEnabled(bool(first))
+        if not first and self.essentials_button.isChecked():
+            self.every_button.setChecked(True)
+        if not self._chosen_how:
+            suggested = essentials.suggested(every, most)
+            button = (
+                self.essentials_button if suggested == essentials.ESSENTIALS else self.every_button
+            )
+            button.setChecked(True)
+
     def _save(self) -> None:
-        self.session.work.set_intake(self.chosen())
+        work = self.session.work
+        work.set_intake(self.chosen())
+        shown = essentials.ESSENTIALS if self.essentials_button.isChecked() else essentials.ALL
+        work.show_checks(shown)
         self.done.emit()

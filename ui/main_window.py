@@ -40,6 +40,28 @@ if TYPE_CHECKING:
 APP_TITLE = "SafetyCheck"
 NEUTRAL_TITLE = "Checklist"
 
+HEADER_STYLE = (
+    "QFrame#header QPushButton { padding: 4px 10px; border: 2px solid palette(mid);"
+    " border-radius: 4px; background: palette(button); color: palette(button-text); }"
+    'QFrame#header QPushButton[flat="true"] { border-color: transparent;'
+    " background: transparent; color: palette(window-text); }"
+    "QFrame#header QPushButton:checked { background: palette(highlight);"
+    " color: palette(highlighted-text); }"
+    "QFrame#header QPushButton:disabled { color: palette(placeholder-text); }"
+    "QFrame#header QPushButton:focus { border: 2px solid palette(window-text); }"
+)
+
+
+def mnemonic(text: str) -> str:
+    """The Alt+letter of a button's words, lower case ("" for none)."""
+    index = text.replace("&&", "\0\0").find("&")
+    return text[index + 1].lower() if 0 <= index < len(text) - 1 else ""
+
+
+def plain(text: str) -> str:
+    """A button's words without its mnemonic mark, for its accessible name."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
 
 def _message() -> QLabel:
     """A wrapping label for the banners (no Qt enums: the frame draws before they load)."""
@@ -95,21 +117,24 @@ class MainWindow(QMainWindow):
         self.header_layout.addLayout(self.nav_layout)
         self.header_layout.addStretch(1)
         self.settings_button = describe(
-            QPushButton("Settings"),
+            QPushButton("Sett&ings"),
             "Settings",
             "Change who is using the app, privacy options and more.",
         )
         self.quick_exit_button = describe(
-            QPushButton("Quick Exit"),
+            QPushButton("&Quick Exit"),
             "Quick Exit",
             "Hide this window at once and close SafetyCheck. Your answers are kept. "
-            "You can also press Esc twice.",
+            "You can also press Esc twice, or Ctrl+Q.",
         )
         self.quick_exit_button.setFont(scaled_font(self.quick_exit_button.font(), 1.0, bold=True))
         self.quick_exit_button.setMinimumHeight(self.quick_exit_button.sizeHint().height() + 8)
         for button in (self.settings_button, self.quick_exit_button):
             button.setAutoDefault(False)
             self.header_layout.addWidget(button)
+        # The style's own focus mark was invisible on the flat page buttons: a clear border
+        # in the text colour shows where the keyboard is, on the pressed-in button too.
+        header.setStyleSheet(HEADER_STYLE)
         layout.addWidget(header)
 
         # Banners (a failed save, content that could not be read) are built when needed.
@@ -131,20 +156,24 @@ class MainWindow(QMainWindow):
         self.add_page(
             "cases",
             self._build_case_list,
-            "All cases",
+            "A&ll cases",
             "See every case.",
             needs_case=False,
             advisor_only=True,
         )
-        self.add_page("intake", self._build_intake, "What you have", "Choose what you have or use.")
-        self.add_page("checks", self._build_checking, "Checks", "Go through the checks one by one.")
         self.add_page(
-            "summary", self._build_summary, "Summary", "What was found, the plan and evidence."
+            "intake", self._build_intake, "W&hat you have", "Choose what you have or use."
+        )
+        self.add_page(
+            "checks", self._build_checking, "Chec&ks", "Go through the checks one by one."
+        )
+        self.add_page(
+            "summary", self._build_summary, "Su&mmary", "What was found, the plan and evidence."
         )
         self.add_page(
             "android",
             self._build_android_scan,
-            "Phone scan",
+            "Phone sc&an",
             "Scan an Android phone over USB for known stalkerware. Nothing on it is changed.",
         )
 
@@ -278,12 +307,14 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Add a page (a widget, or a function that builds it when first shown).
 
-        With ``nav_text`` the page also gets a button in the header.  A page may have
-        ``on_show()`` (called each time it is shown) and ``flush()`` (save typing now).
+        With ``nav_text`` the page also gets a button in the header, with an Alt+letter
+        (mark it with "&", or the first letter no other header button uses is taken).  A
+        page may have ``on_show()`` (called each time it is shown) and ``flush()``.
         """
         button = None
         if nav_text:
-            button = describe(QPushButton(nav_text), nav_text, nav_description)
+            nav_text = self._with_mnemonic(nav_text)
+            button = describe(QPushButton(nav_text), plain(nav_text), nav_description)
             button.setCheckable(True)
             button.setAutoDefault(False)
             button.setFlat(True)
@@ -297,6 +328,17 @@ class MainWindow(QMainWindow):
         else:
             page.factory = widget
         self.pages[key] = page
+
+    def _with_mnemonic(self, text: str) -> str:
+        if "&" in text.replace("&&", ""):
+            return text
+        buttons = [p.button for p in self.pages.values() if p.button is not None]
+        buttons += [self.settings_button, self.quick_exit_button]
+        taken = {mnemonic(b.text()) for b in buttons}
+        for index, letter in enumerate(text):
+            if letter.isalnum() and letter.lower() not in taken:
+                return text[:index] + "&" + text[index:]
+        return text
 
     def page_widget(self, key: str) -> QWidget:
         page = self.pages[key]

@@ -27,6 +27,10 @@ KEY_PRESS = QEvent.Type.KeyPress
 
 #: Two presses of Esc within this many seconds mean "Quick Exit".
 DOUBLE_ESC_SECONDS = 1.5
+#: ...but when the first press was in a dialog or a pop-up list, it was most likely the
+#: ordinary Esc that closes it: then only a deliberate double-press (as quick as a double
+#: click) exits. Esc to close Settings and Esc again a second later no longer closes the app.
+DOUBLE_ESC_AFTER_CLOSING_SECONDS = 0.5
 
 _exiting = False
 
@@ -46,6 +50,7 @@ class QuickExit(QObject):
         #: Replaced in tests, where there is no running event loop to leave.
         self.quit: Callable[[], object] = QApplication.quit
         self._last_escape = -1e9
+        self._escape_window = DOUBLE_ESC_SECONDS
         self.listening = False
         if listen:
             self.listen()
@@ -74,10 +79,13 @@ class QuickExit(QObject):
             return True
         if key == KEY_ESCAPE and not event.isAutoRepeat():
             now = time.monotonic()
-            if now - self._last_escape <= DOUBLE_ESC_SECONDS:
+            if now - self._last_escape <= self._escape_window:
                 self.trigger()
                 return True
             self._last_escape = now
+            self._escape_window = (
+                DOUBLE_ESC_AFTER_CLOSING_SECONDS if _closes_something(obj) else DOUBLE_ESC_SECONDS
+            )
         return False
 
     def trigger(self) -> None:
@@ -100,6 +108,17 @@ def reset_for_tests() -> None:
     """Tests start many app sessions in one process."""
     global _exiting
     _exiting = False
+
+
+def _closes_something(obj: QWidget) -> bool:
+    """Whether an Esc pressed here has a job of its own: closing a dialog or a pop-up.
+
+    Only the main window has nothing to close (its window has no parent; a dialog's
+    window has one, or is modal, or is a pop-up)."""
+    if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
+        return True
+    window = obj.window()
+    return window.parentWidget() is not None or window.isModal()
 
 
 def _first_receiver(obj: QWidget) -> bool:

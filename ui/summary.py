@@ -122,13 +122,13 @@ class SummaryPage(QWidget):
         layout.addWidget(self.actions)
         action_buttons = QHBoxLayout()
         self.add_action_button = describe(
-            QPushButton("&Add an action…"), "Add an action", "Add a step to the plan."
+            QPushButton("Add an ac&tion…"), "Add an action", "Add a step to the plan."
         )
         self.edit_action_button = describe(
-            QPushButton("C&hange…"), "Change action", "Change the selected action."
+            QPushButton("Chan&ge…"), "Change action", "Change the selected action."
         )
         self.remove_action_button = describe(
-            QPushButton("Re&move"), "Remove action", "Remove the selected action from the plan."
+            QPushButton("&Remove"), "Remove action", "Remove the selected action from the plan."
         )
         for button in (self.add_action_button, self.edit_action_button, self.remove_action_button):
             action_buttons.addWidget(button)
