@@ -14,40 +14,26 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from safetycheck.evidence import log as evidence_log
+from safetycheck.evidence.log import Attachment, EvidenceEntry, LogRecord
+from safetycheck.timestamps import iso, local_now, now, parse_time, required_time, zone_name
 from safetycheck.user_text import checked, scrub
+
+__all__ = ["Attachment", "EvidenceEntry", "now", "parse_time"]
 
 #: A JSON object as stored on disk.
 JSON = dict[str, Any]
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def parse_time(value: str | None) -> dt.datetime | None:
-    """A stored time, timezone-aware (old files wrote some times without a zone: UTC)."""
-    if not value:
-        return None
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+# Times live in ``safetycheck.timestamps``; these names stay for the model's readers.
+_iso = iso
+_time = required_time
 
 
 def _scrub_fields(item: object, *names: str) -> None:
     """Lone surrogates out of text read from a file or made by a caller (see user_text)."""
     for name in names:
         setattr(item, name, scrub(getattr(item, name)))
-
-
-def _time(value: str) -> dt.datetime:
-    """A time that must be there (a change, an entry): a missing one is a damaged file."""
-    parsed = parse_time(value)
-    if parsed is None:
-        raise ValueError("a required time is missing")
-    return parsed
 
 
 def new_id() -> str:
@@ -135,73 +121,6 @@ class Answer:
             data.get("note", ""),
             [Change.from_dict(c) for c in data.get("history", [])],
             str(data.get("steps", "")),
-        )
-
-
-@dataclass
-class Attachment:
-    """A file copied into the case (e.g. a screenshot).  ``stored_as`` is a random name."""
-
-    original_name: str
-    stored_as: str
-    size: int
-    sha256: str
-
-    def __post_init__(self) -> None:
-        _scrub_fields(self, "original_name")
-
-    def to_dict(self) -> JSON:
-        return {
-            "original_name": self.original_name,
-            "stored_as": self.stored_as,
-            "size": self.size,
-            "sha256": self.sha256,
-        }
-
-    @classmethod
-    def from_dict(cls, data: JSON) -> Attachment:
-        return cls(data["original_name"], data["stored_as"], data["size"], data["sha256"])
-
-
-@dataclass
-class EvidenceEntry:
-    id: str
-    at: dt.datetime
-    what: str
-    where: str = ""
-    check_id: str | None = None
-    attachment: Attachment | None = None
-    source: str = "person"  # "person", or the scan that produced it (e.g. "android-scan")
-    #: The entry this one corrects.  The log is append-only: the original stays as it was.
-    corrects: str | None = None
-
-    def __post_init__(self) -> None:
-        _scrub_fields(self, "what", "where")
-
-    def to_dict(self) -> JSON:
-        return {
-            "id": self.id,
-            "at": _iso(self.at),
-            "what": self.what,
-            "where": self.where,
-            "check_id": self.check_id,
-            "attachment": self.attachment.to_dict() if self.attachment else None,
-            "source": self.source,
-            "corrects": self.corrects,
-        }
-
-    @classmethod
-    def from_dict(cls, data: JSON) -> EvidenceEntry:
-        attachment = data.get("attachment")
-        return cls(
-            id=data["id"],
-            at=_time(data["at"]),
-            what=data.get("what", ""),
-            where=data.get("where", ""),
-            check_id=data.get("check_id"),
-            attachment=Attachment.from_dict(attachment) if attachment else None,
-            source=data.get("source", "person"),
-            corrects=data.get("corrects"),
         )
 
 
@@ -344,7 +263,8 @@ class Case:
     topics: list[str] = field(default_factory=list)
     intake: list[str] = field(default_factory=list)
     answers: dict[str, Answer] = field(default_factory=dict)
-    evidence: list[EvidenceEntry] = field(default_factory=list)
+    #: The evidence log: records only ever added (``safetycheck.evidence.log``).
+    evidence_log: list[LogRecord] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     sessions: list[dt.date] = field(default_factory=list)
     checklist_versions: dict[str, str] = field(default_factory=dict)
@@ -359,6 +279,13 @@ class Case:
     #: Which checks the checks page walks: "all", or "essentials" (the most important
     #: first, the rest in a later session; ``safetycheck.essentials``).
     checks_shown: str = "all"
+    #: The log's length and last hash as the file said (None for a new case): the check
+    #: compares them, so records cut off the end of the log are noticed.
+    stored_head: JSON | None = field(default=None, compare=False)
+    _views: tuple[int, list[EvidenceEntry]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _log_changes: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.reference = scrub(self.reference)
@@ -404,6 +331,23 @@ class Case:
         self.touch(stamp)
         return current
 
+    # -- the evidence log: records are only ever added ------------------------------
+
+    @property
+    def evidence(self) -> list[EvidenceEntry]:
+        """Every entry, in the order first recorded, with its versions and marks."""
+        if self._views is None or self._views[0] != self._log_changes:
+            self._views = (self._log_changes, evidence_log.entries(self.evidence_log))
+        return self._views[1]
+
+    def _log(self, kind: str, entry_id: str, content: JSON) -> None:
+        stamp = local_now()
+        evidence_log.append(
+            self.evidence_log, self.id, kind, new_id(), entry_id, content, stamp, zone_name(stamp)
+        )
+        self._log_changes += 1
+        self.touch()
+
     def add_evidence(
         self,
         what: str,
@@ -413,13 +357,92 @@ class Case:
         source: str = "person",
         at: dt.datetime | None = None,
         corrects: str | None = None,
+        *,
+        attachments: list[Attachment] | None = None,
+        how: str | None = None,
+        by: str = "",
     ) -> EvidenceEntry:
-        what, where = checked(what), checked(where)
-        entry = EvidenceEntry(
-            new_id(), at or now(), what, where, check_id, attachment, source, corrects
+        """Record a new entry (``corrects``: a correction of that entry instead).
+
+        ``at`` is when it was seen (now, unless the person said otherwise); the record
+        also keeps when it was written down.  A scan's entries are "scan result".
+        """
+        if corrects is not None:
+            return self.revise_evidence(corrects, what=what, where=where)
+        files = list(attachments or []) + ([attachment] if attachment else [])
+        content = evidence_log.entry_content(
+            at=at or local_now(),
+            what=checked(what),
+            where=checked(where),
+            check_id=check_id,
+            source=source,
+            how=(evidence_log.SCAN_RESULT if source != "person" else "") if how is None else how,
+            by=by,
+            attachments=files,
         )
-        self.evidence.append(entry)
-        self.touch(entry.at)
+        entry_id = new_id()
+        self._log(evidence_log.ENTRY, entry_id, content)
+        return self.evidence_entry(entry_id)
+
+    def revise_evidence(
+        self,
+        entry_id: str,
+        *,
+        what: str | None = None,
+        where: str | None = None,
+        at: dt.datetime | None = None,
+        attachments: list[Attachment] | None = None,
+        note: str = "",
+        by: str | None = None,
+    ) -> EvidenceEntry:
+        """Record a correction: a new version of the entry; every earlier one stays."""
+        entry = self._changeable(entry_id)
+        current = entry.current
+        assert current is not None
+        content = evidence_log.entry_content(
+            at=current.at if at is None else at,
+            what=current.what if what is None else checked(what),
+            where=current.where if where is None else checked(where),
+            check_id=current.check_id,
+            source=current.source,
+            how=current.how,
+            by=current.by if by is None else by,
+            attachments=list(current.attachments) if attachments is None else attachments,
+            note=checked(note),
+        )
+        self._log(evidence_log.REVISION, entry_id, content)
+        return self.evidence_entry(entry_id)
+
+    def withdraw_evidence(self, entry_id: str, reason: str, by: str = "") -> EvidenceEntry:
+        """Mark an entry withdrawn, with the reason; it stays in the log and the record."""
+        self._changeable(entry_id)
+        self._log(evidence_log.WITHDRAWAL, entry_id, {"reason": checked(reason), "by": by})
+        return self.evidence_entry(entry_id)
+
+    def delete_evidence_for_good(self, entry_id: str, by: str = "") -> list[Attachment]:
+        """Erase an entry's content from the log, keeping a line that it was deleted and when.
+
+        Returns its files, for the store to destroy.  The records keep their place and
+        hashes (the chain stays whole); only what was written and attached is gone.
+        """
+        entry = self.evidence_entry(entry_id)
+        if entry.is_deleted:
+            return []
+        files = entry.all_attachments()
+        self._log(evidence_log.DELETION, entry_id, {"entry_number": entry.number, "by": by})
+        deletion = self.evidence_log[-1]
+        for index, record in enumerate(self.evidence_log):
+            if record.entry == entry_id and record.kind != evidence_log.DELETION:
+                self.evidence_log[index] = record.erased(deletion.recorded_at)
+        self._log_changes += 1
+        return files
+
+    def _changeable(self, entry_id: str) -> EvidenceEntry:
+        entry = self.evidence_entry(entry_id)
+        if entry.is_deleted:
+            raise ValueError("This entry was deleted for good; it cannot be changed.")
+        if entry.is_withdrawn:
+            raise ValueError("This entry was withdrawn; it cannot be changed.")
         return entry
 
     def add_action(
@@ -460,6 +483,12 @@ class Case:
     def evidence_entry(self, entry_id: str) -> EvidenceEntry:
         return next(e for e in self.evidence if e.id == entry_id)
 
+    def evidence_head(self) -> JSON:
+        return {
+            "records": len(self.evidence_log),
+            "hash": self.evidence_log[-1].hash if self.evidence_log else None,
+        }
+
     # -- storage form ------------------------------------------------------
 
     def to_dict(self, *, include_answers: bool = True) -> JSON:
@@ -474,7 +503,8 @@ class Case:
             "answers": {k: a.to_dict() for k, a in self.answers.items()}
             if include_answers
             else None,
-            "evidence": [e.to_dict() for e in self.evidence],
+            "evidence_log": [r.to_dict() for r in self.evidence_log],
+            "evidence_head": self.evidence_head(),
             "actions": [a.to_dict() for a in self.actions],
             "sessions": [d.isoformat() for d in self.sessions],
             "checklist_versions": dict(self.checklist_versions),
@@ -495,7 +525,7 @@ class Case:
             topics=list(data.get("topics", [])),
             intake=list(data.get("intake", [])),
             answers={k: Answer.from_dict(v) for k, v in data.get("answers", {}).items()},
-            evidence=[EvidenceEntry.from_dict(e) for e in data.get("evidence", [])],
+            evidence_log=[LogRecord.from_dict(r) for r in data.get("evidence_log", [])],
             actions=[Action.from_dict(a) for a in data.get("actions", [])],
             sessions=[dt.date.fromisoformat(d) for d in data.get("sessions", [])],
             checklist_versions=dict(data.get("checklist_versions", {})),
@@ -504,4 +534,5 @@ class Case:
             at_check=str(data.get("at_check", "")),
             steps_chosen={str(k): str(v) for k, v in data.get("steps_chosen", {}).items()},
             checks_shown=str(data.get("checks_shown", "all")),
+            stored_head=data.get("evidence_head"),
         )

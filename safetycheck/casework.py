@@ -20,7 +20,7 @@ nothing else calls it, and announces nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,8 @@ from safetycheck.events import (
     StepsChosen,
     TopicsChanged,
 )
+from safetycheck.evidence.capture import NewFile
+from safetycheck.evidence.log import SCAN_RESULT
 from safetycheck.scope import Scope, ScopeRule, holds_something
 from safetycheck.settings import Settings
 
@@ -60,6 +62,7 @@ from safetycheck.storage.summary import CaseSummary
 
 if TYPE_CHECKING:
     from safetycheck.checklist import Library
+    from safetycheck.evidence.check import LogCheck
     from safetycheck.scans import ScanReport
     from safetycheck.store import CaseStore
 
@@ -484,32 +487,104 @@ class CaseWork:
         file: Path | None = None,
         at: dt.datetime | None = None,
         source: str = "person",
+        *,
+        files: Sequence[Path | str | NewFile] = (),
+        how: str | None = None,
+        by: str | None = None,
     ) -> EvidenceEntry:
-        """Copy ``file`` into the case first (raises StoreError if it cannot be read).
+        """Copy the files into the case first, all or none (StoreError if one cannot be).
 
         ``source`` names the scan that produced the entry (e.g. a connection log the
-        computer scan found); "person" when someone added it by hand.
+        computer scan found); "person" when someone added it by hand.  ``how`` and ``by``
+        say how each file was captured and by whom (a NewFile may say its own); ``by``
+        defaults to who uses the app (the advisor, or the person on their own).
         """
-        case = self._open_case()
-        attachment: Attachment | None = None
-        if file is not None:
-            attachment = self.store.add_attachment(case, Path(file))
-        entry = case.add_evidence(what, where, check_id, attachment, source=source, at=at)
-        self._commit(EvidenceChanged((entry.id,)))
-        return entry
+        from safetycheck.evidence.files import as_new_files, copy_in
 
-    def correct_evidence(self, entry_id: str, what: str, where: str | None = None) -> EvidenceEntry:
-        """Add an entry that corrects another; the log is append-only, so both stay."""
         case = self._open_case()
-        original = case.evidence_entry(entry_id)
+        by = self.default_by() if by is None else by
+        how = (SCAN_RESULT if source != "person" else "") if how is None else how
+        chosen = as_new_files([*([file] if file is not None else []), *files], how, by)
+        attachments = copy_in(self.store, case, chosen)
         entry = case.add_evidence(
-            what,
-            original.where if where is None else where,
-            original.check_id,
-            corrects=entry_id,
+            what, where, check_id, source=source, at=at, attachments=attachments, how=how, by=by
         )
         self._commit(EvidenceChanged((entry.id,)))
         return entry
+
+    def default_by(self) -> str:
+        """Who is recording: the advisor in advisor mode, else the person themselves."""
+        from safetycheck.settings import MODE_ADVISOR
+
+        return "advisor" if self.settings.mode == MODE_ADVISOR else "person"
+
+    def correct_evidence(
+        self,
+        entry_id: str,
+        what: str | None = None,
+        where: str | None = None,
+        *,
+        at: dt.datetime | None = None,
+        note: str = "",
+        add_files: Sequence[Path | str | NewFile] = (),
+        remove_files: Collection[str] = (),
+        how: str = "",
+    ) -> EvidenceEntry:
+        """Record a correction as a new revision of the entry; the original stays.
+
+        ``add_files`` are copied in (all or none); ``remove_files`` (stored names) leave
+        the new version only: the versions before still hold them, nothing is destroyed.
+        """
+        from safetycheck.evidence.files import as_new_files, copy_in
+
+        case = self._open_case()
+        entry = case.evidence_entry(entry_id)
+        if entry.is_deleted or entry.is_withdrawn:
+            raise ValueError("This entry was withdrawn or deleted; it cannot be corrected.")
+        by = self.default_by()
+        added = copy_in(self.store, case, as_new_files(add_files, how, by))
+        kept = [a for a in entry.attachments if a.stored_as not in set(remove_files)]
+        revised = case.revise_evidence(
+            entry_id, what=what, where=where, at=at, note=note, attachments=kept + added, by=by
+        )
+        self._commit(EvidenceChanged((entry_id,)))
+        return revised
+
+    def withdraw_evidence(self, entry_id: str, reason: str) -> EvidenceEntry:
+        """Withdraw an entry with the reason: kept in the log and the record, marked."""
+        entry = self._open_case().withdraw_evidence(entry_id, reason, self.default_by())
+        self._commit(EvidenceChanged((entry_id,)))
+        return entry
+
+    def delete_evidence_for_good(self, entry_id: str) -> list[str]:
+        """Destroy an entry's files and erase its content; the log keeps a dated line.
+
+        Saved twice, so the backup copy of the case file no longer holds it either,
+        then the files are overwritten and removed.  Returns the documents exported
+        before (they may still show it: the person is told to delete them too).
+        """
+        case = self._open_case()
+        files = case.delete_evidence_for_good(entry_id, self.default_by())
+        self._commit(EvidenceChanged((entry_id,)))
+        self.save()  # the .bak is now the copy without it too
+        self.store.forget_older_copies(case.id)
+        for attachment in files:
+            self.store.destroy_attachment(case, attachment)
+        return list(case.exported_files)
+
+    def check_evidence(self, *, files: bool = True) -> LogCheck:
+        """Is the evidence log (and every file, with ``files``) as it was recorded?"""
+        from safetycheck.evidence.check import check_log
+
+        case = self._open_case()
+        read = None
+        if files:
+            store = self.store
+
+            def read(attachment: Attachment) -> Iterable[bytes]:
+                return store.attachment_chunks(case, attachment)
+
+        return check_log(case.id, case.evidence_log, case.stored_head, read)
 
     def add_action(
         self, what: str, who: str = "", by_when: str = "", check_id: str | None = None
@@ -535,6 +610,7 @@ class CaseWork:
         check themselves.  Returns the scan's record in the case.
         """
         case = self._open_case()
+        by = self.default_by()
         chosen = range(len(report.leads)) if keep is None else sorted(set(keep))
         entries = [
             case.add_evidence(
@@ -543,6 +619,7 @@ class CaseWork:
                 check_id=report.summary_check_id,
                 source=report.source,
                 at=report.scanned_at,
+                by=by,
             )
         ]
         for index in chosen:
@@ -554,6 +631,7 @@ class CaseWork:
                     check_id=lead.check_id,
                     source=report.source,
                     at=report.scanned_at,
+                    by=by,
                 )
             )
         record = ScanRecord(
@@ -583,3 +661,7 @@ class CaseWork:
 
     def read_attachment(self, case: Case, attachment: Attachment) -> bytes:
         return self.store.read_attachment(case, attachment)
+
+    def attachment_chunks(self, case: Case, attachment: Attachment) -> Iterator[bytes]:
+        """A file a piece at a time (for copying or checking files of any size)."""
+        return self.store.attachment_chunks(case, attachment)

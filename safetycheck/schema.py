@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Body = dict[str, Any]
 Upgrade = Callable[[Body], Body]
@@ -48,8 +48,54 @@ def _v2_to_v3(body: Body) -> Body:
     return body
 
 
+def _v3_to_v4(body: Body) -> Body:
+    """Version 4 keeps the evidence log as chained records (``safetycheck.evidence.log``).
+
+    Each old entry becomes an entry record (an old correction, a revision of the entry it
+    corrected), chained now and marked ``upgraded`` with this moment: the check covers
+    them from the time they were chained, and the record says so.
+    """
+    from safetycheck.evidence import log
+    from safetycheck.timestamps import local_now, zone_name
+
+    if "evidence" not in body and "evidence_log" in body:
+        return body  # already in the new form
+    stamp = local_now()
+    records: list[log.LogRecord] = []
+    root: dict[str, str] = {}
+    latest: dict[str, list[log.Attachment]] = {}
+    for old in body.pop("evidence", None) or []:
+        corrects = old.get("corrects")
+        kind = log.REVISION if corrects in root else log.ENTRY
+        entry_id = root[corrects] if kind == log.REVISION else old["id"]
+        root[old["id"]] = entry_id  # a correction of a correction belongs to the same entry
+        attachment = old.get("attachment")
+        files = [log.Attachment.from_dict(attachment)] if attachment else []
+        if kind == log.REVISION and not files:
+            files = latest[entry_id]  # a correction of the text keeps the entry's file
+        latest[entry_id] = files
+        content = log.entry_content(
+            at=log.required_time(old["at"]),
+            what=old.get("what", ""),
+            where=old.get("where", ""),
+            check_id=old.get("check_id"),
+            source=old.get("source", "person"),
+            how=log.SCAN_RESULT if old.get("source", "person") != "person" else "",
+            by="",
+            attachments=files,
+        )
+        content["upgraded"] = stamp.isoformat()
+        log.append(records, body["id"], kind, old["id"], entry_id, content, stamp, zone_name(stamp))
+    body["evidence_log"] = [r.to_dict() for r in records]
+    body["evidence_head"] = {
+        "records": len(records),
+        "hash": records[-1].hash if records else None,
+    }
+    return body
+
+
 # UPGRADES[n] turns version n into version n + 1.
-UPGRADES: dict[int, Upgrade] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
+UPGRADES: dict[int, Upgrade] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 class NewerSchemaError(Exception):

@@ -278,6 +278,17 @@ class CaseStore:
         """An attachment a piece at a time: for copying or checking files of any size."""
         return attachments.chunks(self.folder, self.codec, case.id, attachment)
 
+    def forget_older_copies(self, case_id: str) -> None:
+        """Remove the copies kept from before format upgrades (``.v<N>.bak``).
+
+        For "delete for good": what was deleted must not survive in an old copy.  The
+        ordinary ``.bak`` is the previous save, which the caller makes clean itself.
+        """
+        path = self.path_for(case_id)
+        for old in path.parent.glob(f"{path.name}.v*{self.folder.backup_for(path).suffix}"):
+            with saving(old.parent):
+                old.unlink(missing_ok=True)
+
     def destroy_attachment(self, case: Case, attachment: Attachment) -> None:
         """Overwrite and remove a stored file ("delete for good")."""
         self._prepare(self.attachments_dir)

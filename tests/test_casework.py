@@ -127,13 +127,14 @@ def test_evidence_and_corrections_are_appended(work: CaseWork, tmp_path: Path) -
     seen = heard(work)
     entry = work.add_evidence("App list", "Settings > Apps", "start-safe-now", file=picture)
     fixed = work.correct_evidence(entry.id, "App list (three apps, not two)")
-    assert events.EvidenceChanged((fixed.id,)) in seen
+    assert fixed.id == entry.id and events.EvidenceChanged((entry.id,)) in seen
     stored = on_disk(work, case.id)
-    assert [e.what for e in stored.evidence] == ["App list", "App list (three apps, not two)"]
-    assert stored.evidence[1].corrects == entry.id
-    assert stored.evidence[1].where == "Settings > Apps"
-    assert stored.evidence[1].check_id == "start-safe-now"
-    assert work.read_attachment(stored, stored.evidence[0].attachment) == picture.read_bytes()
+    [kept] = stored.evidence  # a correction is a new version of the entry, not a new entry
+    assert [v.what for v in kept.versions] == ["App list", "App list (three apps, not two)"]
+    assert [r.kind for r in stored.evidence_log] == ["entry", "revision"]
+    assert kept.where == "Settings > Apps" and kept.check_id == "start-safe-now"
+    assert kept.versions[1].attachments == kept.versions[0].attachments
+    assert work.read_attachment(stored, kept.attachment) == picture.read_bytes()
 
 
 def test_actions_are_saved_and_announced(work: CaseWork) -> None:

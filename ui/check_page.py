@@ -410,7 +410,10 @@ class CheckPage(QWidget):
     def _show_evidence(self) -> None:
         if self.check is None or self.session.case is None:
             return
-        entries = [e for e in self.session.case.evidence if e.check_id == self.check.id]
+        check_id = self.check.id
+        entries = [
+            e for e in self.session.case.evidence if e.check_id == check_id and not e.is_deleted
+        ]
         if not entries:
             self.evidence_list.setText("")
             self.evidence_list.setVisible(False)
@@ -418,8 +421,10 @@ class CheckPage(QWidget):
         lines = ["In the evidence log for this check:"]
         for entry in entries:
             stamp = entry.at.astimezone().strftime("%d %b %Y %H:%M")
-            extra = f" (file: {entry.attachment.original_name})" if entry.attachment else ""
-            lines.append(f"• {stamp}: {entry.what}{extra}")
+            names = ", ".join(a.original_name for a in entry.attachments)
+            extra = f" (file{'s' if len(entry.attachments) > 1 else ''}: {names})" if names else ""
+            mark = " (withdrawn)" if entry.is_withdrawn else ""
+            lines.append(f"• {stamp}: {entry.what}{extra}{mark}")
         self.evidence_list.setText("\n".join(lines))
         self.evidence_list.setVisible(True)
 

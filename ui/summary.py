@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.case import Status
+from safetycheck.case import EvidenceEntry, Status
 from ui.accessible import describe
 from ui.action_dialog import ActionDialog
 from ui.evidence_dialog import EvidenceDialog
@@ -36,6 +36,25 @@ GROUPS: list[tuple[str, tuple[Status, ...]]] = [
     ("Looks OK", (Status.LOOKS_OK,)),
     ("Not applicable", (Status.NOT_APPLICABLE,)),
 ]
+
+
+def evidence_row(entry: EvidenceEntry) -> QTreeWidgetItem:
+    """One row of the evidence log: withdrawn and deleted entries stay, marked."""
+    stamp = entry.at.astimezone().strftime("%d %b %Y %H:%M")
+    if entry.is_deleted:
+        what = "Deleted for good. What it said and its files were destroyed."
+        item = QTreeWidgetItem([f"{entry.number}", stamp, what, "", ""])
+    else:
+        what = entry.what
+        if entry.is_withdrawn:
+            what = f"Withdrawn: {what}"
+        elif entry.is_corrected:
+            what = f"{what} (corrected)"
+        files = ", ".join(a.original_name for a in entry.attachments)
+        item = QTreeWidgetItem([f"{entry.number}", stamp, what, entry.where, files])
+    item.setData(0, CHECK_ROLE, entry.id)
+    item.setToolTip(2, what)
+    return item
 
 
 def _fit_height(tree: QTreeWidget, minimum_rows: int = 3) -> None:
@@ -142,9 +161,9 @@ class SummaryPage(QWidget):
             "Each entry: when it was seen, what was seen, where, and any file added.",
         )
         self.evidence.setRootIsDecorated(False)
-        self.evidence.setHeaderLabels(["When", "What was seen", "Where", "File"])
+        self.evidence.setHeaderLabels(["No.", "When", "What was seen", "Where", "Files"])
         self.evidence.setWordWrap(True)
-        self.evidence.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.evidence.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.evidence.header().setStretchLastSection(False)
         layout.addWidget(self.evidence)
         evidence_buttons = QHBoxLayout()
@@ -263,10 +282,8 @@ class SummaryPage(QWidget):
     def _fill_evidence(self) -> None:
         self.evidence.clear()
         for entry in self.session.case.evidence:
-            stamp = entry.at.astimezone().strftime("%d %b %Y %H:%M")
-            file = entry.attachment.original_name if entry.attachment else ""
-            self.evidence.addTopLevelItem(QTreeWidgetItem([stamp, entry.what, entry.where, file]))
-        for column in (0, 2, 3):
+            self.evidence.addTopLevelItem(evidence_row(entry))
+        for column in (0, 1, 3, 4):
             self.evidence.resizeColumnToContents(column)
         _fit_height(self.evidence, 2)
 

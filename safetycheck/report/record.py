@@ -5,16 +5,11 @@ Imported only when a document is exported (it pulls in reportlab).
 
 from __future__ import annotations
 
-import io
-
-from reportlab.lib.units import mm
-from reportlab.platypus import Image
-
 from safetycheck.android.indicators import CREDIT as INDICATOR_CREDIT
 from safetycheck.android.scan import SOURCE as SCAN_SOURCE
-from safetycheck.case import Case, EvidenceEntry, Status
+from safetycheck.case import Case, Status
 from safetycheck.checklist import Library, Topic
-from safetycheck.report import common
+from safetycheck.report import common, evidence
 from safetycheck.report.helpcontacts import help_section
 from safetycheck.report.layout import gap, keep, para, table
 from safetycheck.scope import count
@@ -23,8 +18,6 @@ from safetycheck.settings import Settings
 # Scans that match Echap's lists (the iPhone scan's source is spelt out: importing its module
 # would load its USB client into every export).
 INDICATOR_SOURCES = frozenset({SCAN_SOURCE, "iphone-scan"})
-THUMBNAIL_MM = 32
-THUMBNAIL_PIXELS = 360  # enough for 32 mm at about 280 dpi; keeps the PDF small and fast
 
 
 def story(
@@ -102,9 +95,13 @@ def _concerns(case: Case, library: Library, w: dict, removed: str, width: float)
         # Signing in can alert the other person: whoever acts on this concern reads that first.
         if row.check and row.check.signs_in and row.topic and row.topic.sign_in_warning:
             cells.append([para(w["sign_in"], "cellbold"), para(row.topic.sign_in_warning, "cell")])
-        linked = [e for e in case.evidence if e.check_id == row.check_id]
+        linked = [e for e in case.evidence if e.check_id == row.check_id and not e.is_deleted]
         if linked:
-            text = "\n".join(f"{common.exact_time(e.at)}: {e.what}" for e in linked)
+            text = "\n".join(
+                f"{common.exact_time(e.at)}: {e.what}"
+                + (f" ({w['withdrawn_mark']})" if e.is_withdrawn else "")
+                for e in linked
+            )
             cells.append([para(w["evidence_for"], "cellbold"), para(text, "cell")])
         block = table(cells, [0.22 * width, 0.78 * width], header=False)
         out.append(keep(para(heading, "h2"), block))
@@ -151,66 +148,10 @@ def _cell(text: str, style: str = "cell") -> object:
 
 
 def _evidence(case: Case, library: Library, w: dict, width: float, store: object | None) -> list:
-    out: list = [para(w["evidence_heading"], "h1")]
-    if not case.evidence:
-        return [*out, para(w["no_evidence"])]
-    out.append(para(w["evidence_intro"], "lead"))
-    widths = [0.2 * width, 0.38 * width, 0.18 * width, 0.24 * width]
-    cells = [[para(w[k], "head") for k in ("when", "what", "linked_check", "attachment")]]
-    for entry in sorted(case.evidence, key=lambda e: e.at):
-        check = library.check(entry.check_id) if entry.check_id else None
-        what = entry.what + (f"\n{w['where']}: {entry.where}" if entry.where else "")
-        cells.append(
-            [
-                para(common.exact_time(entry.at), "cell"),
-                para(what, "cell"),
-                para(check.title if check else (entry.check_id or ""), "cell"),
-                _attachment_cell(case, entry, w, store, widths[3] - 8),
-            ]
-        )
-    out.append(table(cells, widths))
+    out = evidence.section(case, library, w, width, store)
     if any(entry.source in INDICATOR_SOURCES for entry in case.evidence):
         out.append(para(INDICATOR_CREDIT, "small"))  # CC BY 4.0: credit wherever it is used
     return out
-
-
-def _attachment_cell(
-    case: Case, entry: EvidenceEntry, w: dict, store: object | None, width: float
-) -> object:
-    attachment = entry.attachment
-    if attachment is None:
-        return para("", "cell")
-    label = w["attachment_file"].format(
-        name=attachment.original_name,
-        size=common.human_size(attachment.size),
-        sha256=attachment.sha256,
-    )
-    if store is None:
-        return para(label, "small")
-    try:
-        data = store.read_attachment(case, attachment)
-    except Exception:  # a missing or undecryptable file must not stop the export
-        return para(w["attachment_unreadable"].format(name=attachment.original_name), "small")
-    image = _thumbnail(data, min(width, THUMBNAIL_MM * mm))
-    return [image, para(label, "small")] if image else para(label, "small")
-
-
-def _thumbnail(data: bytes, box: float) -> Image | None:
-    """A small copy of a picture attachment, or None if it is not a picture we can read."""
-    from PIL import Image as PILImage
-
-    try:
-        with PILImage.open(io.BytesIO(data)) as picture:
-            picture.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
-            picture = picture.convert("RGB")
-            buffer = io.BytesIO()
-            picture.save(buffer, format="JPEG", quality=80)
-            pw, ph = picture.size
-    except Exception:  # not an image, damaged, or too large to open safely
-        return None
-    scale = box / max(pw, ph)
-    buffer.seek(0)
-    return Image(buffer, width=pw * scale, height=ph * scale, hAlign="LEFT")
 
 
 def _actions(case: Case, w: dict, common_words: dict, width: float) -> list:

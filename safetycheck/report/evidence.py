@@ -1,0 +1,212 @@
+"""The evidence section of the case record: every entry with all its versions, withdrawn
+entries marked, deleted ones as a dated line, each file's capture details, and the
+log check with the log's fingerprint.
+
+Imported only when a document is made (it pulls in reportlab).  The words are in
+``assets/report-text.toml`` ([record]).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Protocol
+
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.platypus import Image  # type: ignore[import-untyped]
+
+from safetycheck.case import Attachment, Case, EvidenceEntry
+from safetycheck.checklist import Library
+from safetycheck.evidence.capture import describe_taken
+from safetycheck.evidence.check import LogCheck, check_log
+from safetycheck.evidence.log import BY_LABELS, HOW_LABELS, Version
+from safetycheck.report import common
+from safetycheck.report.layout import para, table
+from safetycheck.timestamps import exact, parse_time
+
+THUMBNAIL_MM = 32
+THUMBNAIL_PIXELS = 360  # enough for 32 mm at about 280 dpi; keeps the PDF small and fast
+#: Pictures larger than this are listed, not shown (a thumbnail needs the whole file).
+THUMBNAIL_MAX_BYTES = 30 * 1000**2
+PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
+
+
+class Reader(Protocol):
+    def read_attachment(self, case: Case, attachment: Attachment) -> bytes: ...
+
+
+def log_check(case: Case, store: object | None) -> LogCheck:
+    """The check the record prints: with every file when the store can stream them."""
+    chunks = getattr(store, "attachment_chunks", None)
+    read = None
+    if callable(chunks):
+
+        def read(attachment: Attachment) -> Iterable[bytes]:
+            result: Iterable[bytes] = chunks(case, attachment)
+            return result
+
+    return check_log(case.id, case.evidence_log, case.stored_head, read)
+
+
+def section(
+    case: Case,
+    library: Library,
+    w: dict[str, str],
+    width: float,
+    store: object | None,
+    *,
+    check: LogCheck | None = None,
+) -> list[object]:
+    out: list[object] = [para(w["evidence_heading"], "h1")]
+    if not case.evidence:
+        return [*out, para(w["no_evidence"])]
+    out.append(para(w["evidence_intro"], "lead"))
+    widths = [0.06 * width, 0.2 * width, 0.38 * width, 0.36 * width]
+    cells: list[list[object]] = [
+        [para(w[k], "head") for k in ("entry_number", "when", "what", "attachment")]
+    ]
+    for entry in case.evidence:
+        cells.append(_row(case, library, entry, w, store, widths[3] - 8))
+    out.append(table(cells, widths))
+    check = check or log_check(case, store)
+    out.append(para(check.line(), "body" if check.ok else "cellbold"))
+    out.append(para(w["log_fingerprint"].format(hash=check.head), "small"))
+    return out
+
+
+def _row(
+    case: Case,
+    library: Library,
+    entry: EvidenceEntry,
+    w: dict[str, str],
+    store: object | None,
+    width: float,
+) -> list[object]:
+    number = para(str(entry.number), "cell")
+    if entry.is_deleted and entry.deletion is not None:
+        line = w["entry_deleted"].format(
+            when=exact(entry.deletion.recorded, entry.deletion.zone),
+            by=_by(str((entry.deletion.content or {}).get("by", ""))),
+        )
+        return [
+            number,
+            para(exact(entry.recorded_at, entry.records[0].zone), "cell"),
+            para(line, "cell"),
+            para("", "cell"),
+        ]
+    current = entry.current
+    assert current is not None
+    when = (
+        exact(current.at)
+        + "\n"
+        + w["recorded"].format(
+            when=exact(entry.recorded_at, entry.records[0].zone), by=_by(current.by)
+        )
+    )
+    what: list[str] = []
+    if entry.is_withdrawn and entry.withdrawal is not None:
+        what.append(
+            w["entry_withdrawn"].format(
+                when=exact(entry.withdrawal.at, entry.withdrawal.record.zone),
+                by=_by(entry.withdrawal.by),
+                reason=entry.withdrawal.reason,
+            )
+        )
+    for index, version in enumerate(entry.versions):
+        what.append(_version_text(version, index, len(entry.versions), library, w))
+    files = [_file_cell(case, a, w, store, width) for a in entry.all_attachments()]
+    return [number, para(when, "cell"), para("\n\n".join(what), "cell"), files or para("", "cell")]
+
+
+def _version_text(
+    version: Version, index: int, count: int, library: Library, w: dict[str, str]
+) -> str:
+    text = version.what
+    if version.where:
+        text += f"\n{w['where']}: {version.where}"
+    check = library.check(version.check_id) if version.check_id else None
+    if check is not None or version.check_id:
+        text += f"\n{w['linked_check']}: {check.title if check else version.check_id}"
+    if version.how:
+        text += f"\n{w['how_captured']}: {HOW_LABELS.get(version.how, version.how)}"
+    if count == 1:
+        return text
+    if index == 0:
+        label = w["version_original"]
+    else:
+        label = w["version_correction"].format(
+            number=index, when=exact(version.recorded_at, version.record.zone)
+        )
+        if version.note:
+            label += " " + w["version_reason"].format(reason=version.note)
+    return f"{label}\n{text}"
+
+
+def _by(by: str) -> str:
+    """"the advisor", as it reads inside a sentence."""
+    label = BY_LABELS.get(by, by) if by else BY_LABELS[""]
+    return label[:1].lower() + label[1:]
+
+
+def _file_details(attachment: Attachment, w: dict[str, str]) -> str:
+    lines = [
+        w["attachment_file"].format(
+            name=attachment.original_name,
+            size=common.human_size(attachment.size),
+            sha256=attachment.sha256,
+        )
+    ]
+    modified = parse_time(attachment.modified)
+    if modified is not None:
+        lines.append(w["file_modified"].format(when=exact(modified)))
+    if attachment.exif == "found":
+        taken = describe_taken(attachment.taken, attachment.taken_offset)
+        lines.append(w["exif_taken"].format(when=taken) if taken else w["exif_no_time"])
+        if attachment.device:
+            lines.append(w["exif_device"].format(device=attachment.device))
+    elif attachment.exif == "none":
+        lines.append(w["exif_none"])
+    if attachment.how or attachment.by:
+        lines.append(
+            w["captured"].format(
+                how=HOW_LABELS.get(attachment.how, attachment.how), by=_by(attachment.by)
+            )
+        )
+    return "\n".join(lines)
+
+
+def _file_cell(
+    case: Case, attachment: Attachment, w: dict[str, str], store: object | None, width: float
+) -> object:
+    label = para(_file_details(attachment, w), "small")
+    reader = getattr(store, "read_attachment", None)
+    if (
+        reader is None
+        or not attachment.original_name.lower().endswith(PICTURES)
+        or attachment.size > THUMBNAIL_MAX_BYTES
+    ):
+        return label
+    try:
+        data = reader(case, attachment)
+    except Exception:  # a missing or undecryptable file must not stop the export
+        return para(w["attachment_unreadable"].format(name=attachment.original_name), "small")
+    image = _thumbnail(data, min(width, THUMBNAIL_MM * mm))
+    return [image, label] if image else label
+
+
+def _thumbnail(data: bytes, box: float) -> Image | None:
+    """A small copy of a picture attachment, or None if it is not a picture we can read."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            picture.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+            small = picture.convert("RGB")
+            buffer = io.BytesIO()
+            small.save(buffer, format="JPEG", quality=80)
+            pw, ph = small.size
+    except Exception:  # not an image, damaged, or too large to open safely
+        return None
+    scale = box / max(pw, ph)
+    buffer.seek(0)
+    return Image(buffer, width=pw * scale, height=ph * scale, hAlign="LEFT")
