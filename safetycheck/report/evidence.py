@@ -143,7 +143,7 @@ def _version_text(
 
 
 def _by(by: str) -> str:
-    """"the advisor", as it reads inside a sentence."""
+    """Who, as it reads inside a sentence ("by the advisor")."""
     label = BY_LABELS.get(by, by) if by else BY_LABELS[""]
     return label[:1].lower() + label[1:]
 
