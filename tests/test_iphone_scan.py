@@ -76,7 +76,8 @@ def test_managed_phone_shows_supervision_and_the_mdm_profile_first(phone, index,
     assert "'Network settings'" in proxy.title and not proxy.strong
     assert {f.check_id for f in result.findings[:3]} == {"iphone-profiles"}
     assert scan.ENROLMENT not in kinds(result)  # Configurator, not automated enrolment
-    assert "does not prove the phone is safe" in result.headline
+    assert result.headline == scan_text()["controlled_headline"]
+    assert "strong lead, not proof" in result.headline
     assert fake.written() == []
 
 

@@ -78,6 +78,8 @@ class Page:
     needs_case: bool
     advisor_only: bool
     factory: Callable[[], QWidget] | None = None
+    # Shown only for a case that has this (an intake option or topic id, e.g. "iphone").
+    needs_topic: str | None = None
 
 
 class MainWindow(QMainWindow):
@@ -173,8 +175,17 @@ class MainWindow(QMainWindow):
         self.add_page(
             "android",
             self._build_android_scan,
-            "Phone sc&an",
+            "Android sc&an",
             "Scan an Android phone over USB for known stalkerware. Nothing on it is changed.",
+            needs_topic="android",
+        )
+        self.add_page(
+            "iphone",
+            self._build_iphone_scan,
+            "iPh&one scan",
+            "Scan an iPhone over USB for known stalkerware, profiles and device management. "
+            "Nothing on it is changed.",
+            needs_topic="iphone",
         )
 
         self.quick_exit_button.clicked.connect(quick_exit)
@@ -189,6 +200,7 @@ class MainWindow(QMainWindow):
         session.saved.connect(self._saved)
         session.save_failed.connect(self._save_failed)
         session.case_opened.connect(lambda _case: self._case_state())
+        session.topics_changed.connect(self._case_state)
         session.case_changed.connect(self._update_title)
         session.content_loaded.connect(self._show_problems)
         if session.content_is_loaded:
@@ -270,6 +282,13 @@ class MainWindow(QMainWindow):
         page.export_requested.connect(self.export)
         return page
 
+    def _build_iphone_scan(self) -> QWidget:
+        from ui.iphone_scan import IPhoneScanPage
+
+        page = IPhoneScanPage(self.session)
+        page.check_requested.connect(self.show_check)
+        return page
+
     def _build_android_scan(self) -> QWidget:
         from ui.android_scan import AndroidScanPage
 
@@ -304,6 +323,7 @@ class MainWindow(QMainWindow):
         *,
         needs_case: bool = True,
         advisor_only: bool = False,
+        needs_topic: str | None = None,
     ) -> None:
         """Add a page (a widget, or a function that builds it when first shown).
 
@@ -321,7 +341,7 @@ class MainWindow(QMainWindow):
             self.nav_layout.addWidget(button)
             button.clicked.connect(lambda _=False, k=key: self.show_page(k))
             button.clicked.connect(self._mark_nav)
-        page = Page(key, None, button, needs_case, advisor_only)
+        page = Page(key, None, button, needs_case, advisor_only, needs_topic=needs_topic)
         if isinstance(widget, QWidget):
             page.widget = widget
             self.stack.addWidget(widget)
@@ -351,6 +371,8 @@ class MainWindow(QMainWindow):
         page = self.pages[key]
         if self.session is None or (page.needs_case and self.session.case is None):
             return
+        if not self._has_topic(page):
+            return
         self.flush()
         self.current_key = key
         self.stack.setCurrentWidget(self.page_widget(key))
@@ -371,9 +393,18 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             if page.button is None:
                 continue
-            page.button.setVisible(advisor or not page.advisor_only)
+            page.button.setVisible((advisor or not page.advisor_only) and self._has_topic(page))
             page.button.setEnabled(ready and (has_case or not page.needs_case))
         self._update_title()
+
+    def _has_topic(self, page: Page) -> bool:
+        """A device's scan page belongs to cases that have that device ticked."""
+        if page.needs_topic is None:
+            return True
+        case = self.session.case if self.session is not None else None
+        return case is not None and (
+            page.needs_topic in case.intake or page.needs_topic in case.topics
+        )
 
     def _update_title(self) -> None:
         settings = self.settings

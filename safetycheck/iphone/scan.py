@@ -183,6 +183,9 @@ class ScanResult:
                 products = ", ".join(sorted({f.product or "" for f in found}))
                 headline: str = text[key].format(products=products)
                 return headline
+        if any(f.strong for f in self.findings):
+            controlled: str = text["controlled_headline"]
+            return controlled if self.complete else f"{controlled} {text['partial_result']}"
         clean: str = text["no_known_result"]
         return clean if self.complete else f"{clean} {text['partial_result']}"
 
