@@ -213,7 +213,7 @@ class IPhoneScanPage(QWidget):
         layout.addWidget(heading("When you are done with this iPhone", 2))
         row = QHBoxLayout()
         self.forget_button = _button(
-            "&Forget this iPhone on this computer",
+            "Forget this iPhone on this &computer",
             "Forget this iPhone on this computer",
             "Delete the key SafetyCheck keeps for the chosen iPhone. The iPhone itself forgets "
             "this computer only when you reset Location & Privacy on it.",

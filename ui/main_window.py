@@ -175,14 +175,14 @@ class MainWindow(QMainWindow):
         self.add_page(
             "android",
             self._build_android_scan,
-            "Android sc&an",
+            "An&droid scan",
             "Scan an Android phone over USB for known stalkerware. Nothing on it is changed.",
             needs_topic="android",
         )
         self.add_page(
             "iphone",
             self._build_iphone_scan,
-            "iPh&one scan",
+            "iPhone sc&an",
             "Scan an iPhone over USB for known stalkerware, profiles and device management. "
             "Nothing on it is changed.",
             needs_topic="iphone",
