@@ -19,6 +19,7 @@ nothing else calls it, and announces nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -648,6 +649,56 @@ class CaseWork:
         case.scans.append(record)
         self._commit(EvidenceChanged(tuple(e.id for e in entries)))
         return record
+
+    def export_document(
+        self,
+        kind: str,
+        path: str | Path,
+        *,
+        leave_out_details: bool = False,
+        page_size: str | None = None,
+    ) -> Path:
+        """Make a PDF of the open case and note it in the case, as one step.
+
+        The note lets deleting the case offer to delete the PDF, so both happen or
+        neither: the document is made in memory, the note saved, then the file written;
+        if the file cannot be written the note is taken back.  Without ``retry_later``
+        (the command line) a case that cannot be saved (a read-only data folder, a case
+        another program holds) stops the export before anything is written; in the app
+        the note waits in memory like any unsaved change.  Raises ReportError or the
+        store's error, each with a plain message.
+        """
+        from safetycheck.report.export import prepare_export, save_pdf
+
+        case = self._open_case()
+        target, data = prepare_export(
+            case,
+            self.library,
+            self.settings,
+            kind,
+            path,
+            leave_out_details=leave_out_details,
+            attachments=self,
+            page_size=page_size,
+        )
+        name = str(target.resolve())
+        noted = name not in case.exported_files
+        if noted:
+            case.exported_files.append(name)
+            try:
+                self._commit(CaseChanged())
+            except Exception:
+                case.exported_files.remove(name)
+                raise
+        try:
+            save_pdf(target, data)
+        except Exception:
+            if noted:
+                case.exported_files.remove(name)
+                with contextlib.suppress(Exception):  # the file is not there either way
+                    self._commit(CaseChanged())
+            raise
+        return target
 
     def record_export(self, path: str | Path) -> None:
         """Note an exported PDF, so that deleting the case can offer to delete it too."""

@@ -60,8 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int:
-    from safetycheck.storage.errors import StoreError
-
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command is None:
@@ -71,6 +69,15 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int
         return gui(args, extra)  # Qt takes its own options (e.g. -platform)
     if extra:
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    from safetycheck.terminal import guard
+
+    with guard():  # text from phones and files can hold escape sequences
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from safetycheck.storage.errors import StoreError
+
     try:
         return int(args.func(args) or 0)
     except (UserError, StoreError) as exc:

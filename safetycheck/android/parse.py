@@ -112,6 +112,12 @@ def parse_devices(text: str) -> list[Device]:
 #   "package:" [sourceDir "="] name ["  installer=" NAME] [" uid:" UID]
 
 _INSTALLER = re.compile(r"\s+installer=(\S*)")
+# What a phone says is kept no longer than a real value can be (a package name fits in a
+# 255-byte file name; a property value is at most 92 bytes, a few ro.* ones longer), so a
+# crafted phone cannot fill the evidence log past what a case may keep.
+MAX_NAME = 255
+MAX_PATH = 4096
+MAX_PROPERTY = 512
 _UID = re.compile(r"\s+uid:(\d+)")
 
 
@@ -140,7 +146,8 @@ def parse_package_list(text: str) -> list[PackageRecord]:
         if installer == "null":
             installer = None
         if body:
-            packages.append(PackageRecord(body, path, installer, uid))
+            installer = installer[:MAX_NAME] if installer else installer
+            packages.append(PackageRecord(body[:MAX_NAME], path[:MAX_PATH], installer, uid))
     return packages
 
 
@@ -234,5 +241,5 @@ def parse_getprop(text: str) -> dict[str, str]:
     for line in text.splitlines():
         found = _PROP.match(line.strip())
         if found:
-            props[found.group(1)] = found.group(2)
+            props[found.group(1)[:MAX_NAME]] = found.group(2)[:MAX_PROPERTY]
     return props

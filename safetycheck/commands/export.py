@@ -45,28 +45,29 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from safetycheck.casework import StoreError
     from safetycheck.cli import UserError
-    from safetycheck.report import ReportError, default_page_size, export_pdf
+    from safetycheck.report import ReportError, default_page_size
     from safetycheck.report.texts import save_warning
 
     work = open_work(args)
-    case = open_case(work, args.reference)
-    settings = work.settings
+    open_case(work, args.reference)
     output = args.output if args.output.lower().endswith(".pdf") else args.output + ".pdf"
     try:
-        path = export_pdf(
-            case,
-            work.library,
-            settings,
+        # The PDF and its note in the case are one step: written and said, or nothing.
+        path = work.export_document(
             args.kind,
             output,
             leave_out_details=args.leave_out_details,
-            attachments=work,
-            page_size=args.page_size or default_page_size(settings),
+            page_size=args.page_size or default_page_size(work.settings),
         )
     except ReportError as exc:
         raise UserError(str(exc)) from exc
-    work.record_export(path)
+    except StoreError as exc:
+        raise UserError(
+            f"The PDF was not saved: SafetyCheck could not note it in the case ({exc}). "
+            "Nothing was written."
+        ) from exc
     print(f"Saved {path}")
     print(save_warning(), file=sys.stderr)
     return 0

@@ -59,6 +59,36 @@ def export_pdf(
     it, attachments are listed by name.  ``leave_out_details`` applies to
     the plan only: the record is the advisor's full file.
     """
+    target, data = prepare_export(
+        case,
+        library,
+        settings,
+        kind,
+        path,
+        leave_out_details=leave_out_details,
+        attachments=attachments,
+        page_size=page_size,
+    )
+    save_pdf(target, data)
+    return target
+
+
+def prepare_export(
+    case: Case,
+    library: Library,
+    settings: Settings,
+    kind: str,
+    path: str | os.PathLike[str],
+    *,
+    leave_out_details: bool = False,
+    attachments: AttachmentReader | None = None,
+    page_size: str | None = None,
+) -> tuple[Path, bytes]:
+    """Check where the document goes and make it, writing nothing: (where, PDF bytes).
+
+    Kept apart from :func:`save_pdf` so the case service can note the file in the case
+    between the two, and an export is then whole or not at all.
+    """
     kind = kind.lower()
     if kind not in KINDS:
         raise ReportError(f"The document kind must be 'record' or 'plan', not '{kind}'.")
@@ -80,6 +110,11 @@ def export_pdf(
         attachments=attachments,
         page_size=page_size,
     )
+    return target, data
+
+
+def save_pdf(target: Path, data: bytes) -> None:
+    """Write the document atomically: the whole file or, on failure, none of it."""
     try:
         write_atomic(target, data)
     except OSError as exc:
@@ -87,7 +122,6 @@ def export_pdf(
             f"The document could not be saved to {target} ({exc.strerror or exc}). "
             "Choose another place."
         ) from exc
-    return target
 
 
 def _refuse_text_too_long_to_print(case: Case) -> None:
