@@ -282,6 +282,10 @@ class Case:
     #: The log's length and last hash as the file said (None for a new case): the check
     #: compares them, so records cut off the end of the log are noticed.
     stored_head: JSON | None = field(default=None, compare=False)
+    #: For a document made for an evidence bundle: the entries it shows, and the check
+    #: made over the whole log as the bundle was written.  Never stored.
+    evidence_shown: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    evidence_check: object | None = field(default=None, compare=False, repr=False)
     _views: tuple[int, list[EvidenceEntry]] | None = field(
         default=None, init=False, repr=False, compare=False
     )

@@ -63,7 +63,9 @@ from safetycheck.storage.summary import CaseSummary
 
 if TYPE_CHECKING:
     from safetycheck.checklist import Library
+    from safetycheck.evidence.bundle import BundleResult
     from safetycheck.evidence.check import LogCheck
+    from safetycheck.evidence.manifest import Selection
     from safetycheck.scans import ScanReport
     from safetycheck.store import CaseStore
 
@@ -709,6 +711,44 @@ class CaseWork:
             self._commit(CaseChanged())
 
     # -- reading -------------------------------------------------------------------------------
+
+    def export_evidence(
+        self,
+        target: str | Path,
+        selection: Selection | None = None,
+        *,
+        passphrase: str | None = None,
+        page_size: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> BundleResult:
+        """Write an evidence bundle of the open case (``safetycheck.evidence.bundle``).
+
+        Reads only (the files a piece at a time), so it may run on another thread
+        while nothing else changes the case; call :meth:`record_export` afterwards, on
+        the service's own thread, with the bundle's path.
+        """
+        from safetycheck.evidence.bundle import export_bundle
+        from safetycheck.report.export import default_page_size, render_pdf
+
+        case = self._open_case()
+        library, settings = self.library, self.settings
+        size = page_size or default_page_size(settings)
+
+        def pdf(shown: Case) -> bytes:
+            return render_pdf(shown, library, settings, "record", attachments=self, page_size=size)
+
+        return export_bundle(
+            case,
+            target,
+            pdf=pdf,
+            read=self.store.attachment_chunks,
+            data_dir=self.data_dir,
+            selection=selection,
+            passphrase=passphrase,
+            progress=progress,
+            should_stop=should_stop,
+        )
 
     def read_attachment(self, case: Case, attachment: Attachment) -> bytes:
         return self.store.read_attachment(case, attachment)

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "safetycheck.commands.cases",
     "safetycheck.commands.passphrase",
     "safetycheck.commands.export",
+    "safetycheck.commands.evidence",
     "safetycheck.commands.android",
     "safetycheck.commands.computer",
     "safetycheck.commands.iphone",

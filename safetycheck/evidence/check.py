@@ -240,6 +240,22 @@ def _file_problem(attachment: Attachment, read: ChunkReader) -> str | None:
     return None
 
 
+def with_files(result: LogCheck, files: Iterable[FileResult]) -> LogCheck:
+    """The chain's result with the files' results added (checked by whoever read them)."""
+    files = tuple(files)
+    bad = tuple(
+        Mismatch(f"the file “{f.attachment.original_name}” of entry {f.entry} {f.problem}")
+        for f in files
+        if f.problem
+    )
+    return replace(result, mismatches=result.mismatches + bad, files=files, files_checked=True)
+
+
+def file_result(entry: int, attachment: Attachment, sha256: str, size: int) -> FileResult:
+    same = sha256 == attachment.sha256 and size == attachment.size
+    return FileResult(entry, attachment, None if same else "is not the file that was recorded")
+
+
 def check_log(
     case_id: str,
     log: list[LogRecord],
@@ -257,10 +273,4 @@ def check_log(
             for a in e.all_attachments()
         )
         return replace(result, files=files, files_checked=False)
-    files = tuple(check_files(entries(log), read))
-    bad = tuple(
-        Mismatch(f"the file “{f.attachment.original_name}” of entry {f.entry} {f.problem}")
-        for f in files
-        if f.problem
-    )
-    return replace(result, mismatches=result.mismatches + bad, files=files, files_checked=True)
+    return with_files(result, check_files(entries(log), read))

@@ -48,6 +48,13 @@ def log_check(case: Case, store: object | None) -> LogCheck:
     return check_log(case.id, case.evidence_log, case.stored_head, read)
 
 
+def shown_entries(case: Case) -> list[EvidenceEntry]:
+    """The entries a document prints: all, or those chosen for an evidence bundle."""
+    if case.evidence_shown is None:
+        return list(case.evidence)
+    return [e for e in case.evidence if e.id in case.evidence_shown]
+
+
 def section(
     case: Case,
     library: Library,
@@ -61,14 +68,20 @@ def section(
     if not case.evidence:
         return [*out, para(w["no_evidence"])]
     out.append(para(w["evidence_intro"], "lead"))
+    shown = shown_entries(case)
+    if len(shown) < len(case.evidence):
+        out.append(
+            para(w["evidence_chosen"].format(shown=len(shown), total=len(case.evidence)), "body")
+        )
     widths = [0.06 * width, 0.2 * width, 0.38 * width, 0.36 * width]
     cells: list[list[object]] = [
         [para(w[k], "head") for k in ("entry_number", "when", "what", "attachment")]
     ]
-    for entry in case.evidence:
+    for entry in shown:
         cells.append(_row(case, library, entry, w, store, widths[3] - 8))
     out.append(table(cells, widths))
-    check = check or log_check(case, store)
+    given = case.evidence_check
+    check = check or (given if isinstance(given, LogCheck) else log_check(case, store))
     out.append(para(check.line(), "body" if check.ok else "cellbold"))
     out.append(para(w["log_fingerprint"].format(hash=check.head), "small"))
     return out

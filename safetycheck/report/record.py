@@ -95,7 +95,11 @@ def _concerns(case: Case, library: Library, w: dict, removed: str, width: float)
         # Signing in can alert the other person: whoever acts on this concern reads that first.
         if row.check and row.check.signs_in and row.topic and row.topic.sign_in_warning:
             cells.append([para(w["sign_in"], "cellbold"), para(row.topic.sign_in_warning, "cell")])
-        linked = [e for e in case.evidence if e.check_id == row.check_id and not e.is_deleted]
+        linked = [
+            e
+            for e in evidence.shown_entries(case)
+            if e.check_id == row.check_id and not e.is_deleted
+        ]
         if linked:
             text = "\n".join(
                 f"{common.exact_time(e.at)}: {e.what}"

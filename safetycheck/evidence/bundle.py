@@ -1,0 +1,289 @@
+"""Export evidence: one zip that ordinary tools open, to hand to the police or a court.
+
+Inside: ``record.pdf`` (the case record, its evidence log showing the chosen
+entries), each file under ``attachments/`` with a safe version of its original name,
+``manifest.json`` and ``manifest.csv`` (``safetycheck.evidence.manifest``), and
+``README.txt`` saying how to check any file by hand.
+
+Written a piece at a time: each file is streamed from the case (decrypted chunk by
+chunk with a passphrase), hashed on the way and compared with the hash recorded when
+it was added, straight into the zip, so memory stays small whatever the size.  The
+zip is written beside its final name (``.<name>.<random>.tmp``, never the system temp
+folder) and renamed into place only when complete; a stop or an error removes it.
+
+With a passphrase the bundle is an AES-256 zip (WinZip AE-2, written by pyzipper):
+7-Zip, WinZip, WinRAR, The Unarchiver and Keka open it, and so does ``tar -xf`` (bsdtar,
+libarchive) in a Mac's Terminal; the Mac's Finder (Archive Utility) and Windows
+Explorer do not.  The weak old zip password scheme (ZipCrypto) is never used: a PDF's
+first bytes are known, which breaks it in minutes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from safetycheck import __version__
+from safetycheck.case import Attachment, Case
+from safetycheck.evidence.check import FileResult, LogCheck, check_chain, file_result, with_files
+from safetycheck.evidence.manifest import FORMAT, VERSION, Selection, derive, skeleton, to_csv
+from safetycheck.timestamps import exact, local_now
+
+ChunkReader = Callable[[Case, Attachment], Iterable[bytes]]
+Progress = Callable[[int, int], None]
+MIN_PASSPHRASE = 10
+README = "README.txt"
+
+
+class BundleError(Exception):
+    """The bundle could not be made; the message is for the person."""
+
+
+class Stopped(BundleError):
+    def __init__(self) -> None:
+        super().__init__("The export was stopped. No bundle was saved.")
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    path: Path
+    entries: int
+    files: int
+    bytes: int
+    check: LogCheck
+    protected: bool
+
+
+def _open_zip(path: Path, passphrase: str | None) -> zipfile.ZipFile:
+    if passphrase is None:
+        return zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
+    import pyzipper  # only when a bundle is protected
+
+    archive = pyzipper.AESZipFile(path, "w", compression=pyzipper.ZIP_STORED, allowZip64=True)
+    archive.setpassword(passphrase.encode("utf-8"))
+    # AE-2: no CRC of the contents in the clear (AE-1 would let someone who has a copy
+    # of a file confirm that it is inside).
+    archive.setencryption(pyzipper.WZ_AES, nbits=256, force_wz_aes_version=2)
+    return archive  # type: ignore[no-any-return]
+
+
+def _member(
+    archive: zipfile.ZipFile, name: str, when: dt.datetime, *, compress: bool
+) -> zipfile.ZipInfo:
+    # pyzipper's archive needs its own kind of entry (it carries the AES details).
+    kind = getattr(archive, "zipinfo_cls", zipfile.ZipInfo)
+    info: zipfile.ZipInfo = kind(name, date_time=when.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _write_bytes(archive: zipfile.ZipFile, name: str, data: bytes, when: dt.datetime) -> None:
+    with archive.open(_member(archive, name, when, compress=True), "w", force_zip64=True) as out:
+        out.write(data)
+
+
+def _refuse_inside(data_dir: Path, target: Path) -> None:
+    try:
+        inside = target.resolve().is_relative_to(data_dir.resolve())
+    except OSError:
+        inside = False
+    if inside:
+        raise BundleError(
+            "Save the bundle outside SafetyCheck's data folder: a bundle holds the files "
+            "unlocked, and nothing unlocked may be kept there."
+        )
+
+
+def export_bundle(
+    case: Case,
+    target: str | os.PathLike[str],
+    *,
+    pdf: Callable[[Case], bytes],
+    read: ChunkReader,
+    data_dir: Path,
+    selection: Selection | None = None,
+    passphrase: str | None = None,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> BundleResult:
+    """Write the bundle for the chosen entries of ``case`` to ``target``.
+
+    ``pdf`` makes the case record for a case whose log shows only the chosen entries;
+    ``read`` streams a stored file.  ``progress(done, total)`` is told the bytes of
+    files written so far; ``should_stop()`` ends it early (raising :class:`Stopped`).
+    """
+    selection = selection or Selection()
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise BundleError(f"{path} is a folder. Give a file name ending in .zip.")
+    if not path.parent.is_dir():
+        raise BundleError(f"The folder {path.parent} does not exist. Choose another place.")
+    _refuse_inside(data_dir, path)
+    if passphrase is not None and len(passphrase) < MIN_PASSPHRASE:
+        raise BundleError(
+            f"Use a passphrase of at least {MIN_PASSPHRASE} characters for the bundle "
+            "(a few ordinary words are easy to say and hard to guess)."
+        )
+    chosen = [e for e in case.evidence if selection.chooses(e)]
+    chosen_ids = {e.id for e in chosen}
+    protected = passphrase is not None
+    chain_check = check_chain(case.id, case.evidence_log, case.stored_head)
+    numbers = {e.id: e.number for e in case.evidence}
+    contents = {
+        str(r.seq): r.content
+        for r in case.evidence_log
+        if r.entry in chosen_ids and r.content is not None
+    }
+    chain = [skeleton(r, numbers.get(r.entry), r.entry in chosen_ids) for r in case.evidence_log]
+    entries, files = derive(chain, contents, protected)  # type: ignore[arg-type]
+    by_stored = {a.stored_as: a for e in chosen for a in e.all_attachments()}
+    total = sum(by_stored[f["stored_as"]].size for f in files)
+    made = local_now()
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    counter = _Counter(total, progress, should_stop)
+    try:
+        with _open_zip(tmp, passphrase) as archive:
+            # The files first: their hashes, taken on the way, go into the check line
+            # that the record, the manifest and the README print.
+            results = [
+                _copy_file(archive, item, by_stored[item["stored_as"]], case, read, made, counter)
+                for item in files
+            ]
+            check = with_files(chain_check, results)
+            shown = replace(case)
+            shown.evidence_shown = frozenset(chosen_ids)
+            shown.evidence_check = check
+            record_pdf = pdf(shown)
+            manifest: dict[str, Any] = {
+                "format": FORMAT,
+                "version": VERSION,
+                "made": {
+                    "local": made.isoformat(),
+                    "utc": made.astimezone(dt.UTC).isoformat(),
+                    "text": exact(made),
+                },
+                "made_by": f"SafetyCheck {__version__}",
+                "case": {"id": case.id, "reference": case.reference},
+                "selection": selection.describe([e.number for e in chosen], len(case.evidence)),
+                "log_check": check.line(),
+                "log_fingerprint": check.head,
+                "protected": protected,
+                "record_pdf": {
+                    "path": "record.pdf",
+                    "size": len(record_pdf),
+                    "sha256": hashlib.sha256(record_pdf).hexdigest(),
+                },
+                "chain": chain,
+                "records": contents,
+                "entries": entries,
+                "files": files,
+            }
+            _write_bytes(archive, "record.pdf", record_pdf, made)
+            _write_bytes(archive, "manifest.csv", to_csv(manifest), made)
+            text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
+            _write_bytes(archive, "manifest.json", text.encode("utf-8"), made)
+            _write_bytes(archive, README, readme(manifest).encode("utf-8"), made)
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise BundleError(
+                f"The bundle could not be saved to {path} ({exc.strerror or exc}). "
+                "Choose another place."
+            ) from exc
+        raise
+    return BundleResult(path, len(chosen), len(files), total, check, protected)
+
+
+class _Counter:
+    def __init__(self, total: int, progress: Progress | None, stop: Callable[[], bool] | None):
+        self.total, self.done, self.progress, self.stop = total, 0, progress, stop
+
+    def add(self, size: int) -> None:
+        if self.stop is not None and self.stop():
+            raise Stopped()
+        self.done += size
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _copy_file(
+    archive: zipfile.ZipFile,
+    item: dict[str, Any],
+    attachment: Attachment,
+    case: Case,
+    read: ChunkReader,
+    when: dt.datetime,
+    counter: _Counter,
+) -> FileResult:
+    """Stream one file into the zip, hashing it on the way.  A file that is not the
+    one recorded is still handed over (the person decides), and the check line, made
+    from these hashes, says so."""
+    info = _member(archive, item["path"], when, compress=False)
+    info.file_size = attachment.size
+    sha = hashlib.sha256()
+    size = 0
+    with archive.open(info, "w", force_zip64=True) as out:
+        for piece in _pieces(read(case, attachment), attachment):
+            counter.add(len(piece))
+            sha.update(piece)
+            size += len(piece)
+            out.write(piece)
+    return file_result(int(item["entry"]), attachment, sha.hexdigest(), size)
+
+
+def _pieces(pieces: Iterable[bytes], attachment: Attachment) -> Iterator[bytes]:
+    try:
+        yield from pieces
+    except Exception as exc:
+        raise BundleError(
+            f"The file “{attachment.original_name}” could not be read ({exc}). No bundle was saved."
+        ) from exc
+
+
+def readme(manifest: dict[str, Any]) -> str:
+    """How anyone can check the bundle by hand, with tools every computer has."""
+    lines = [
+        "Evidence bundle made by SafetyCheck",
+        "",
+        f"Case: {manifest['case']['reference']}",
+        f"Made: {manifest['made']['text']}",
+        f"What is in it: {manifest['selection']}.",
+        manifest["log_check"],
+        f"Log fingerprint (the hash of the log's last record): {manifest['log_fingerprint']}",
+        "",
+        "record.pdf     the case record",
+        "attachments/   each file, as it was added (named by entry number)",
+        "manifest.csv   every entry, version, time, capture detail and hash (opens in a "
+        "spreadsheet)",
+        "manifest.json  the same, and the whole chain of the log, for checking by machine",
+        "",
+        "To check the whole bundle: python main.py verify-evidence THIS-FILE.zip",
+        "",
+        "To check one file by hand, compare its SHA-256 with the one in manifest.csv:",
+        "  Linux:   sha256sum attachments/NAME",
+        "  Mac:     shasum -a 256 attachments/NAME",
+        "  Windows: certutil -hashfile attachments\\NAME SHA256",
+        "",
+        "SHA-256 of each file:",
+    ]
+    lines += [f"  {f['sha256']}  {f['path']}" for f in manifest["files"]]
+    lines.append(f"  {manifest['record_pdf']['sha256']}  record.pdf")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def suggested_name(today: dt.date | None = None) -> str:
+    """A plain name that does not say what the bundle is about."""
+    return f"evidence-{(today or dt.date.today()).isoformat()}.zip"
