@@ -197,3 +197,20 @@ def test_no_alt_letter_clashes_with_the_iphone_page(ui, real_content, phone):
         window.show_page(key)
         assert clashes(window) == {}, key
         assert literal_ampersands(window) == [], key
+
+
+def test_quick_exit_during_a_scan_hides_at_once(ui, real_content, phone):
+    """The scan runs on a worker: Quick Exit never waits for the phone to answer."""
+    fake = phone("clean", hang="com.apple.mobile.installation_proxy")
+    window, page, case = open_page(ui)
+    find(ui, page)
+    click(ui.qtbot, page.scan_button)
+    ui.qtbot.waitUntil(
+        lambda: "Browse" in fake.requests("com.apple.mobile.installation_proxy"), timeout=15000
+    )
+    click(ui.qtbot, window.quick_exit_button)
+    assert not window.isVisible() and ui.quit_calls == [1]
+    assert page.busy  # hidden while the phone was still silent: it did not wait
+    page.cancel_scan()  # in the real app the process ends here; the test ends the worker
+    ui.qtbot.waitUntil(lambda: not page.busy, timeout=10000)
+    assert [e for e in ui.store().load(case.id).evidence if e.source == SOURCE] == []
