@@ -63,7 +63,7 @@ packaging/deb/build_deb.sh "$bundle" "$version" "$deb"
 {
   echo "SafetyCheck $version bundle sizes ($(date -u +%Y-%m-%d), $arch, $(. /etc/os-release && echo "$PRETTY_NAME"))"
   [ "$measure" = 1 ] && echo "unpruned folder:  ${unpruned} MB"
-  echo "pruned folder:    $(mb "$bundle") MB  (target: under 120 MB)"
+  echo "pruned folder:    $(mb "$bundle") MB  (aim: under 120 MB; budget: at most 140 MB)"
   echo ".tar.gz:          $(mb "dist/$name.tar.gz") MB"
   echo ".deb:             $(mb "$deb") MB"
   echo "largest files (MB):"
@@ -73,9 +73,13 @@ packaging/deb/build_deb.sh "$bundle" "$version" "$deb"
   (cd "$bundle/_internal" && du -sb -- * | sort -rn | head -8 | awk '{printf "  %5.1f  %s\n", $1 / 1e6, $2}')
 } | tee "$work/size-report.txt" >&2
 bytes="$(du -sb "$bundle" | cut -f1)"
-if [ "$bytes" -ge 120000000 ]; then
-  echo "build: the bundle is $bytes bytes, over the 120 MB budget" >&2
+# Budget: issue 19 allows at most 140 MB unpacked with iPhone support. Above the earlier
+# 120 MB aim the build says so, so growth is seen long before it fails.
+if [ "$bytes" -gt 140000000 ]; then
+  echo "build: the bundle is $bytes bytes, over the 140 MB budget" >&2
   exit 1
+elif [ "$bytes" -ge 120000000 ]; then
+  echo "build: note: the bundle is $bytes bytes, over the 120 MB aim (budget 140 MB)" >&2
 fi
 
 step "smoke test: the built folder"
