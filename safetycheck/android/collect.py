@@ -180,7 +180,9 @@ def _read_phone(
         except AndroidError as exc:
             if "no longer connected" in str(exc):
                 raise
-            snap.problems.append(f"Could not read {what}: {exc}")
+            problem = f"Could not read {what}: {exc}"
+            if problem not in snap.problems:  # the app list is asked for twice (-U, then not)
+                snap.problems.append(problem)
             return None
 
     say("Reading the phone's details")
