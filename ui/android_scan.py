@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,7 @@ from safetycheck.android.indicators import (
 )
 from safetycheck.android.parse import Device
 from safetycheck.android.scan import (
+    DEVELOPER_OPTIONS,
     KNOWN,
     WORK_FOLDER,
     ScanResult,
@@ -87,6 +89,7 @@ class AndroidScanPage(QWidget):
         self.bridge.failed.connect(self._failed)
 
         layout = scrolling_page(self, focusable=True)
+        self.scroll = self.findChild(QScrollArea)
 
         layout.addWidget(heading("Scan an Android phone"))
         layout.addWidget(
@@ -123,6 +126,18 @@ class AndroidScanPage(QWidget):
         layout.addWidget(heading("1. The program that reads the phone", 2))
         self.adb_status = paragraph()
         layout.addWidget(self.adb_status)
+        row = QHBoxLayout()
+        # Here, not only in Settings: the page is where a person finds out adb is missing.
+        self.choose_adb_button = describe(
+            QPushButton("&Choose the adb program…"),
+            "Choose the adb program",
+            "Pick the adb program on this computer, if SafetyCheck did not find it by itself. "
+            "It is kept in Settings.",
+        )
+        self.choose_adb_button.setAutoDefault(False)
+        row.addWidget(self.choose_adb_button)
+        row.addStretch(1)
+        layout.addLayout(row)
 
         # 2. the phone
         layout.addWidget(heading("2. Choose the phone", 2))
@@ -174,11 +189,17 @@ class AndroidScanPage(QWidget):
         self.results = QWidget()
         results_layout = QVBoxLayout(self.results)
         results_layout.setContentsMargins(0, 0, 0, 0)
-        results_layout.addWidget(heading("What the scan found", 2))
+        self.results_heading = heading("What the scan found", 2)
+        results_layout.addWidget(self.results_heading)
         self.device_label = paragraph()
         results_layout.addWidget(self.device_label)
         self.headline = paragraph()
         self.headline.setAccessibleName("Scan result")
+        # Focusable, so the keyboard (and a screen reader) lands on the result.
+        self.headline.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.headline_box = boxed(self.headline, calm_color())
         results_layout.addWidget(self.headline_box)
         self.next_steps = paragraph()
@@ -235,6 +256,9 @@ class AndroidScanPage(QWidget):
         layout.addWidget(self.credit)
         layout.addStretch(1)
 
+        self.choose_adb_button.clicked.connect(self.choose_adb)
+        self.findings.itemChanged.connect(lambda _item: self._update_buttons())
+        self.session.settings_changed.connect(self.on_show)  # adb chosen in Settings
         self.find_button.clicked.connect(self.find_phones)
         self.scan_button.clicked.connect(self.scan)
         self.cancel_button.clicked.connect(self.cancel_scan)
@@ -284,6 +308,23 @@ class AndroidScanPage(QWidget):
         self.save_button.setEnabled(
             idle and self.result is not None and self.session.case is not None
         )
+        ticked = self._ticked()
+        if self.result is not None:
+            self.save_button.setText(
+                "Save the scan to the &evidence log"
+                if not ticked
+                else f"Save the scan and {len(ticked)} ticked "
+                + ("lead" if len(ticked) == 1 else "leads")
+                + " to the &evidence log"
+            )
+            self.save_button.setAccessibleName(plain_text(self.save_button.text()))
+
+    def _ticked(self) -> list[int]:
+        return [
+            row
+            for row in range(self.findings.count())
+            if self.findings.item(row).checkState() == Qt.CheckState.Checked
+        ]
 
     def _chosen(self) -> Device | None:
         row = self.device_list.currentRow()
@@ -338,6 +379,21 @@ class AndroidScanPage(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
 
+    def choose_adb(self) -> None:
+        chosen = dialogs.ask_open_file(self, "Choose the adb program")
+        if not chosen:
+            return
+        self.session.settings.adb_path = chosen
+        self.session.work.save_settings()  # announces the change: the page shows it
+        self.on_show()
+
+    def _forget_result(self) -> None:
+        """Another look for phones: the last phone's results must not stay on screen."""
+        self.result = None
+        self.results.hide()
+        self.findings.clear()
+        self.saved_status.setText("")
+
     def find_phones(self) -> None:
         try:
             adb = Adb(self._find_adb())
@@ -345,6 +401,7 @@ class AndroidScanPage(QWidget):
             self._show_adb()
             self.device_status.setText(str(exc))
             return
+        self._forget_result()
         self.device_status.setText("")
         self._run(lambda say: adb.devices(), self._show_devices)
 
@@ -422,7 +479,9 @@ class AndroidScanPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, finding.check_id)
             # Ticked: saved with the scan.  The person may leave a lead out of the record.
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            # "Developer options on" is expected during a scan: not ticked unless wanted.
+            expected = finding.kind == DEVELOPER_OPTIONS
+            item.setCheckState(Qt.CheckState.Unchecked if expected else Qt.CheckState.Checked)
             if finding.kind == KNOWN:
                 font = item.font()
                 font.setBold(True)
@@ -438,15 +497,16 @@ class AndroidScanPage(QWidget):
             "" if self.session.case is not None else "Open a case to save these leads in it."
         )
         self.results.show()
+        self._update_buttons()
+        # The results are below the steps: bring them into view, and the keyboard with them.
+        self.scroll.widget().layout().activate()
+        self.scroll.ensureWidgetVisible(self.results_heading, 0, 0)
+        self.headline.setFocus()
 
     def save_to_case(self) -> None:
         if self.result is None or self.session.case is None:
             return
-        keep = [
-            row
-            for row in range(self.findings.count())
-            if self.findings.item(row).checkState() == Qt.CheckState.Checked
-        ]
+        keep = self._ticked()
         record = self.session.work.record_scan(scan_report(self.result), keep)
         self.saved_status.setText(
             f"Added {len(record.evidence_ids)} entries to the evidence log. The matching "
@@ -481,6 +541,10 @@ class AndroidScanPage(QWidget):
     def _updated(self, value: object) -> None:
         self._show_lists()
         self.progress.setText(f"Updated: {value.summary()}.")  # type: ignore[attr-defined]
+
+
+def plain_text(text: str) -> str:
+    return text.replace("&", "")
 
 
 def _emit(emit: Callable[[object], None], value: object) -> None:

@@ -173,6 +173,15 @@ def analyse(
 
     findings: list[Finding] = []
     known_packages: set[str] = set()
+    # App names, where the indicator lists know them: the phone gives only package names.
+    names: dict[str, str] = {}
+
+    def named(package: str) -> str:
+        """How a lead names an app: its known name with the package, or says plainly that
+        only the package name is known (a person looks for app names, not package names)."""
+        if package in names:
+            return f"{names[package]} ({package})"
+        return f"{package} (app name not known)"
 
     for record in snap.packages:
         matches = index.match_package(record.name)
@@ -182,6 +191,7 @@ def analyse(
             continue
         known_packages.add(record.name)
         product = _known_label(matches)
+        names[record.name] = product
         how = sorted({m.by for m in matches})
         lists_used = sorted({m.list_label for m in matches})
         watchware = all(m.app.is_watchware for m in matches)
@@ -211,7 +221,7 @@ def analyse(
                 Finding(
                     kind,
                     check,
-                    f"{package} {what}.",
+                    f"{named(package)} {what}.",
                     _installed_from(by_name, package, stores),
                     package,
                 )
@@ -222,7 +232,7 @@ def analyse(
             Finding(
                 DEVICE_OWNER,
                 CHECK_DEVICE_OWNER,
-                f"{snap.policy.device_owner} controls this phone as its device owner.",
+                f"{named(snap.policy.device_owner)} controls this phone as its device owner.",
                 "A device owner can see and change almost everything. On a work phone this "
                 "is normal; on a personal phone it is a strong lead.",
                 snap.policy.device_owner,
@@ -233,7 +243,7 @@ def analyse(
             Finding(
                 DEVICE_OWNER,
                 CHECK_DEVICE_OWNER,
-                f"{owner} manages a work profile on this phone.",
+                f"{named(owner)} manages a work profile on this phone.",
                 "Normal for a work profile set up by an employer or school.",
                 owner,
             )
@@ -267,7 +277,10 @@ def analyse(
             how = f"was installed by another app ({record.installer}), not an app store"
         findings.append(
             Finding(
-                OUTSIDE_STORE, CHECK_OUTSIDE_STORE, f"{record.name} {how}.", package=record.name
+                OUTSIDE_STORE,
+                CHECK_OUTSIDE_STORE,
+                f"{named(record.name)} {how}.",
+                package=record.name,
             )
         )
     power(
@@ -284,7 +297,8 @@ def analyse(
                 Finding(
                     NAME_PATTERN,
                     CHECK_UNKNOWN_APPS,
-                    f"{record.name} has a name that suggests spying, tracking or monitoring.",
+                    f"{named(record.name)} has a name that suggests spying, tracking or "
+                    "monitoring.",
                     "Many such apps are harmless (fitness trackers, parental controls you set "
                     "up yourself). Check whether you recognise it.",
                     record.name,

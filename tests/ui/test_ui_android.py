@@ -86,10 +86,14 @@ def test_scan_a_phone_with_stalkerware_and_save_to_the_case(
     assert page.leads_intro.isVisible()
     assert unnamed(page) == []
 
+    # "Developer options on" is expected during a scan: left out unless ticked.
+    expected = [i for i, t in enumerate(texts) if t.startswith("Developer options")]
+    assert [page.findings.item(i).checkState() for i in expected] == [Qt.CheckState.Unchecked]
+    assert f"{len(texts) - 1} ticked leads" in page.save_button.text()
     click(qtbot, page.save_button)
     saved = ui.store().load(case.id)
     scan_entries = [e for e in saved.evidence if e.source == "android-scan"]
-    assert len(scan_entries) == len(texts) + 1
+    assert len(scan_entries) == len(texts)  # the scan's summary and the ticked leads
     assert saved.answers == {}  # the person confirms each check
     assert "Added" in page.saved_status.text()
     assert not page.save_button.isEnabled()  # saved once, not twice
@@ -231,3 +235,56 @@ def test_quick_exit_during_a_scan_hides_at_once(ui, real_content, tmp_path: Path
     assert page.busy  # hidden while the scan was still running: it did not wait
     ui.qtbot.waitUntil(lambda: not page.busy, timeout=30000)  # it ends without harm
     assert [e for e in ui.store().load(case.id).evidence if e.source == "android-scan"] == []
+
+
+def test_the_page_chooses_adb_itself_and_names_apps(ui, real_content, tmp_path: Path) -> None:
+    """Issue 14: a "Choose adb" button on the page; results brought into view; an app
+    known only by its package name is said to be; old results go when phones are looked
+    for again; only the ticked leads are saved."""
+    fake = FakeAdb(tmp_path, "stalkerware")
+    window, page, case = open_scan_page(ui, str(tmp_path / "nowhere" / "adb"))
+    assert not page.find_button.isEnabled()
+    ui.dialogs.queue("ask_open_file", str(fake.path))
+    click(ui.qtbot, page.choose_adb_button)
+    assert "Ready." in page.adb_status.text() and page.find_button.isEnabled()
+    assert load_settings(ui.data_dir).adb_path == str(fake.path)
+    find_and_scan(ui, page)
+    # The results are in view, and the keyboard is on the headline.
+    ui.qtbot.waitUntil(lambda: page.headline.hasFocus())
+    top = page.results_heading.mapTo(page.scroll.widget(), QPoint(0, 0)).y()
+    bar = page.scroll.verticalScrollBar()
+    assert bar.value() <= top < bar.value() + page.scroll.viewport().height()
+    texts = [page.findings.item(i).text() for i in range(page.findings.count())]
+    assert any("SpyLive360 (com.wifi0)" in t for t in texts)
+    assert any("org.jitsi.meet (app name not known)" in t for t in texts)
+    # Untick everything but the first lead: only it is saved, with the scan's summary.
+    for row in range(1, page.findings.count()):
+        page.findings.item(row).setCheckState(Qt.CheckState.Unchecked)
+    assert "1 ticked lead " in page.save_button.text()
+    click(ui.qtbot, page.save_button)
+    saved = ui.store().load(case.id)
+    assert len([e for e in saved.evidence if e.source == "android-scan"]) == 2
+    assert saved.scans[-1].findings == len(texts)
+    # Another look for phones (an unauthorised one now): the old results go.
+    page.session.settings.adb_path = str(FakeAdb(tmp_path, "unauthorized").path)
+    click(ui.qtbot, page.find_button)
+    ui.qtbot.waitUntil(lambda: not page.busy, timeout=15000)
+    assert not page.results.isVisible() and page.findings.count() == 0
+
+
+def test_adb_chosen_in_settings_reaches_the_page_at_once(ui, real_content, tmp_path) -> None:
+    fake = FakeAdb(tmp_path, "clean")
+    window, page, _case = open_scan_page(ui, str(tmp_path / "nowhere" / "adb"))
+    assert not page.find_button.isEnabled()
+
+    def choose(dialog) -> None:
+        section = next(s for s in dialog.sections if hasattr(s, "adb_path"))
+        assert "does not hold it" in section.found.text()
+        section.adb_path.setText(str(fake.path))
+        assert section.found.text() == f"Found: {fake.path}"
+        dialog.accept()
+
+    ui.when_modal(choose)
+    window.open_settings()
+    assert window.current_key == "android"
+    assert "Ready." in page.adb_status.text() and page.find_button.isEnabled()
