@@ -80,6 +80,10 @@ __all__ = [
 ]
 
 
+#: The name of the one private check of someone on their own (it prints on the documents).
+PRIVATE_REFERENCE = "My check"
+
+
 class CaseWork:
     def __init__(
         self,
@@ -301,7 +305,8 @@ class CaseWork:
                     return self.open(summary.id)
                 except StoreError:
                     continue
-        return self.create()
+        # Not "Case 7F3K": someone on their own has no case list and no client.
+        return self.create(PRIVATE_REFERENCE)
 
     def rename(self, case_id: str, reference: str) -> None:
         reference = reference.strip()

@@ -85,6 +85,11 @@ def first_start(work: CaseWork) -> bool:
         work.unlock(None)
         offer = PassphraseDialog(lambda _current, new: work.set_passphrase(new), first_start=True)
         offer.exec()  # "Not now" carries on without a passphrase; Settings can set it later.
+        if work.is_protected and not settings.idle_lock_minutes:
+            from ui.passphrase_settings import DEFAULT_IDLE_MINUTES
+
+            settings.idle_lock_minutes = DEFAULT_IDLE_MINUTES  # Settings can change it
+    settings.neutral_title = dialog.neutral.isChecked()
     settings.first_start_done = True
     if not work.save_settings():
         dialogs.tell(

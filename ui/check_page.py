@@ -59,6 +59,13 @@ STATUS_BUTTONS: list[tuple[Status, str, str]] = [
 ]
 
 
+CHOSEN_STYLE = (
+    "QPushButton { background-color: palette(highlight); color: palette(highlighted-text);"
+    " border: 2px solid palette(highlight); border-radius: 4px; padding: 4px 10px; }"
+    "QPushButton:focus { border: 2px solid palette(window-text); }"
+)
+
+
 def _list_html(items: tuple[str, ...], ordered: bool) -> str:
     tag = "ol" if ordered else "ul"
     rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
@@ -388,11 +395,15 @@ class CheckPage(QWidget):
         self._mark_chosen()
 
     def _mark_chosen(self) -> None:
-        """The chosen answer is bold with a tick: a pressed-in button alone is easy to miss."""
+        """The chosen answer is filled in the highlight colour, bold, with a tick.
+
+        A pressed-in button alone is easy to miss, and in dark mode a tick and bold were
+        all that told it apart: the fill shows in every style and colour scheme."""
         for status, text, _description in STATUS_BUTTONS:
             button = self.status_buttons[status]
             chosen = button.isChecked()
             button.setText(f"✓ {text}" if chosen else text)
+            button.setStyleSheet(CHOSEN_STYLE if chosen else "")
             font = button.font()
             font.setBold(chosen)
             button.setFont(font)

@@ -15,10 +15,8 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 from safetycheck.settings import MODE_ADVISOR, MODE_SELF
 from ui.accessible import describe
 from ui.fit import fit_height
+from ui.reading import ReadingArea
 from ui.style import heading, paragraph
 
 NOTICE = [
@@ -51,14 +50,15 @@ class FirstStartDialog(QDialog):
         layout.setSpacing(12)
         # The notice scrolls if the screen is too short for it (200% on a laptop), so the
         # choice below always stays in view and nothing is drawn over anything else.
-        self.notice_scroll = QScrollArea()
-        self.notice_scroll.setWidgetResizable(True)
-        self.notice_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        notice = QWidget()
-        notice_layout = QVBoxLayout(notice)
+        # It is one Tab stop that scrolls with the keys and shows when it has the focus (the
+        # first Tab used to land on it with nothing to show where the keyboard was).
+        self.notice_scroll = ReadingArea(
+            "Safety notice",
+            "Read with the arrow keys or Page Down. Press Tab to go on to the choices.",
+        )
+        notice_layout = self.notice_scroll.body_layout
         notice_layout.setContentsMargins(0, 0, 0, 0)
         notice_layout.setSpacing(12)
-        self.notice_scroll.setWidget(notice)
         layout.addWidget(self.notice_scroll, 1)
         notice_layout.addWidget(heading("Before you start"))
         for text in NOTICE:
@@ -70,6 +70,15 @@ class FirstStartDialog(QDialog):
             "the saved answers, not even you if you forget it.",
         )
         notice_layout.addWidget(self.protect)
+        self.neutral = describe(
+            QCheckBox(
+                "Use a plain window title (“Checklist”), so the taskbar does not say SafetyCheck"
+            ),
+            "Use a plain window title",
+            "The window and taskbar say “Checklist” instead of SafetyCheck. You can change "
+            "this later in Settings.",
+        )
+        notice_layout.addWidget(self.neutral)
         notice_layout.addStretch(1)
         layout.addSpacing(8)
         layout.addWidget(heading("Who is using SafetyCheck?", 2))

@@ -24,7 +24,7 @@ from safetycheck.passphrase import FORGOTTEN_WARNING, PROTECTS_AGAINST
 from safetycheck.vault import VaultError, passphrase_problem
 from ui.accessible import describe
 from ui.style import boxed, caution_color, heading, paragraph
-from ui.unlock import StoppedByQuickExit, busy, error_label, password_field
+from ui.unlock import StoppedByQuickExit, busy, error_label, password_field, show_typing
 
 FIRST_START_OFFER = (
     "You can protect your answers with a passphrase, so that someone who later uses this "
@@ -73,6 +73,8 @@ class PassphraseDialog(QDialog):
         form.addRow("&New passphrase:", self.new)
         form.addRow("Type it &again:", self.repeat)
         layout.addLayout(form)
+        self.show_box = show_typing(self.current, self.new, self.repeat)
+        layout.addWidget(self.show_box)
         self.understood = describe(
             QCheckBox("I understand that nobody can recover a forgotten passphrase"),
             "I understand that nobody can recover a forgotten passphrase",
@@ -130,8 +132,8 @@ class PassphraseDialog(QDialog):
             return
         except OSError as exc:
             self._show_problem(
-                f"The change could not be finished ({exc.strerror or exc}). Your cases are "
-                "safe: they open with the old or the new passphrase. Please try again."
+                f"The change could not be finished ({exc.strerror or exc}). Your saved "
+                "answers are safe: they open with the old or the new passphrase. Please try again."
             )
             return
         finally:

@@ -22,6 +22,9 @@ from ui.settings_dialog import SettingsSection
 from ui.style import muted, paragraph
 
 MAX_IDLE_MINUTES = 240
+#: Offered when a passphrase is set and the lock was "Never": a passphrase protects little
+#: while the open window stays readable on an unattended computer.
+DEFAULT_IDLE_MINUTES = 10
 
 
 class PassphraseSection(SettingsSection):
@@ -49,6 +52,7 @@ class PassphraseSection(SettingsSection):
         self.idle_minutes.setRange(0, MAX_IDLE_MINUTES)
         self.idle_minutes.setSpecialValueText("Never")
         self.idle_minutes.setSuffix(" minutes")
+        self.idle_minutes.valueChanged.connect(self._suffix)  # "1 minute", not "1 minutes"
         self.lock_label = QLabel("&Lock when not used for:")
         self.lock_label.setBuddy(self.idle_minutes)
         lock_row.addWidget(self.lock_label)
@@ -58,6 +62,9 @@ class PassphraseSection(SettingsSection):
         self.lock_hint = muted(paragraph("The lock needs a passphrase."))
         layout.addWidget(self.lock_hint)
         self.button.clicked.connect(self.set_or_change)
+
+    def _suffix(self, value: int) -> None:
+        self.idle_minutes.setSuffix(" minute" if value == 1 else " minutes")
 
     def bind(self, dialog: QWidget) -> None:
         self.session = getattr(dialog, "session", None)
@@ -98,5 +105,8 @@ class PassphraseSection(SettingsSection):
             dialog = PassphraseDialog(work.change_passphrase, change=True, parent=self)
         else:
             dialog = PassphraseDialog(lambda _old, new: work.set_passphrase(new), parent=self)
+        was_protected = self.protected()
         dialog.exec()  # the service saves what is waiting first, then rewrites the files
+        if self.protected() and not was_protected and self.idle_minutes.value() == 0:
+            self.idle_minutes.setValue(DEFAULT_IDLE_MINUTES)  # saved with the settings
         self.refresh()

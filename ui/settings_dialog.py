@@ -161,6 +161,8 @@ class SettingsDialog(QDialog):
         self.session = getattr(parent, "session", None)
         self.sections = [factory() for factory in SECTIONS]
         for section in self.sections:
+            if isinstance(section, ServiceSection):
+                self.service_section = section
             bind = getattr(section, "bind", None)
             if bind is not None:
                 bind(self)
@@ -181,6 +183,11 @@ class SettingsDialog(QDialog):
             "Close without changing anything.",
         )
         layout.addWidget(buttons)
+        # The service's details are for advisors: someone on their own is not asked for them.
+        mode = next((s for s in self.sections if isinstance(s, ModeSection)), None)
+        if mode is not None and hasattr(self, "service_section"):
+            mode.self_mode.toggled.connect(lambda own: self.service_section.setVisible(not own))
+            self.service_section.setVisible(not mode.self_mode.isChecked())
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)

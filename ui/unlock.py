@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
@@ -78,6 +79,26 @@ def password_field(name: str, description: str) -> QLineEdit:
     return field
 
 
+def show_typing(*fields: QLineEdit) -> QCheckBox:
+    """A tick box that shows what is typed in ``fields`` (hidden again when unticked).
+
+    Typing a long passphrase blind is where mistakes happen; someone alone can check it."""
+    box = describe(
+        QCheckBox("S&how what I type"),
+        "Show what I type",
+        "Show the passphrase as you type it. Untick to hide it again. Make sure nobody "
+        "can see the screen.",
+    )
+
+    def toggle(shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        for field in fields:
+            field.setEchoMode(mode)
+
+    box.toggled.connect(toggle)
+    return box
+
+
 def error_label() -> QWidget:
     label = paragraph()
     palette = label.palette()
@@ -120,16 +141,20 @@ class UnlockDialog(QDialog):
             )
         else:
             layout.addWidget(heading("Type your passphrase"))
-            layout.addWidget(paragraph("Your cases are protected with a passphrase."))
-        self.passphrase = password_field("Passphrase", "The passphrase that protects your cases.")
+            layout.addWidget(paragraph("Your saved answers are protected with a passphrase."))
+        self.passphrase = password_field(
+            "Passphrase", "The passphrase that protects your saved answers."
+        )
         layout.addWidget(self.passphrase)
+        self.show_box = show_typing(self.passphrase)
+        layout.addWidget(self.show_box)
         self.problem = error_label()
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox()
         self.open_button = describe(
             buttons.addButton("Open", QDialogButtonBox.ButtonRole.AcceptRole),
             "Open",
-            "Check the passphrase and open your cases.",
+            "Check the passphrase and open your saved answers.",
         )
         self.quit_button = describe(
             buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole),

@@ -434,3 +434,139 @@ def test_an_advisor_is_asked_about_their_client(ui) -> None:
     window.show_page("intake")
     texts = [box.text() for box in window.intake.boxes.values()]
     assert "A car your client drives" in texts and "A car you drive" not in texts
+
+
+# -- polish -----------------------------------------------------------------------------------
+
+
+def test_every_header_button_shows_the_keyboard_focus(ui) -> None:
+    window = ui.start(mode="advisor")
+    window.show_page("cases")
+    window.session.work.create("Focus")  # a case open: every page button is enabled
+    header = [p.button for p in window.pages.values() if p.button is not None]
+    header += [window.settings_button, window.quick_exit_button]
+    for button in header:
+        if not button.isVisible() or not button.isEnabled():
+            continue
+        window.settings_button.setFocus() if button is not window.settings_button else (
+            window.quick_exit_button.setFocus()
+        )
+        ui.qtbot.waitUntil(lambda: not button.hasFocus())
+        before = button.grab().toImage()
+        button.setFocus(Qt.FocusReason.TabFocusReason)
+        ui.qtbot.waitUntil(button.hasFocus)
+        assert button.grab().toImage() != before, button.accessibleName()
+
+
+def test_first_start_tab_lands_on_something_that_shows_it(ui, qtbot) -> None:
+    dialog = FirstStartDialog(ui.data_dir, "SafetyCheck")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    reached = []
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focus = QApplication.focusWidget()
+        assert focus is not None and focus.isVisible() and focus.window() is dialog
+        assert focus.accessibleName(), type(focus).__name__
+        reached.append(focus)
+    assert dialog.notice_scroll in reached and dialog.neutral in reached
+    area = dialog.notice_scroll
+    area.setFocus()
+    qtbot.waitUntil(area.hasFocus)
+    focused = area.grab().toImage()
+    dialog.advisor_button.setFocus()
+    qtbot.waitUntil(lambda: not area.hasFocus())
+    assert area.grab().toImage() != focused
+
+
+def test_first_start_offers_the_plain_title_and_a_lock_with_the_passphrase(ui) -> None:
+    from safetycheck.settings import load_settings
+
+    def choose(dialog) -> None:
+        dialog.neutral.setChecked(True)
+        dialog.protect.setChecked(True)
+
+        def set_passphrase(offer) -> None:
+            assert isinstance(offer, PassphraseDialog)
+            offer.new.setText("a long enough passphrase")
+            offer.repeat.setText("a long enough passphrase")
+            assert offer.new.echoMode() == offer.new.EchoMode.Password
+            offer.show_box.setChecked(True)
+            assert offer.new.echoMode() == offer.new.EchoMode.Normal
+            assert offer.repeat.echoMode() == offer.new.EchoMode.Normal
+            offer.understood.setChecked(True)
+            offer.try_apply()
+
+        ui.when_modal(set_passphrase)
+        dialog.self_button.click()
+
+    ui.when_modal(choose)
+    window = ui.start()
+    settings = load_settings(ui.data_dir)
+    assert settings.neutral_title and window.windowTitle() == "Checklist"
+    assert settings.idle_lock_minutes == 10
+    assert window.session.case.reference == "My check"
+
+
+def test_one_minute_is_one_minute_and_self_mode_is_not_asked_for_a_service(ui) -> None:
+    from ui.passphrase_settings import PassphraseSection
+    from ui.settings_dialog import ServiceSection
+
+    window = ui.start(mode="self")
+    dialog = SettingsDialog(window.settings, window)
+    ui.qtbot.addWidget(dialog)
+    dialog.show()
+    section = next(s for s in dialog.sections if isinstance(s, PassphraseSection))
+    section.idle_minutes.setEnabled(True)
+    section.idle_minutes.setValue(1)
+    assert section.idle_minutes.text() == "1 minute"
+    section.idle_minutes.setValue(5)
+    assert section.idle_minutes.text() == "5 minutes"
+    service = next(s for s in dialog.sections if isinstance(s, ServiceSection))
+    assert not service.isVisible()
+    mode = dialog.sections[0]
+    mode.advisor.setChecked(True)
+    assert service.isVisible()
+
+
+def test_the_chosen_answer_is_filled_in_dark_mode_too(ui) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    app = QApplication.instance()
+    old = app.palette()
+    dark = QPalette(old)
+    for role, color in (
+        (QPalette.ColorRole.Window, "#202020"),
+        (QPalette.ColorRole.Button, "#303030"),
+        (QPalette.ColorRole.WindowText, "#f0f0f0"),
+        (QPalette.ColorRole.ButtonText, "#f0f0f0"),
+        (QPalette.ColorRole.Highlight, "#3d7bd9"),
+    ):
+        dark.setColor(role, QColor(color))
+    app.setPalette(dark)
+    try:
+        window = ui.start(mode="self")
+        window.session.work.set_intake(["android"])
+        window.show_page("checks")
+        page = window.checking.page
+        page.status_buttons[Status.NOT_SURE].click()
+        chosen = page.status_buttons[Status.NOT_SURE].grab().toImage()
+        other = page.status_buttons[Status.LOOKS_OK].grab().toImage()
+        middle = (chosen.width() // 8, chosen.height() // 2)
+        assert chosen.pixelColor(*middle) != other.pixelColor(*middle)
+        assert chosen.pixelColor(*middle).name() == "#3d7bd9"
+    finally:
+        app.setPalette(old)
+
+
+def test_the_sidebar_says_what_its_marks_mean(ui) -> None:
+    window = ui.start(mode="self")
+    window.session.work.set_intake(["android"])
+    window.show_page("checks")
+    legend = window.checking.legend
+    assert legend.isVisible()
+    for words in ("not checked yet", "looks OK", "concern", "not sure", "not safe", "applicable"):
+        assert words in legend.text()

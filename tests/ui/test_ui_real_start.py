@@ -52,4 +52,4 @@ def test_the_real_app_starts_shows_and_opens_the_case(tmp_path: Path) -> None:
     # The private case was created on first use, with a neutral reference.
     cases = list((data / "cases").glob("*.case"))
     assert len(cases) == 1
-    assert b'"reference":"Case ' in cases[0].read_bytes()
+    assert b'"reference":"My check"' in cases[0].read_bytes()  # not "Case 7F3K" (issue 14)
