@@ -88,7 +88,14 @@ class AndroidScanPage(QWidget):
         self.bridge.done.connect(self._finished)
         self.bridge.failed.connect(self._failed)
 
-        layout = scrolling_page(self, focusable=True)
+        layout = scrolling_page(
+            self,
+            reading=(
+                "Phone scan",
+                "How to scan an Android phone, and what the scan found. Use the arrow keys or "
+                "Page Down to read on, Tab to go from one button to the next.",
+            ),
+        )
         self.scroll = self.findChild(QScrollArea)
 
         layout.addWidget(heading("Scan an Android phone"))

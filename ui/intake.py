@@ -33,7 +33,14 @@ class IntakePage(QWidget):
         super().__init__(parent)
         self.session = session
         self.boxes: dict[str, QCheckBox] = {}
-        layout = scrolling_page(self, focusable=True)
+        layout = scrolling_page(
+            self,
+            reading=(
+                "What you have",
+                "The choices that decide which checks you see. Use the arrow keys or Page "
+                "Down to read on, Tab to go from one choice to the next.",
+            ),
+        )
         # With an advisor, "you" would mean the advisor: ask about the client instead.
         advisor = session.settings.mode == "advisor"
         question = (

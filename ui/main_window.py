@@ -45,7 +45,7 @@ HEADER_STYLE = (
     " border-radius: 4px; background: palette(button); color: palette(button-text); }"
     'QFrame#header QPushButton[flat="true"] { border-color: transparent;'
     " background: transparent; color: palette(window-text); }"
-    "QFrame#header QPushButton:checked { background: palette(highlight);"
+    'QFrame#header QPushButton[current="true"] { background: palette(highlight);'
     " color: palette(highlighted-text); }"
     "QFrame#header QPushButton:disabled { color: palette(placeholder-text); }"
     "QFrame#header QPushButton:focus { border: 2px solid palette(window-text); }"
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.header_layout.addSpacing(12)
         # No QButtonGroup: Qt makes checkable buttons in a group one Tab stop (the rest by
         # arrow keys, which nothing says), so "Summary" was out of a keyboard user's reach.
-        # ``_mark_nav`` keeps one button pressed in: the current page's.
+        # ``_mark_nav`` marks the current page's button.
         self.nav_layout = QHBoxLayout()
         self.header_layout.addLayout(self.nav_layout)
         self.header_layout.addStretch(1)
@@ -335,7 +335,10 @@ class MainWindow(QMainWindow):
         if nav_text:
             nav_text = self._with_mnemonic(nav_text)
             button = describe(QPushButton(nav_text), plain(nav_text), nav_description)
-            button.setCheckable(True)
+            # Not checkable: a screen reader called a checkable page button a "check box"
+            # ("Summary, check box, not checked"). The page you are on is drawn filled and
+            # its description says so.
+            button.setProperty("nav_description", nav_description)
             button.setAutoDefault(False)
             button.setFlat(True)
             self.nav_layout.addWidget(button)
@@ -384,7 +387,15 @@ class MainWindow(QMainWindow):
     def _mark_nav(self) -> None:
         for key, page in self.pages.items():
             if page.button is not None:
-                page.button.setChecked(key == self.current_key)
+                current = key == self.current_key
+                if page.button.property("current") != current:
+                    page.button.setProperty("current", current)
+                    page.button.style().unpolish(page.button)
+                    page.button.style().polish(page.button)
+                described = page.button.property("nav_description") or plain(page.button.text())
+                page.button.setAccessibleDescription(
+                    f"{described} This is the page you are on." if current else described
+                )
 
     def _case_state(self) -> None:
         has_case = self.session is not None and self.session.case is not None

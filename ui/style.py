@@ -138,10 +138,21 @@ def scrolling_area(*, focusable: bool = False) -> tuple[QScrollArea, QVBoxLayout
     return scroll, layout
 
 
-def scrolling_page(page: QWidget, *, focusable: bool = False) -> QVBoxLayout:
-    """Fill ``page`` with a scrolling area; returns the layout to add content to."""
+def scrolling_page(page: QWidget, *, reading: tuple[str, str] | None = None) -> QVBoxLayout:
+    """Fill ``page`` with a scrolling area; returns the layout to add content to.
+
+    ``reading`` (a name and a description) makes it a reading area (``ui.reading``): one
+    Tab stop that scrolls with the keys, shows its focus and is named for a screen reader
+    (an unnamed focusable area was read as "filler").
+    """
     outer = QVBoxLayout(page)
     outer.setContentsMargins(0, 0, 0, 0)
-    scroll, layout = scrolling_area(focusable=focusable)
-    outer.addWidget(scroll)
-    return layout
+    if reading is None:
+        scroll, layout = scrolling_area()
+        outer.addWidget(scroll)
+        return layout
+    from ui.reading import ReadingArea
+
+    area = ReadingArea(*reading)
+    outer.addWidget(area)
+    return area.body_layout

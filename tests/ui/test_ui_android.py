@@ -242,7 +242,7 @@ def test_the_page_chooses_adb_itself_and_names_apps(ui, real_content, tmp_path: 
     known only by its package name is said to be; old results go when phones are looked
     for again; only the ticked leads are saved."""
     fake = FakeAdb(tmp_path, "stalkerware")
-    window, page, case = open_scan_page(ui, str(tmp_path / "nowhere" / "adb"))
+    _window, page, case = open_scan_page(ui, str(tmp_path / "nowhere" / "adb"))
     assert not page.find_button.isEnabled()
     ui.dialogs.queue("ask_open_file", str(fake.path))
     click(ui.qtbot, page.choose_adb_button)

@@ -448,10 +448,9 @@ def test_every_header_button_shows_the_keyboard_focus(ui) -> None:
     for button in header:
         if not button.isVisible() or not button.isEnabled():
             continue
-        window.settings_button.setFocus() if button is not window.settings_button else (
-            window.quick_exit_button.setFocus()
-        )
-        ui.qtbot.waitUntil(lambda: not button.hasFocus())
+        away = window.quick_exit_button if button is window.settings_button else None
+        (away or window.settings_button).setFocus()
+        ui.qtbot.waitUntil(lambda b=button: not b.hasFocus())
         before = button.grab().toImage()
         button.setFocus(Qt.FocusReason.TabFocusReason)
         ui.qtbot.waitUntil(button.hasFocus)
