@@ -94,7 +94,14 @@ class IPhoneScanPage(QWidget):
         self.bridge.done.connect(self._finished)
         self.bridge.failed.connect(self._failed)
 
-        layout = scrolling_page(self, focusable=True)
+        layout = scrolling_page(
+            self,
+            reading=(
+                "iPhone scan",
+                "How to scan an iPhone, and what the scan found. Use the arrow keys or Page "
+                "Down to read on, Tab to go from one button to the next.",
+            ),
+        )
         layout.addWidget(heading("Scan an iPhone"))
         layout.addWidget(paragraph(words["intro"]))
 

@@ -138,7 +138,9 @@ def scrolling_area(*, focusable: bool = False) -> tuple[QScrollArea, QVBoxLayout
     return scroll, layout
 
 
-def scrolling_page(page: QWidget, *, reading: tuple[str, str] | None = None) -> QVBoxLayout:
+def scrolling_page(
+    page: QWidget, *, focusable: bool = False, reading: tuple[str, str] | None = None
+) -> QVBoxLayout:
     """Fill ``page`` with a scrolling area; returns the layout to add content to.
 
     ``reading`` (a name and a description) makes it a reading area (``ui.reading``): one
@@ -148,7 +150,7 @@ def scrolling_page(page: QWidget, *, reading: tuple[str, str] | None = None) -> 
     outer = QVBoxLayout(page)
     outer.setContentsMargins(0, 0, 0, 0)
     if reading is None:
-        scroll, layout = scrolling_area()
+        scroll, layout = scrolling_area(focusable=focusable)
         outer.addWidget(scroll)
         return layout
     from ui.reading import ReadingArea

@@ -25,7 +25,8 @@ SCREENS = [
     ("checks", "Open", "Guidance for this check"),
     ("summary", "Summary", "What was found"),
     ("intake", "What you have", "Continue to the checks"),
-    ("android", "Phone scan", "Find connected phones"),
+    ("android", "Android scan", "Find connected phones"),
+    ("iphone", "iPhone scan", "Find connected iPhones"),
 ]
 
 
@@ -105,7 +106,8 @@ def main() -> int:
                     raise SystemExit(f"no button named {press!r} to reach {name}: {seen}")
                 button.queryAction().doAction(0)
             if not wait_for(lambda s=sign: shown_by_name(window, s)):
-                raise SystemExit(f"screen {name} did not show ({sign!r})")
+                seen = [(n["role"], n["name"]) for n in walk(window) if n["name"]][:60]
+                raise SystemExit(f"screen {name} did not show ({sign!r}): {seen}")
             time.sleep(0.5)  # let the page finish filling in
             screens[name] = walk(window)
         with open(out, "w", encoding="utf-8") as handle:
