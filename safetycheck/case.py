@@ -96,9 +96,12 @@ class Answer:
     #: For a check whose steps differ by make or version: the steps shown when it was
     #: answered (a variant's label), so the record says which steps were followed.
     steps: str = ""
+    #: Words written for the client, the only text of this answer the safety plan prints.
+    #: The note is the advisor's case note and never goes on the plan.
+    plan_line: str = ""
 
     def __post_init__(self) -> None:
-        _scrub_fields(self, "note", "steps")
+        _scrub_fields(self, "note", "steps", "plan_line")
 
     @property
     def changed_at(self) -> dt.datetime | None:
@@ -112,6 +115,8 @@ class Answer:
         }
         if self.steps:
             data["steps"] = self.steps
+        if self.plan_line:  # most answers have none: keep the file as small as it was
+            data["plan_line"] = self.plan_line
         return data
 
     @classmethod
@@ -121,6 +126,7 @@ class Answer:
             data.get("note", ""),
             [Change.from_dict(c) for c in data.get("history", [])],
             str(data.get("steps", "")),
+            str(data.get("plan_line", "")),
         )
 
 
@@ -210,6 +216,59 @@ class Action:
 
 
 @dataclass
+class AppUse:
+    """Who worked on a case, with which SafetyCheck on which computer, and when.
+
+    Kept for the record made for the police, which says how the evidence was
+    collected.  One entry per different combination; ``first`` and ``last`` are the
+    days it was in use.  Written by the case service on every save.
+    """
+
+    app_version: str
+    system: str  # e.g. "Linux 6.1 (x86_64)"; never the computer's name
+    mode: str  # settings.MODE_ADVISOR or MODE_SELF ("" before first start)
+    advisor: str
+    service: str
+    first: dt.date
+    last: dt.date
+
+    def __post_init__(self) -> None:
+        _scrub_fields(self, "app_version", "system", "mode", "advisor", "service")
+
+    def same_use(self, other: AppUse) -> bool:
+        return (self.app_version, self.system, self.mode, self.advisor, self.service) == (
+            other.app_version,
+            other.system,
+            other.mode,
+            other.advisor,
+            other.service,
+        )
+
+    def to_dict(self) -> JSON:
+        return {
+            "app_version": self.app_version,
+            "system": self.system,
+            "mode": self.mode,
+            "advisor": self.advisor,
+            "service": self.service,
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: JSON) -> AppUse:
+        return cls(
+            data.get("app_version", ""),
+            data.get("system", ""),
+            data.get("mode", ""),
+            data.get("advisor", ""),
+            data.get("service", ""),
+            dt.date.fromisoformat(data["first"]),
+            dt.date.fromisoformat(data["last"]),
+        )
+
+
+@dataclass
 class Progress:
     """How much of a case is done.  Made by ``safetycheck.scope`` only, so every view agrees."""
 
@@ -279,6 +338,7 @@ class Case:
     #: Which checks the checks page walks: "all", or "essentials" (the most important
     #: first, the rest in a later session; ``safetycheck.essentials``).
     checks_shown: str = "all"
+    app_uses: list[AppUse] = field(default_factory=list)
     #: The log's length and last hash as the file said (None for a new case): the check
     #: compares them, so records cut off the end of the log are noticed.
     stored_head: JSON | None = field(default=None, compare=False)
@@ -351,6 +411,22 @@ class Case:
         )
         self._log_changes += 1
         self.touch()
+
+    def set_plan_line(self, check_id: str, text: str) -> Answer:
+        """The client-facing line for the plan; the answer's status and note stay as they are."""
+        current = self.answers.get(check_id) or Answer()
+        current.plan_line = checked(text)
+        self.answers[check_id] = current
+        self.touch()
+        return current
+
+    def note_use(self, use: AppUse) -> None:
+        """Remember that ``use`` worked on this case (today: ``use.last``)."""
+        for known in reversed(self.app_uses):
+            if known.same_use(use):
+                known.last = max(known.last, use.last)
+                return
+        self.app_uses.append(use)
 
     def add_evidence(
         self,
@@ -517,6 +593,7 @@ class Case:
             "at_check": self.at_check,
             "steps_chosen": dict(self.steps_chosen),
             "checks_shown": self.checks_shown,
+            "app_uses": [u.to_dict() for u in self.app_uses],
         }
 
     @classmethod
@@ -539,4 +616,5 @@ class Case:
             steps_chosen={str(k): str(v) for k, v in data.get("steps_chosen", {}).items()},
             checks_shown=str(data.get("checks_shown", "all")),
             stored_head=data.get("evidence_head"),
+            app_uses=[AppUse.from_dict(u) for u in data.get("app_uses", [])],
         )

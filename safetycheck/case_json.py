@@ -34,6 +34,7 @@ def _fingerprint(answer: Answer) -> tuple:
     return (
         answer.status,
         answer.note,
+        answer.plan_line,
         len(answer.history),
         answer.steps,
         None if last is None else (last.at, last.status, last.note),

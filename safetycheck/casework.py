@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safetycheck.app_use import current_use
 from safetycheck.case import Action, Answer, Attachment, Case, EvidenceEntry, ScanRecord, Status
 from safetycheck.case import new_id as _new_id
 from safetycheck.case_topics import refresh_topics
@@ -38,6 +39,7 @@ from safetycheck.events import (
     Event,
     EvidenceChanged,
     Listener,
+    PlanLineChanged,
     Saved,
     SaveFailed,
     SettingsChanged,
@@ -350,6 +352,7 @@ class CaseWork:
             return True
         scope = self.scope()
         self._stamp_versions(case, scope)
+        case.note_use(current_use(self.settings))
         try:
             self.store.save(case, self.rule.coverage(case))
         except Exception as exc:
@@ -457,6 +460,24 @@ class CaseWork:
         if (answer.status, answer.note, answer.steps) == old and not self.unsaved:
             return answer
         events: list[Event] = [AnswerChanged(check_id)]
+        if holds_something(answer) != held and not self._always_shown(check_id):
+            events.append(TopicsChanged())
+        self._commit(*events)
+        return answer
+
+    def set_plan_line(self, check_id: str, text: str) -> Answer:
+        """The line the safety plan prints for this answer, written for the client.
+
+        The plan never prints a case note; this is what it says instead.
+        """
+        case = self._open_case()
+        before = case.answers.get(check_id)
+        old = before.plan_line if before else None
+        held = before is not None and holds_something(before)
+        answer = case.set_plan_line(check_id, text)
+        if answer.plan_line == old and not self.unsaved:
+            return answer
+        events: list[Event] = [PlanLineChanged(check_id)]
         if holds_something(answer) != held and not self._always_shown(check_id):
             events.append(TopicsChanged())
         self._commit(*events)

@@ -29,6 +29,13 @@ class StepsChosen:
 
 
 @dataclass(frozen=True)
+class PlanLineChanged:
+    """The line the safety plan prints for one answer changed."""
+
+    check_id: str
+
+
+@dataclass(frozen=True)
 class TopicsChanged:
     """The checks the case covers changed: a topic was ticked or unticked, or an answer
     outside the ticked topics came or went (see ``safetycheck.scope``)."""
@@ -87,6 +94,7 @@ class SettingsChanged:
 
 Event = (
     AnswerChanged
+    | PlanLineChanged
     | TopicsChanged
     | EvidenceChanged
     | ActionsChanged

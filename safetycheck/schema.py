@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 Body = dict[str, Any]
 Upgrade = Callable[[Body], Body]
@@ -94,8 +94,24 @@ def _v3_to_v4(body: Body) -> Body:
     return body
 
 
+def _v4_to_v5(body: Body) -> Body:
+    """Version 5 gives an answer a line for the safety plan (``plan_line``) and keeps which
+    SafetyCheck worked on the case (``app_uses``), for the record made for the police.
+
+    An older SafetyCheck would drop both when it saved, so it is told the file is newer.
+    """
+    body.setdefault("app_uses", [])
+    return body
+
+
 # UPGRADES[n] turns version n into version n + 1.
-UPGRADES: dict[int, Upgrade] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+UPGRADES: dict[int, Upgrade] = {
+    0: _v0_to_v1,
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+    4: _v4_to_v5,
+}
 
 
 class NewerSchemaError(Exception):

@@ -10,8 +10,8 @@ place and "1 concern of 23" in another.  The rule:
    topic the content no longer has (a topic split in two), its topics are chosen
    again from its intake answers (``safetycheck.case_topics``).
 2. Then every check outside those topics that holds something (an answer other
-   than "Not checked yet", or a note), under its own topic: an answer is never
-   hidden because a topic was unticked afterwards.
+   than "Not checked yet", a note, or a line for the plan), under its own topic: an
+   answer is never hidden because a topic was unticked afterwards.
 3. Then answers to checks that are no longer in the checklists (removed, or in a
    file that could not be read), under their id: the record must not lose what
    was found.
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 
 def holds_something(answer: Answer) -> bool:
-    """Whether an answer is worth keeping in view: answered, or a note was written."""
-    return answer.status.is_answered or bool(answer.note.strip())
+    """Whether an answer is worth keeping in view: answered, or a note or plan line written."""
+    return answer.status.is_answered or bool(answer.note.strip() or answer.plan_line.strip())
 
 
 def count(case: Case, check_ids: Iterable[str]) -> Progress:

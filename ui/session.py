@@ -31,6 +31,8 @@ class Session(QObject):
     save_failed = Signal(str)
     #: One answer changed (check id).
     answer_changed = Signal(str)
+    #: The safety plan's line for one answer changed (check id).
+    plan_line_changed = Signal(str)
     #: The checks the case covers changed: the sidebar must be rebuilt.
     topics_changed = Signal()
     #: Entries were added to the evidence log.
@@ -59,6 +61,8 @@ class Session(QObject):
         match event:
             case events.AnswerChanged(check_id=check_id):
                 self.answer_changed.emit(check_id)
+            case events.PlanLineChanged(check_id=check_id):
+                self.plan_line_changed.emit(check_id)
             case events.TopicsChanged():
                 self.topics_changed.emit()
             case events.EvidenceChanged():
