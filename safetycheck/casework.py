@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -684,7 +685,10 @@ class CaseWork:
         path: str | Path,
         *,
         leave_out_details: bool = False,
+        for_police: bool = False,
         page_size: str | None = None,
+        progress: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> Path:
         """Make a PDF of the open case and note it in the case, as one step.
 
@@ -694,7 +698,9 @@ class CaseWork:
         (the command line) a case that cannot be saved (a read-only data folder, a case
         another program holds) stops the export before anything is written; in the app
         the note waits in memory like any unsaved change.  Raises ReportError or the
-        store's error, each with a plain message.
+        store's error, each with a plain message.  ``for_police``, ``progress`` and
+        ``cancel`` are ``export_pdf``'s (a cancelled export raises ExportCancelled and
+        notes and writes nothing).
         """
         from safetycheck.report.export import prepare_export, save_pdf
 
@@ -706,8 +712,11 @@ class CaseWork:
             kind,
             path,
             leave_out_details=leave_out_details,
+            for_police=for_police,
             attachments=self,
             page_size=page_size,
+            progress=progress,
+            cancel=cancel,
         )
         name = str(target.resolve())
         noted = name not in case.exported_files

@@ -38,6 +38,8 @@ def fill_demo_case(case: Case, library: Library, data: dict | None = None) -> Ca
             if check.id in specific:
                 answer = specific[check.id]
                 case.set_answer(check.id, Status(answer["status"]), answer["note"], at=stamp)
+                if answer.get("plan_line"):
+                    case.set_plan_line(check.id, answer["plan_line"])
                 continue
             if status is Status.NOT_CHECKED:
                 continue

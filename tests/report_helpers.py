@@ -19,6 +19,13 @@ from safetycheck.store import CaseStore
 SERVICE_CONTACT = "01632 960 123 (Tuesdays, ask for Ffion)"
 PASSWORD_NOTE = "He said his password: Hunter2-Secret! and his phone PIN is 482913."
 SECRETS = ("Hunter2-Secret!", "482913")
+# Lines written for the client's plan, in Latin, Greek and Cyrillic, on the first checks.
+PLAN_LINES = {
+    "welsh": "Gofynnwch i'ch cynghorydd am help: ŵ, ŷ.",
+    "greek": "Κρατήστε το τηλέφωνό σας κοντά σας.",
+    "russian": "Позвоните, когда будет безопасно.",
+}
+# Nastaliq letters overlap on purpose, so Urdu is tested on its own (see test_documents).
 
 
 def multilingual_notes() -> dict[str, str]:
@@ -52,6 +59,10 @@ def make_case(library, store: CaseStore | None = None) -> Case:
     ]
     for check, (status, note) in zip(checks, assignments, strict=False):
         case.set_answer(check.id, status, note)
+    for check, line in zip(checks, PLAN_LINES.values(), strict=False):
+        case.set_plan_line(check.id, line)
+    # A written-down password in a plan line is removed like one in a note.
+    case.set_plan_line(checks[len(assignments) - 1].id, PASSWORD_NOTE)
     # Every status appears at least once, whatever the content holds.
     present = {a.status for a in case.answers.values()} | {Status.CONCERN}
     missing = [s for s in Status if s not in present or s is Status.NOT_CHECKED]

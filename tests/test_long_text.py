@@ -40,6 +40,8 @@ def all_words_printed(text: str, pdf: Path) -> None:
 def fill(case: Case, where: str, text: str) -> None:
     if where == "note":
         case.set_answer(case.concerns()[0], Status.CONCERN, text)
+    elif where == "plan_line":  # the plan never prints a note: its own line instead
+        case.set_plan_line(case.concerns()[0], text)
     elif where == "evidence":
         case.add_evidence(text, "Phone", case.concerns()[0])
     else:
@@ -57,7 +59,7 @@ def fill(case: Case, where: str, text: str) -> None:
         ("record", "note", 30_000),
         ("record", "evidence", 30_000),
         ("record", "action", 30_000),
-        ("plan", "note", 30_000),
+        ("plan", "plan_line", 30_000),
         ("plan", "action", 30_000),
     ],
 )
@@ -76,6 +78,7 @@ def test_the_longest_note_allowed_prints_in_both_documents(library, tmp_path: Pa
     case = make_case(library)
     text = numbered_text(MAX_CHARS, "mx")
     case.set_answer(case.concerns()[0], Status.CONCERN, text)
+    case.set_plan_line(case.concerns()[0], text)
     case.add_action(text)
     for kind in ("record", "plan"):
         all_words_printed(text, export_pdf(case, library, settings(), kind, tmp_path / "m.pdf"))
@@ -85,6 +88,7 @@ def test_a_long_urdu_note_prints_in_the_plan_and_the_record(library, tmp_path: P
     case = make_case(library)
     sentence = "اس نے میرا فون لے لیا اور پیغامات پڑھے۔ "
     case.set_answer(case.concerns()[0], Status.CONCERN, sentence * 300 + "test 2026")
+    case.set_plan_line(case.concerns()[0], sentence * 300 + "test 2026")  # what the plan prints
     for kind in ("plan", "record"):
         pdf = export_pdf(case, library, settings(), kind, tmp_path / f"{kind}.pdf")
         text = pdftotext(pdf)

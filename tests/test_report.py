@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from report_helpers import (
+    PLAN_LINES,
     SECRETS,
     SERVICE_CONTACT,
     concern_ids,
@@ -78,21 +79,48 @@ def test_record_has_every_section(exported: dict) -> None:
     assert "Demo 2026-A" in text
 
 
-def test_record_lists_every_check_with_its_status(exported: dict, library) -> None:
+def test_record_lists_every_answered_check_and_counts_the_rest(exported: dict, library) -> None:
+    """Issue 15: no pages of "Not checked yet" rows; one line per topic counts them."""
     text = exported["flat"]["record"]
+    case = exported["case"]
+    words = report_text()["record"]
     for status in Status:
         assert STATUS_LABELS[status] in text, status
+    checked_at = text.index(words["checks_heading"])
+    unchecked_at = text.index(words["unchecked_heading"], checked_at)
+    listed = text[checked_at:unchecked_at]
     for topic in library.topics:
         assert flat(topic.title) in text
+        unchecked = [c for c in topic.checks if case.status(c.id) is Status.NOT_CHECKED]
         for check in topic.checks:
-            assert flat(check.title) in text, check.id
+            if check not in unchecked:
+                assert flat(check.title) in listed, check.id
+        if unchecked:
+            line = words["unchecked_topic"].format(
+                topic=topic.title, count=len(unchecked), total=len(topic.checks)
+            )
+            if len(unchecked) == 1:
+                line = words["unchecked_topic_one"].format(
+                    topic=topic.title, total=len(topic.checks)
+                )
+            assert flat(line) in text[unchecked_at:], topic.id
+    checks = [c for t in library.topics for c in t.checks]
+    answered = {c.title for c in checks if case.status(c.id) is not Status.NOT_CHECKED}
+    never_checked = [
+        c.title
+        for c in checks
+        if case.status(c.id) is Status.NOT_CHECKED and not any(c.title in a for a in answered)
+    ]
+    assert len(never_checked) > 10
+    assert not [t for t in never_checked if flat(t) in listed]
+    assert STATUS_LABELS[Status.NOT_CHECKED] not in listed
 
 
 def test_record_puts_concerns_first_with_what_was_found(exported: dict, library) -> None:
     text = exported["flat"]["record"]
     words = report_text()["record"]
     concerns_at = text.index(words["concerns_heading"])
-    all_checks_at = text.index(words["checks_heading"])
+    all_checks_at = text.index(words["actions_heading"])
     assert concerns_at < all_checks_at
     for check_id in concern_ids(exported["case"]):
         check = library.check(check_id)
@@ -136,9 +164,12 @@ def test_action_plan_and_checklist_versions(exported: dict, library) -> None:
 def test_notes_in_every_script_round_trip_as_text(exported: dict, kind: str) -> None:
     text = exported["flat"][kind]
     notes = multilingual_notes()
-    wanted = notes.values() if kind == "record" else [notes["polish"]]  # the plan shows concerns
-    for note in wanted:
-        assert flat(note) in text, note
+    for note in notes.values():
+        # The plan never prints a case note (issue 15): it prints the lines written for it.
+        assert (flat(note) in text) is (kind == "record"), note
+    if kind == "plan":
+        for line in PLAN_LINES.values():
+            assert flat(line) in text, line
 
 
 def test_plan_has_its_sections_and_draws_on_the_checks(exported: dict, library) -> None:

@@ -54,3 +54,21 @@ def test_output_is_required(data_dir: Path) -> None:
     _demo(data_dir)
     result = run_cli("export", "Demo 2026-A", "--kind", "plan")
     assert result.returncode == 2 and "-o" in result.stderr
+
+
+def test_export_for_the_police_into_a_folder_takes_the_default_name(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    _demo(data_dir)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = run_cli("export", "Demo 2026-A", "--kind", "record", "--for-police", "-o", str(folder))
+    assert result.returncode == 0, result.stderr
+    path = folder / f"demo-2026-a-record-for-police-{dt.date.today().isoformat()}.pdf"
+    text = flat(pdftotext(path))
+    assert "Case record for the police" in text and "How the evidence was collected" in text
+    assert "Checked together in the session." not in text  # a demo note: private
+    result = run_cli("export", "Demo 2026-A", "--kind", "plan", "--for-police", "-o", str(folder))
+    assert result.returncode == 1 and "record only" in result.stderr

@@ -96,12 +96,15 @@ def test_both_documents_report_the_same_numbers(odd, data_dir, tmp_path, referen
     words = report_text()
 
     record = flat(pdftotext(export_pdf(case, library, Settings(), "record", tmp_path / "r.pdf")))
-    answered, total, concerns, not_sure, _cant = _numbers(record, words["record"]["summary"])
+    answered, total = _numbers(record, words["common"]["progress"])
+    concerns, not_sure, _cant, unchecked = _numbers(record, words["record"]["summary"])
     assert Progress(total, answered, concerns, not_sure) == expected
+    assert unchecked == total - answered
 
     plan_path = tmp_path / "p.pdf"
     export_pdf(case, library, Settings(), "plan", plan_path, leave_out_details=True)
     plan = flat(pdftotext(plan_path))
+    assert f"{expected.answered} of {expected.total} checks" in plan
     if expected.concerns == 1:
         assert flat(words["plan"]["found_count_one"]) in plan
     else:

@@ -1,13 +1,15 @@
 """``export``: print a case record or a safety plan to a PDF file.
 
-The file name is required (``-o``): a document is never saved somewhere the
-person did not choose, such as a Downloads folder that others can see.
+The place is required (``-o``): a document is never saved somewhere the
+person did not choose, such as a Downloads folder that others can see.  Given a
+folder, the file gets the default name (case reference, kind, date).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from safetycheck.commands.common import open_case, open_work
 
@@ -25,7 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
         "--kind", choices=["record", "plan"], required=True, help="which document to make"
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE.pdf", required=True, help="where to save the PDF"
+        "-o",
+        "--output",
+        metavar="FILE.pdf",
+        required=True,
+        help="where to save the PDF (a folder: the default name, e.g. "
+        "case-7f3k-record-2026-12-02.pdf)",
     )
     parser.add_argument(
         "--page-size",
@@ -37,8 +44,14 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
     parser.add_argument(
         "--leave-out-details",
         action="store_true",
-        help="safety plan only: leave out what was found, notes and actions, in case someone "
-        "else finds the paper",
+        help="safety plan only: leave out what was found, the lines written for the plan and "
+        "the actions, in case someone else finds the paper",
+    )
+    parser.add_argument(
+        "--for-police",
+        action="store_true",
+        help="case record only: leave out the private notes and the action plan, and add a "
+        "page on how the evidence was collected",
     )
     parser.set_defaults(func=run)
     return [parser]
@@ -47,18 +60,30 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     from safetycheck.casework import StoreError
     from safetycheck.cli import UserError
-    from safetycheck.report import ReportError, default_page_size
+    from safetycheck.report import ReportError, default_file_name, default_page_size
     from safetycheck.report.texts import save_warning
 
+    if args.for_police and args.kind != "record":
+        raise UserError("--for-police is for the case record only (--kind record).")
+    if args.leave_out_details and args.kind != "plan":
+        raise UserError("--leave-out-details is for the safety plan only (--kind plan).")
     work = open_work(args)
-    open_case(work, args.reference)
-    output = args.output if args.output.lower().endswith(".pdf") else args.output + ".pdf"
+    case = open_case(work, args.reference)
+    output = args.output
+    if Path(output).expanduser().is_dir():
+        name = default_file_name(
+            case, args.kind, for_police=args.for_police, leave_out_details=args.leave_out_details
+        )
+        output = str(Path(output).expanduser() / name)
+    elif not output.lower().endswith(".pdf"):
+        output += ".pdf"
     try:
         # The PDF and its note in the case are one step: written and said, or nothing.
         path = work.export_document(
             args.kind,
             output,
             leave_out_details=args.leave_out_details,
+            for_police=args.for_police,
             page_size=args.page_size or default_page_size(work.settings),
         )
     except ReportError as exc:

@@ -7,7 +7,9 @@ inside :func:`export_pdf`, so the app starts no slower for having it.
 from safetycheck.report.export import (
     KINDS,
     PAGE_SIZES,
+    ExportCancelled,
     ReportError,
+    default_file_name,
     default_page_size,
     export_pdf,
 )
@@ -16,7 +18,9 @@ from safetycheck.report.texts import save_warning
 __all__ = [
     "KINDS",
     "PAGE_SIZES",
+    "ExportCancelled",
     "ReportError",
+    "default_file_name",
     "default_page_size",
     "export_pdf",
     "save_warning",

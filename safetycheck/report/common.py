@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from safetycheck.case import Answer, Case, Status
+from safetycheck.case import Answer, Case, Progress, Status
 from safetycheck.checklist import Check, Library, Topic
 from safetycheck.report.scrub import scrub_secrets
 from safetycheck.scope import ScopeRule
@@ -35,6 +35,11 @@ class Row:
 def case_topics(case: Case, library: Library) -> list[Topic]:
     """The topics the case covers, by the one scope rule (``safetycheck.scope``)."""
     return [part.topic for part in ScopeRule(library).scope(case).topics]
+
+
+def progress(case: Case, library: Library) -> Progress:
+    """The case's counts by the one scope rule: the same numbers the app shows."""
+    return ScopeRule(library).progress(case)
 
 
 def rows_by_topic(case: Case, library: Library) -> list[tuple[Topic | None, list[Row]]]:
@@ -86,8 +91,9 @@ def short_date(value: dt.date | dt.datetime | None) -> str:
 
 
 def human_size(size: int) -> str:
+    amount = float(size)
     for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
+        if amount < 1024 or unit == "GB":
+            return f"{amount:.0f} {unit}" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1024
     return f"{size} bytes"

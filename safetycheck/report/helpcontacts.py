@@ -6,15 +6,16 @@ Printed on both documents.  The numbers come from ``assets/helplines.toml``.
 from __future__ import annotations
 
 from safetycheck.report.layout import gap, keep, para, table
-from safetycheck.report.texts import helplines
+from safetycheck.report.texts import Story, Words, helplines
 from safetycheck.settings import Settings
 
 
-def help_section(settings: Settings, words: dict, width: float) -> list:
+def help_section(settings: Settings, words: Words, width: float, *, self_mode: bool) -> Story:
+    """``self_mode``: the person is on their own, so no advisor service is named."""
     w = words["plan"]
     heading = para(w["help_heading"], "h1")
-    blocks: list = []
-    if settings.service_contact.strip() or settings.service_name.strip():
+    blocks: Story = []
+    if not self_mode and (settings.service_contact.strip() or settings.service_name.strip()):
         name = settings.service_name.strip() or w["service_line"]
         rows = [[para(name, "cellbold"), para(settings.service_contact.strip(), "big")]]
         blocks.append(table(rows, [0.45 * width, 0.55 * width], header=False))

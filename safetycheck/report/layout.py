@@ -19,7 +19,9 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
+    HRFlowable,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -367,6 +369,15 @@ def keep(*flowables: object) -> KeepTogether:
     return KeepOnPage(list(flowables))
 
 
+def writing_line(width: float) -> HRFlowable:
+    """A ruled line to write on by hand (e.g. the advisor's number when the app has none)."""
+    return HRFlowable(width=width, thickness=0.6, color=RULE, spaceBefore=9 * mm, spaceAfter=2 * mm)
+
+
+def new_page() -> PageBreak:
+    return PageBreak()
+
+
 def gap(height_mm: float = 3) -> Spacer:
     return Spacer(1, height_mm * mm)
 
@@ -449,7 +460,10 @@ def build(
     title: str,
     furniture: PageFurniture,
     on_page: Callable | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
+    """Lay ``story`` out; ``progress(done, total)`` hears each flowable placed (and may
+    raise to stop: a cancelled export)."""
     size = PAGE_SIZES[page_size]
     doc = BaseDocTemplate(
         path_or_file,
@@ -470,6 +484,21 @@ def build(
         doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page or _nothing)])
+    if progress is not None:
+        total, best = [max(1, len(story))], [0]
+
+        def heard(kind: str, value: int) -> None:
+            # A flowable split across pages goes back on the list, so the count reportlab
+            # gives can step back: only ever report the furthest point reached.
+            if kind == "SIZE_EST":
+                total[0] = max(1, value)
+            elif kind == "PROGRESS":
+                best[0] = max(best[0], value)
+                progress(best[0], total[0])
+            elif kind == "PAGE":
+                progress(-1, total[0])
+
+        doc.setProgressCallBack(heard)
     doc.build(story, canvasmaker=numbered_canvas(furniture))
 
 

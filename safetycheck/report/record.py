@@ -1,19 +1,25 @@
-"""The case record: everything checked and found, for the advisor's file or the police.
+"""The case record: what was found and agreed, the evidence, and what was checked.
+
+For the advisor's file, or (``for_police``) a copy for the police.
 
 Imported only when a document is exported (it pulls in reportlab).
 """
 
 from __future__ import annotations
 
+from safetycheck import __version__
 from safetycheck.android.indicators import CREDIT as INDICATOR_CREDIT
 from safetycheck.android.scan import SOURCE as SCAN_SOURCE
-from safetycheck.case import Case, Status
-from safetycheck.checklist import Library, Topic
+from safetycheck.case import Answer, Case, Status
+from safetycheck.checklist import Check, Library, Topic
 from safetycheck.report import common, evidence
+from safetycheck.report.collected import collected_page as _collected
 from safetycheck.report.helpcontacts import help_section
-from safetycheck.report.layout import gap, keep, para, table
-from safetycheck.scope import count
+from safetycheck.report.layout import bullets, gap, keep, new_page, para, table
+from safetycheck.report.texts import Story, Words, counted, say
+from safetycheck.scope import Scope, ScopeRule, holds_something
 from safetycheck.settings import Settings
+from safetycheck.steps_choice import steps_followed
 
 # Scans that match Echap's lists (the iPhone scan's source is spelt out: importing its module
 # would load its USB client into every export).
@@ -24,58 +30,113 @@ def story(
     case: Case,
     library: Library,
     settings: Settings,
-    words: dict,
+    words: Words,
     width: float,
     store: object | None,
-) -> list:
+    *,
+    self_mode: bool,
+    for_police: bool,
+) -> Story:
+    """The record, in the order a reader needs it: what was found, what was agreed, the
+    evidence, then what was checked (checks not done yet counted in one line per topic).
+
+    ``for_police`` leaves out the private notes, the lines written for the plan, the
+    action plan and the helplines, and adds a page on how the evidence was collected.
+    """
     w = words["record"]
     removed = words["common"]["removed"]
-    out: list = [para(w["title"], "title"), para(w["intro"], "muted")]
-    out += _details(case, library, settings, words, width)
-    out += _concerns(case, library, w, removed, width)
-    out += _all_checks(case, library, w, words["common"], removed, width)
+    scope = ScopeRule(library).scope(case)
+    out: Story = [para(w["title"], "title"), para(w["intro"], "muted")]
+    out += _details(case, scope, settings, words, width, self_mode)
+    out += _situation(case, library, w)
+    out += _concerns(case, library, w, removed, width, for_police)
+    out += _actions(case, w, words["common"], width, for_police)
     out += _evidence(case, library, w, width, store)
-    out += _actions(case, w, words["common"], width)
-    out += help_section(settings, words, width)
+    out += _checked(case, scope, w, words["common"], removed, width, for_police)
+    out += _unchecked(case, scope, w)
+    if for_police:
+        out += [new_page(), *_collected(case, settings, w, width, self_mode)]
+    else:
+        out += help_section(settings, words, width, self_mode=self_mode)
     out += _versions(case, library, w)
     return out
 
 
-def _details(case: Case, library: Library, settings: Settings, words: dict, width: float) -> list:
+def _details(
+    case: Case, scope: Scope, settings: Settings, words: Words, width: float, self_mode: bool
+) -> Story:
     w, missing = words["record"], words["common"]["not_given"]
-    ids = [r.check_id for _, rows in common.rows_by_topic(case, library) for r in rows]
-    progress = count(case, ids)
+    progress = scope.progress(case)
+    ids = scope.check_ids()
     cant = sum(1 for i in ids if case.status(i) is Status.CANT_CHECK_SAFELY)
-    rows = [
-        (w["service"], settings.service_name or missing),
-        (w["advisor"], settings.advisor_name or missing),
-        (w["service_contact"], settings.service_contact or missing),
+    if self_mode:
+        rows = [(w["checked_by"], w["checked_by_self"])]
+    else:
+        rows = [
+            (w["service"], settings.service_name.strip() or missing),
+            (w["advisor"], settings.advisor_name.strip() or missing),
+            (w["service_contact"], settings.service_contact.strip() or missing),
+        ]
+    done = words["common"]["progress"].format(answered=progress.answered, total=progress.total)
+    summary = say(
+        w,
+        "summary",
+        concerns=progress.concerns,
+        not_sure=progress.not_sure,
+        cant=cant,
+        unchecked=progress.total - progress.answered,
+    )
+    rows += [
         (w["reference"], case.reference),
         (w["opened"], common.short_date(case.created)),
         (w["updated"], common.exact_time(case.updated)),
         (w["sessions"], ", ".join(common.short_date(d) for d in sorted(set(case.sessions)))),
+        (w["checks_done"], f"{done} {summary}"),
+        (w["steps_followed"], _steps_followed(case, scope, w)),
+        (w["this_copy"], w["this_copy_full"]),
     ]
-    summary = w["summary"].format(
-        answered=progress.answered,
-        total=progress.total,
-        concerns=progress.concerns,
-        not_sure=progress.not_sure,
-        cant=cant,
-    )
     cells = [[para(k, "cellbold"), para(v or missing, "cell")] for k, v in rows]
     return [
         para(w["details_heading"], "h1"),
         table(cells, [0.28 * width, 0.72 * width], header=False),
-        gap(2),
-        para(summary, "body"),
     ]
 
 
-def _concerns(case: Case, library: Library, w: dict, removed: str, width: float) -> list:
+def _steps_followed(case: Case, scope: Scope, w: Words) -> str:
+    """Which make or version's steps the answers followed, with how many checks each."""
+    used: dict[str, int] = {}
+    for part in scope.topics:
+        for check in part.checks:
+            label = steps_followed(case, check)
+            if label:
+                used[label] = used.get(label, 0) + 1
+    if not used:
+        return str(w["steps_followed_none"])
+    return "; ".join(counted(w, "steps_followed_item", n, label=k) for k, n in used.items())
+
+
+def _situation(case: Case, library: Library, w: Words) -> Story:
+    """The intake's "About your situation" answers: they matter to police and courts."""
+    wording: dict[str, str] = w.get("situation", {})
+    chosen = set(case.intake)
+    lines = [wording[o.id] for o in library.intake if o.id in chosen and o.id in wording]
+    if not lines:
+        return []
+    return [
+        keep(para(w["situation_heading"], "h1"), para(w["situation_intro"], "lead")),
+        *bullets(lines),
+    ]
+
+
+def _concerns(
+    case: Case, library: Library, w: Words, removed: str, width: float, for_police: bool
+) -> Story:
     rows = common.rows_with(case, library, Status.CONCERN)
-    out: list = [para(w["concerns_heading"], "h1")]
+    out: Story = [para(w["concerns_heading"], "h1")]
     if not rows:
-        return [*out, para(w["no_concerns"])]
+        progress = common.progress(case, library)
+        finished = progress.answered == progress.total
+        return [*out, para(w["no_concerns"] if finished else w["no_concerns_incomplete"])]
     out.append(para(w["concerns_intro"], "lead"))
     for number, row in enumerate(rows, start=1):
         heading = f"{number}. {row.title}"
@@ -87,9 +148,15 @@ def _concerns(case: Case, library: Library, w: dict, removed: str, width: float)
                 para(common.exact_time(row.answer.changed_at), "cell"),
             ]
         ]
-        note = common.clean_note(row.answer.note, removed)
+        label = steps_followed(case, row.check) if row.check else ""
+        if label:
+            cells.append([para(w["steps_followed"], "cellbold"), para(label, "cell")])
+        note = "" if for_police else common.clean_note(row.answer.note, removed)
         if note:
             cells.append([para(w["note"], "cellbold"), para(note, "cell")])
+        plan_line = "" if for_police else common.clean_note(row.answer.plan_line, removed)
+        if plan_line:
+            cells.append([para(w["plan_line"], "cellbold"), para(plan_line, "cell")])
         if row.check:
             cells.append([para(w["what_it_means"], "cellbold"), para(row.check.if_found, "cell")])
         # Signing in can alert the other person: whoever acts on this concern reads that first.
@@ -112,38 +179,85 @@ def _concerns(case: Case, library: Library, w: dict, removed: str, width: float)
     return out
 
 
-def _all_checks(
-    case: Case, library: Library, w: dict, common_words: dict, removed: str, width: float
-) -> list:
-    out: list = [para(w["checks_heading"], "h1")]
-    widths = [0.31 * width, 0.15 * width, 0.34 * width, 0.2 * width]
-    for topic, rows in common.rows_by_topic(case, library):
-        title = topic.title if topic else "Other answers"
-        header = [
-            para(w["check"], "head"),
-            para(common_words["status_heading"], "head"),
-            para(w["note"], "head"),
-            para(w["updated_col"], "head"),
+def _checked(
+    case: Case,
+    scope: Scope,
+    w: Words,
+    common_words: Words,
+    removed: str,
+    width: float,
+    for_police: bool,
+) -> Story:
+    """A table per topic of the checks that hold something; never a page of empty rows."""
+    heading = [para(w["checks_heading"], "h1"), para(w["checks_intro"], "lead")]
+    out: Story = []
+    if for_police:  # no notes: the check, its answer and when
+        widths = [0.55 * width, 0.2 * width, 0.25 * width]
+        keys = [w["check"], common_words["status_heading"], w["updated_col"]]
+    else:
+        widths = [0.31 * width, 0.15 * width, 0.34 * width, 0.2 * width]
+        keys = [w["check"], common_words["status_heading"], w["note"], w["updated_col"]]
+    parts: list[tuple[str, list[tuple[str, Answer]]]] = []
+    for part in scope.topics:
+        title = part.topic.title + ("" if part.chosen else f" {w['not_ticked']}")
+        parts.append((title, [(_check_name(case, c, w), case.answer(c.id)) for c in part.checks]))
+    if scope.retired:
+        parts.append((w["other_answers"], [(cid, case.answer(cid)) for cid in scope.retired]))
+    for title, answers in parts:
+        shown = [
+            (name, answer)
+            for name, answer in answers
+            if answer.status.is_answered or (not for_police and holds_something(answer))
         ]
-        cells = [header]
+        if not shown:
+            continue
+        cells: list[list[object]] = [[para(k, "head") for k in keys]]
         shaded = []
-        for index, row in enumerate(rows, start=1):
-            status = row.answer.status
+        for index, (name, answer) in enumerate(shown, start=1):
+            status = answer.status
             if status is Status.CONCERN:
                 shaded.append(index)
-            cells.append(
-                [
-                    para(row.title, "cell"),
-                    para(status.label, "cellbold" if status is Status.CONCERN else "cell"),
-                    _cell(common.clean_note(row.answer.note, removed)),
-                    _cell(common.exact_time(row.answer.changed_at), "small"),
-                ]
-            )
+            row: list[object] = [
+                para(name, "cell"),
+                para(status.label, "cellbold" if status is Status.CONCERN else "cell"),
+            ]
+            if not for_police:
+                row.append(_cell(common.clean_note(answer.note, removed)))
+            row.append(_cell(common.exact_time(answer.changed_at), "small"))
+            cells.append(row)
         # The topic's title is part of the table, so it repeats on every page the table
         # runs onto, and can never be left alone at the foot of a page.
-        out.append(gap(4))
-        out.append(table(cells, widths, shade_rows=shaded, caption=title))
-    return out
+        block = table(cells, widths, shade_rows=shaded, caption=title)
+        if heading:  # the section's heading stays with its first table
+            out.append(keep(*heading, gap(4), block))
+            heading = []
+        else:
+            out += [gap(4), block]
+    return out or heading
+
+
+def _check_name(case: Case, check: Check, w: Words) -> str:
+    """The check's title, and which make or version's steps were followed when it has several."""
+    label = steps_followed(case, check)
+    return f"{check.title}\n{w['steps_label']}: {label}" if label else check.title
+
+
+def _unchecked(case: Case, scope: Scope, w: Words) -> Story:
+    """One line per topic for the checks not done: counted, so nothing is hidden or padded."""
+    lines = []
+    for part in scope.topics:
+        total = len(part.checks)
+        count = sum(1 for c in part.checks if case.status(c.id) is Status.NOT_CHECKED)
+        if count == 0:
+            continue
+        if count == total and total > 1:
+            lines.append(say(w, "unchecked_all", topic=part.topic.title, total=total))
+        else:
+            lines.append(counted(w, "unchecked_topic", count, topic=part.topic.title, total=total))
+    out: Story = [para(w["unchecked_heading"], "h2")]
+    if not lines:
+        return [*out, para(w["unchecked_none"])]
+    return [keep(*out, para(w["unchecked_intro"], "lead")), *bullets(lines)]
 
 
 def _cell(text: str, style: str = "cell") -> object:
@@ -151,15 +265,17 @@ def _cell(text: str, style: str = "cell") -> object:
     return para(text, style) if text else ""
 
 
-def _evidence(case: Case, library: Library, w: dict, width: float, store: object | None) -> list:
+def _evidence(case: Case, library: Library, w: Words, width: float, store: object | None) -> Story:
     out = evidence.section(case, library, w, width, store)
     if any(entry.source in INDICATOR_SOURCES for entry in case.evidence):
         out.append(para(INDICATOR_CREDIT, "small"))  # CC BY 4.0: credit wherever it is used
     return out
 
 
-def _actions(case: Case, w: dict, common_words: dict, width: float) -> list:
-    out: list = [para(w["actions_heading"], "h1")]
+def _actions(case: Case, w: Words, common_words: Words, width: float, for_police: bool) -> Story:
+    out: Story = [para(w["actions_heading"], "h1")]
+    if for_police:  # safety planning stays between the client and the advisor
+        return [*out, para(w["actions_left_out"])]
     if not case.actions:
         return [*out, para(w["no_actions"])]
     widths = [0.5 * width, 0.18 * width, 0.2 * width, 0.12 * width]
@@ -177,12 +293,16 @@ def _actions(case: Case, w: dict, common_words: dict, width: float) -> list:
     return out
 
 
-def _versions(case: Case, library: Library, w: dict) -> list:
+def _versions(case: Case, library: Library, w: Words) -> Story:
     versions: dict[str, str] = dict(case.checklist_versions)
     for topic in common.case_topics(case, library):
         versions.setdefault(topic.id, topic.reviewed.isoformat())
     listed = "; ".join(f"{tid} (reviewed {when})" for tid, when in sorted(versions.items()))
-    out = [para(w["versions_heading"], "h1"), para(w["versions"].format(versions=listed))]
+    out = [
+        para(w["versions_heading"], "h1"),
+        para(say(w, "versions", versions=listed)),
+        para(say(w, "made_with", version=__version__)),
+    ]
     lines = [
         _verification(topic, versions.get(topic.id, ""), w)
         for topic in common.case_topics(case, library)
@@ -193,10 +313,10 @@ def _versions(case: Case, library: Library, w: dict) -> list:
     return out
 
 
-def _verification(topic: Topic, used: str, w: dict) -> str:
+def _verification(topic: Topic, used: str, w: Words) -> str:
     """One honest line per topic: how many of its paths a page confirmed, and how many not."""
     if used and used != topic.reviewed.isoformat():
-        return w["versions_older"].format(topic=topic.title, used=used)
+        return say(w, "versions_older", topic=topic.title, used=used)
     counts = {"official": 0, "third-party": 0, "assumed": 0}
     unrecorded = 0
     for check in topic.checks:
@@ -204,7 +324,9 @@ def _verification(topic: Topic, used: str, w: dict) -> str:
             unrecorded += 1
         else:
             counts[check.verified.how] += 1
-    line = w["versions_topic"].format(
+    line = say(
+        w,
+        "versions_topic",
         topic=topic.title,
         releases=", ".join(topic.releases) or w["versions_no_release"],
         total=len(topic.checks),
@@ -214,5 +336,5 @@ def _verification(topic: Topic, used: str, w: dict) -> str:
     )
     if unrecorded:
         total = len(topic.checks)
-        line += " " + w["versions_unrecorded"].format(unrecorded=unrecorded, total=total)
+        line += " " + say(w, "versions_unrecorded", unrecorded=unrecorded, total=total)
     return line

@@ -9,24 +9,65 @@ from __future__ import annotations
 import functools
 import tomllib
 from dataclasses import dataclass
+from typing import Any
 
 from safetycheck.paths import assets_dir
+
+#: One document's wording (values are strings, lists of strings or tables).
+Words = dict[str, Any]
+#: What a document is made of: reportlab flowables (untyped).
+Story = list[Any]
 
 REPORT_TEXT_FILE = "report-text.toml"
 HELPLINES_FILE = "helplines.toml"
 
 
 @functools.cache
-def report_text() -> dict[str, dict]:
+def report_text() -> dict[str, Words]:
     """Headings, intro sentences and labels, by document (``common``, ``record``, ``plan``)."""
     with open(assets_dir() / REPORT_TEXT_FILE, "rb") as handle:
         return tomllib.load(handle)
 
 
-def counted(words: dict, key: str, count: int, **values: object) -> str:
+#: Tables inside a document's wording that replace some of its keys (see report-text.toml).
+OVERLAYS = ("self", "police", "self_police")
+
+
+@functools.cache
+def _words_for(self_mode: bool, for_police: bool) -> dict[str, Words]:
+    words = report_text()
+    chosen = [name for name, on in (("self", self_mode), ("police", for_police)) if on]
+    if self_mode and for_police:
+        chosen.append("self_police")
+    result: dict[str, Words] = {}
+    for document, table in words.items():
+        overlays = {k: v for k, v in table.items() if k in OVERLAYS and isinstance(v, dict)}
+        merged = {k: v for k, v in table.items() if k not in overlays}
+        for name in chosen:
+            merged.update(overlays.get(name, {}))
+        result[document] = merged
+    return result
+
+
+def words_for(*, self_mode: bool = False, for_police: bool = False) -> dict[str, Words]:
+    """The wording for one way of printing: self mode and the police copy have their own.
+
+    A person checking alone has no advisor and agreed nothing with anyone, so self mode
+    replaces every sentence that says otherwise; the police copy names what it leaves out.
+    The result is shared: do not change it.
+    """
+    return _words_for(self_mode, for_police)
+
+
+def say(words: Words, key: str, **values: object) -> str:
+    """One sentence of the wording with its {placeholders} filled in."""
+    return str(words[key]).format(**values)
+
+
+def counted(words: Words, key: str, count: int, **values: object) -> str:
     """The wording for ``count`` things: ``key_one`` when there is one, else ``key``."""
     template = words.get(f"{key}_one") if count == 1 else None
-    return (template or words[key]).format(count=count, **values)
+    return str(template or words[key]).format(count=count, **values)
 
 
 def save_warning() -> str:
@@ -51,7 +92,7 @@ class Helplines:
 
 
 @functools.cache
-def _helplines_data() -> dict:
+def _helplines_data() -> Words:
     with open(assets_dir() / HELPLINES_FILE, "rb") as handle:
         return tomllib.load(handle)
 
