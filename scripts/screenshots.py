@@ -147,7 +147,36 @@ def take(out: Path, suffix: str) -> None:
                 dialog.show()
                 _save(dialog, out, name, suffix)
                 dialog.close()
+            _computer_scan(window, data, out)
         window.close()
+
+
+def _computer_scan(window, data: Path, out: Path) -> None:
+    """The "This computer" page after checking a fixture Windows laptop (tools planted)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from computer_machines import build
+
+    from safetycheck.computer import system
+
+    qt = QApplication.instance()
+
+    machine = build(data / "machines", "windows-planted")
+    system.this_computer = lambda: system.recorded_system(machine)
+    window.show_page("computer")
+    page = window.page_widget("computer")
+    page.scan_button.click()
+    deadline = time.monotonic() + 30
+    while page.busy and time.monotonic() < deadline:
+        _settle(qt)
+        time.sleep(0.02)
+    page.findings.setCurrentRow(2)
+    _settle(qt, 10)
+    page.scroll_area.ensureWidgetVisible(page.detail_box, 0, 0)
+    _save(window, out, "computer-scan", "")
 
 
 def main() -> int:

@@ -89,6 +89,44 @@ PLANTED: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# A LOLRMM export written by us in the shape LOLRMM publishes (``rmm_tools.json``: a list of
+# tools with Name, Category, Details.PEMetadata, Details.InstallationPaths, Artifacts.Disk,
+# Artifacts.Registry, Artifacts.EventLog).  The tools and values are made up.
+LOLRMM_EXAMPLE: list[dict[str, Any]] = [
+    {
+        "Name": "Example Remote",
+        "Category": "RMM",
+        "Description": "Example Remote is a remote administration tool. It has a server.",
+        "Details": {
+            "Website": "https://example-remote.example",
+            "PEMetadata": [{"Filename": "exrem.exe", "OriginalFileName": "ExampleRemote.exe"}],
+            "InstallationPaths": [
+                "C:\\Program Files\\Example Remote\\*",
+                "/Applications/ExRem.app",
+            ],
+        },
+        "Artifacts": {
+            "Disk": [
+                {
+                    "File": "%ProgramData%\\ExRem\\incoming.log",
+                    "OS": "Windows",
+                    "Description": "Incoming connection log with the remote address.",
+                },
+                {"File": "%APPDATA%\\ExRem\\*.cfg", "OS": "Windows", "Description": "N/A"},
+            ],
+            "Registry": [{"Path": "HKLM\\SOFTWARE\\ExRem", "Description": "N/A"}],
+            "EventLog": [{"EventID": 7045, "ServiceName": "ExRem Service"}],
+            "Network": [],
+        },
+    },
+    {
+        "Name": "Setup Only",
+        "Details": {"PEMetadata": {"Filename": "setup.exe"}, "InstallationPaths": []},
+        "Artifacts": {},
+    },
+]
+
+
 # -- helpers --------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ def test_text_output_warns_first_then_gives_leads_checks_limits_and_credit(
     assert result.returncode == 0, result.stderr
     out = result.stdout
     text = scan_text()
-    assert out.startswith(text["before_scan"])
+    assert out.startswith(f"Before you start: {text['before_scan']}")
     assert "A known monitoring product was found: KidLogger, Spyrix." in out
     assert text["limits"] in out
     assert " 1. [A known monitoring product] KidLogger is on this computer." in out

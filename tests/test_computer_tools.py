@@ -1,8 +1,7 @@
 """Importing and downloading LOLRMM's list, and the scan using it.
 
-The export below is written by us in the shape LOLRMM publishes (``rmm_tools.json``: a list
-of tools with Name, Category, Details.PEMetadata, Details.InstallationPaths, Artifacts.Disk,
-Artifacts.Registry, Artifacts.EventLog); its tools and values are made up.
+The export (``computer_machines.LOLRMM_EXAMPLE``) is written by us in the shape LOLRMM
+publishes; its tools and values are made up.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from computer_machines import build
+from computer_machines import LOLRMM_EXAMPLE, build
 from conftest import run_cli
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -35,39 +34,7 @@ from safetycheck.computer.tools import (
     parse_lolrmm,
 )
 
-EXPORT = [
-    {
-        "Name": "Example Remote",
-        "Category": "RMM",
-        "Description": "Example Remote is a remote administration tool. It has a server.",
-        "Details": {
-            "Website": "https://example-remote.example",
-            "PEMetadata": [{"Filename": "exrem.exe", "OriginalFileName": "ExampleRemote.exe"}],
-            "InstallationPaths": [
-                "C:\\Program Files\\Example Remote\\*",
-                "/Applications/ExRem.app",
-            ],
-        },
-        "Artifacts": {
-            "Disk": [
-                {
-                    "File": "%ProgramData%\\ExRem\\incoming.log",
-                    "OS": "Windows",
-                    "Description": "Incoming connection log with the remote address.",
-                },
-                {"File": "%APPDATA%\\ExRem\\*.cfg", "OS": "Windows", "Description": "N/A"},
-            ],
-            "Registry": [{"Path": "HKLM\\SOFTWARE\\ExRem", "Description": "N/A"}],
-            "EventLog": [{"EventID": 7045, "ServiceName": "ExRem Service"}],
-            "Network": [],
-        },
-    },
-    {
-        "Name": "Setup Only",
-        "Details": {"PEMetadata": {"Filename": "setup.exe"}, "InstallationPaths": []},
-        "Artifacts": {},
-    },
-]
+EXPORT = LOLRMM_EXAMPLE
 
 
 def test_a_lolrmm_export_becomes_our_tools() -> None:

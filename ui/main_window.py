@@ -187,6 +187,12 @@ class MainWindow(QMainWindow):
             "Nothing on it is changed.",
             needs_topic="iphone",
         )
+        self.add_page(
+            "computer",
+            self._build_computer_scan,
+            "This computer",
+            "Check this computer for remote-access and monitoring tools. Nothing is changed.",
+        )
 
         self.quick_exit_button.clicked.connect(quick_exit)
         self.settings_button.clicked.connect(self.open_settings)
@@ -286,6 +292,13 @@ class MainWindow(QMainWindow):
         from ui.iphone_scan import IPhoneScanPage
 
         page = IPhoneScanPage(self.session)
+        page.check_requested.connect(self.show_check)
+        return page
+
+    def _build_computer_scan(self) -> QWidget:
+        from ui.computer_scan import ComputerScanPage
+
+        page = ComputerScanPage(self.session)
         page.check_requested.connect(self.show_check)
         return page
 

@@ -159,7 +159,7 @@ def scan_computer(args: argparse.Namespace) -> int:
     except ToolListError as exc:
         raise UserError(str(exc)) from exc
     if not args.json:
-        print(text["before_scan"])
+        print(f"Before you start: {text['before_scan']}")
         print(text["no_changes"])
         print()
         sys.stdout.flush()

@@ -1,0 +1,598 @@
+"""The "This computer" page: check the computer SafetyCheck runs on, review the leads, save
+the chosen ones (and any connection log) in the case.
+
+The scan runs on a worker thread, so the window stays responsive, Cancel works and Quick
+Exit never waits.  Nothing from the scan is written anywhere until the person presses Save,
+and then only what they ticked, through the case service.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetycheck.casework import StoreError
+from safetycheck.computer import system as computer_system
+from safetycheck.computer.scan import (
+    KNOWN,
+    LEADS,
+    SOURCE,
+    TOOL,
+    Finding,
+    ScanCancelled,
+    ScanResult,
+    log_check_id,
+    log_evidence_text,
+    run_scan,
+    scan_report,
+    scan_text,
+)
+from safetycheck.computer.system import System
+from safetycheck.computer.tools import LOLRMM_URL, ToolListError, ToolStore
+from ui import dialogs
+from ui.accessible import describe
+from ui.session import Session
+from ui.style import (
+    boxed,
+    calm_color,
+    caution_color,
+    concern_color,
+    heading,
+    muted,
+    paragraph,
+    scrolling_page,
+)
+
+
+class _Bridge(QObject):
+    """Carries the worker thread's results into the window's thread (queued signals)."""
+
+    progress = Signal(str)
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+def _bullets(items: list[str]) -> str:
+    rows = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    return f"<ul style='margin-left:0px'>{rows}</ul>"
+
+
+class ComputerScanPage(QWidget):
+    #: The person asked to open the check a finding belongs to.
+    check_requested = Signal(str)
+
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        system: Callable[[], System] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.text = scan_text()
+        # This computer, read for real; a test or a training session passes a recorded one.
+        self.make_system = system or (lambda: computer_system.this_computer())
+        self.result: ScanResult | None = None
+        self.busy = False
+        self._stop = threading.Event()
+        self._on_done: Callable[[object], None] | None = None
+        self.bridge = _Bridge(self)
+        self.bridge.progress.connect(self._progress)
+        self.bridge.done.connect(self._finished)
+        self.bridge.failed.connect(self._failed)
+        self.bridge.cancelled.connect(self._was_cancelled)
+
+        layout = scrolling_page(self, focusable=True)
+        self.scroll_area = self.findChild(QScrollArea)
+        layout.addWidget(heading("Check this computer"))
+        layout.addWidget(
+            paragraph(
+                "SafetyCheck can look at the computer it is running on for remote-access "
+                "tools, monitoring products, what starts by itself, standing permissions, "
+                "browser add-ons and other accounts. What it finds are leads for you to look "
+                "at, not proof."
+            )
+        )
+        caution = QWidget()
+        caution_layout = QVBoxLayout(caution)
+        caution_layout.setContentsMargins(0, 0, 0, 0)
+        title = heading("Before you start", 3)
+        title.setStyleSheet(f"color: {caution_color().name()}")
+        caution_layout.addWidget(title)
+        self.before = paragraph(self.text["before_scan"])
+        caution_layout.addWidget(self.before)
+        self.caution_box = boxed(caution, caution_color())
+        self.caution_box.setAccessibleName("Before you start")
+        layout.addWidget(self.caution_box)
+
+        layout.addWidget(heading("What the check looks at", 3))
+        reads = QLabel(_bullets(list(self.text["what_it_reads"])))
+        reads.setWordWrap(True)
+        reads.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(reads)
+        layout.addWidget(paragraph(self.text["no_changes"]))
+
+        row = QHBoxLayout()
+        self.scan_button = describe(
+            QPushButton("&Check this computer"),
+            "Check this computer",
+            "Read this computer's programs, settings, add-ons and accounts and list leads. "
+            "Nothing is changed and nothing is sent anywhere.",
+        )
+        self.scan_button.setAutoDefault(False)
+        self.cancel_button = describe(
+            QPushButton("C&ancel"),
+            "Cancel the check",
+            "Stop the check. Nothing from it is kept.",
+        )
+        self.cancel_button.setAutoDefault(False)
+        row.addWidget(self.scan_button)
+        row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.progress = muted(paragraph())
+        self.progress.setAccessibleName("Progress of the check")
+        layout.addWidget(self.progress)
+
+        # Results
+        self.results = QWidget()
+        results_layout = QVBoxLayout(self.results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        self.results_heading = heading("What the check found", 2)
+        results_layout.addWidget(self.results_heading)
+        self.device_label = paragraph()
+        results_layout.addWidget(self.device_label)
+        self.headline = paragraph()
+        self.headline.setAccessibleName("Result of the check")
+        self.headline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.headline_box = boxed(self.headline, calm_color())
+        results_layout.addWidget(self.headline_box)
+        self.limits = paragraph(self.text["limits"])
+        results_layout.addWidget(self.limits)
+        self.leads_intro = paragraph(self.text["leads_intro"])
+        results_layout.addWidget(self.leads_intro)
+        self.findings = describe(
+            QListWidget(),
+            "Findings",
+            "Each line is a finding: a lead to look at, not proof. Ticked findings are saved "
+            "to the evidence log when you press Save; press Space to tick or untick one. The "
+            "details of the chosen finding are shown below the list.",
+        )
+        self.findings.setWordWrap(True)
+        self.findings.setAlternatingRowColors(True)
+        self.findings.setSpacing(2)
+        self.findings.setMinimumHeight(self.findings.fontMetrics().lineSpacing() * 10)
+        results_layout.addWidget(self.findings)
+        self.detail = paragraph()
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAccessibleName("About the chosen finding")
+        self.detail.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.detail_box = boxed(self.detail, calm_color())
+        results_layout.addWidget(self.detail_box)
+        row = QHBoxLayout()
+        self.open_check_button = describe(
+            QPushButton("&Open the manual check"),
+            "Open the manual check",
+            "Open the check in this case where you look at this by hand and choose your answer.",
+        )
+        self.open_check_button.setAutoDefault(False)
+        row.addWidget(self.open_check_button)
+        row.addStretch(1)
+        results_layout.addLayout(row)
+
+        self.logs_heading = heading("Connection logs", 3)
+        results_layout.addWidget(self.logs_heading)
+        self.logs_intro = paragraph(self.text["log_offer"])
+        results_layout.addWidget(self.logs_intro)
+        self.logs = describe(
+            QListWidget(),
+            "Connection logs",
+            "Logs that remote-access tools keep of connections to this computer. A ticked log "
+            "is copied into the case when you press Save, with its SHA-256 fingerprint.",
+        )
+        self.logs.setMaximumHeight(self.logs.fontMetrics().lineSpacing() * 5 + 12)
+        results_layout.addWidget(self.logs)
+
+        self.skipped = muted(paragraph())
+        self.skipped.setAccessibleName("What the check could not read")
+        results_layout.addWidget(self.skipped)
+        results_layout.addWidget(paragraph(self.text["save_intro"]))
+        row = QHBoxLayout()
+        self.save_button = describe(
+            QPushButton("&Save ticked findings to the evidence log"),
+            "Save ticked findings to the evidence log",
+            "Add the ticked findings, and copies of the ticked connection logs, to this case's "
+            "evidence log. Your answers are not changed: you confirm each check yourself.",
+        )
+        self.save_button.setAutoDefault(False)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        results_layout.addLayout(row)
+        self.saved_status = paragraph()
+        self.saved_status.setAccessibleName("Save status")
+        self.saved_status.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        results_layout.addWidget(self.saved_status)
+        self.results.hide()
+        layout.addWidget(self.results)
+
+        # Lists
+        layout.addWidget(heading("Lists of tools", 2))
+        self.lists_label = paragraph()
+        self.lists_label.setAccessibleName("Lists of tools in use")
+        layout.addWidget(self.lists_label)
+        row = QHBoxLayout()
+        self.import_button = describe(
+            QPushButton("&Import a LOLRMM list…"),
+            "Import a LOLRMM list",
+            "Use a LOLRMM export (rmm_tools.json) you already have. No internet is used.",
+        )
+        self.download_button = describe(
+            QPushButton("&Download the LOLRMM list…"),
+            "Download the LOLRMM list",
+            "Download LOLRMM's list of remote tools over HTTPS. This uses the internet, and "
+            "only when you press this button.",
+        )
+        for button in (self.import_button, self.download_button):
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.credits = muted(paragraph())
+        self.credits.setAccessibleName("Credits for the lists of tools")
+        layout.addWidget(self.credits)
+        layout.addStretch(1)
+
+        self.scan_button.clicked.connect(self.scan)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.save_button.clicked.connect(self.save_to_case)
+        self.open_check_button.clicked.connect(self._open_current_check)
+        self.import_button.clicked.connect(self.import_list)
+        self.download_button.clicked.connect(self.download_list)
+        self.findings.currentRowChanged.connect(self._show_detail)
+        self.findings.itemActivated.connect(lambda _item: self._open_current_check())
+        self.session.case_opened.connect(lambda _case: self._update_buttons())
+        self.on_show()
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def store(self) -> ToolStore:
+        return ToolStore(self.session.data_dir)
+
+    def on_show(self) -> None:
+        self._show_lists()
+        self._update_buttons()
+
+    def _show_lists(self) -> None:
+        try:
+            lists = self.store.lists()
+        except ToolListError as exc:
+            self.lists_label.setText(str(exc))
+            return
+        self.lists_label.setText("\n".join(f"{lst.label}: {lst.summary()}." for lst in lists))
+        self.credits.setText("\n".join(lst.credit for lst in lists))
+
+    def _update_buttons(self) -> None:
+        idle = not self.busy
+        self.scan_button.setEnabled(idle)
+        self.cancel_button.setEnabled(self.busy)
+        self.import_button.setEnabled(idle)
+        self.download_button.setEnabled(idle)
+        self.save_button.setEnabled(
+            idle and self.result is not None and self.session.case is not None
+        )
+        finding = self._current()
+        self.open_check_button.setEnabled(
+            finding is not None and self._check_in_case(finding.check_id)
+        )
+
+    def _current(self) -> Finding | None:
+        row = self.findings.currentRow()
+        if self.result is not None and 0 <= row < len(self.result.findings):
+            return self.result.findings[row]
+        return None
+
+    def _check_in_case(self, check_id: str | None) -> bool:
+        if not check_id or self.session.case is None:
+            return False
+        return any(check.id == check_id for _topic, check in self.session.checks())
+
+    # -- the worker ------------------------------------------------------------------------
+
+    def _run(self, work: Callable[[Callable[[str], None]], object], on_done) -> None:
+        """Run ``work(progress)`` on a daemon thread; ``on_done(result)`` runs back here."""
+        self.busy = True
+        self._stop.clear()
+        self._on_done = on_done
+        self._update_buttons()
+        bridge = self.bridge
+
+        def target() -> None:
+            try:
+                value = work(bridge.progress.emit)
+            except ScanCancelled:
+                _emit(bridge.cancelled.emit)
+            except ToolListError as exc:
+                message = str(exc)
+                if "still in use" not in message:
+                    message += " The list you had before is still in use."
+                _emit(bridge.failed.emit, message)
+            except Exception as exc:  # never a traceback on screen, never lost silently
+                _emit(bridge.failed.emit, f"Something went wrong ({type(exc).__name__}).")
+            else:
+                _emit(bridge.done.emit, value)
+
+        threading.Thread(target=target, name="computer-scan", daemon=True).start()
+
+    def _progress(self, message: str) -> None:
+        if self.busy:
+            self.progress.setText(message + "…")
+
+    def _finished(self, value: object) -> None:
+        self.busy = False
+        handler, self._on_done = self._on_done, None
+        self.progress.setText("")
+        if handler is not None:
+            handler(value)
+        self._update_buttons()
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self._on_done = None
+        self.progress.setText(message)
+        self._update_buttons()
+
+    def _was_cancelled(self) -> None:
+        self.busy = False
+        self._on_done = None
+        self.progress.setText("The check was cancelled. Nothing from it was kept.")
+        self._update_buttons()
+        self.scan_button.setFocus()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def scan(self) -> None:
+        if self.busy:
+            return
+        try:
+            lists = self.store.lists()
+        except ToolListError as exc:
+            self.progress.setText(str(exc))
+            return
+        make_system = self.make_system
+        stop = self._stop
+        self.result = None
+        self.results.hide()
+        self.saved_status.setText("")
+        self.progress.setText("Starting the check…")
+        self._run(
+            lambda say: run_scan(make_system(), lists, say, stop.is_set),
+            self._show_result,
+        )
+        self.cancel_button.setFocus()
+
+    def cancel(self) -> None:
+        if self.busy:
+            self._stop.set()
+            self.progress.setText("Stopping the check…")
+
+    def _show_result(self, value: object) -> None:
+        result: ScanResult = value  # type: ignore[assignment]
+        self.result = result
+        reading = result.reading
+        admin = "an administrator" if reading.is_admin else "not an administrator"
+        counts = reading.counts()
+        self.device_label.setText(
+            f"{result.device}, account {reading.user or 'unknown'} ({admin}), checked at "
+            f"{reading.read_at.astimezone():%H:%M on %d %B %Y}. Read: {counts['installed']} "
+            f"installed programs, {counts['processes']} running, {counts['services']} "
+            f"services, {counts['autostart']} start-up items, {counts['extensions']} browser "
+            f"add-ons, {counts['accounts']} accounts."
+        )
+        self.headline.setText(result.headline)
+        color = concern_color() if result.known else calm_color()
+        self.headline_box.setStyleSheet(
+            "QFrame#boxed { border: 1px solid palette(mid); "
+            f"border-left: 5px solid {color.name()}; border-radius: 4px; padding: 6px; }}"
+        )
+        levels = self.text["levels"]
+        self.findings.clear()
+        for finding in result.findings:
+            item = QListWidgetItem(f"{levels[finding.level]}: {finding.title}")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = finding.level in LEADS
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            if finding.level in (KNOWN, TOOL):
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            if finding.level == KNOWN:
+                item.setForeground(concern_color())
+            self.findings.addItem(item)
+        has = bool(result.findings)
+        self.leads_intro.setVisible(has)
+        self.findings.setVisible(has)
+        self.detail_box.setVisible(has)
+        self.open_check_button.setVisible(has)
+        if has:
+            self.findings.setCurrentRow(0)
+        self.logs.clear()
+        for log in result.logs:
+            item = QListWidgetItem(f"{log.tool_name}: {log.path} ({log.size} bytes)")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            item.setToolTip(log.what)
+            self.logs.addItem(item)
+        for widget in (self.logs_heading, self.logs_intro, self.logs):
+            widget.setVisible(bool(result.logs))
+        lines: list[str] = []
+        if reading.skipped:
+            if not reading.is_admin:
+                lines.append(self.text["not_admin"])
+            lines.append(self.text["skipped_intro"])
+            lines += [f"• {line}" for line in reading.skipped]
+        lines += [f"Note: {problem}" for problem in reading.problems]
+        self.skipped.setText("\n".join(lines))
+        self.skipped.setVisible(bool(lines))
+        self.saved_status.setText(
+            "" if self.session.case is not None else "Open a case to save these findings in it."
+        )
+        self.results.show()
+        self._bring_results_into_view()
+
+    def _bring_results_into_view(self) -> None:
+        """Show the result where the person is, and put the keyboard focus on it."""
+
+        def scroll() -> None:
+            if self.scroll_area is not None:
+                self.scroll_area.ensureWidgetVisible(self.results_heading, 0, 0)
+                self.scroll_area.ensureWidgetVisible(self.headline_box, 0, 40)
+            self.headline.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        QTimer.singleShot(0, scroll)
+
+    def _show_detail(self, _row: int) -> None:
+        finding = self._current()
+        if finding is None:
+            self.detail.setText("")
+            self._update_buttons()
+            return
+        levels = self.text["levels"]
+        parts = [
+            f"<b>{html.escape(finding.title)}</b>",
+            f"<b>How sure:</b> {html.escape(levels[finding.level])}. {html.escape(finding.sure)}",
+            f"<b>Why it matters:</b> {html.escape(finding.why)}",
+            f"<b>Safe next step:</b> {html.escape(finding.next)}",
+        ]
+        if finding.facts:
+            parts.append("<b>What was seen:</b> " + html.escape("; ".join(finding.facts)))
+        if finding.check_id:
+            check = self.session.library.check(finding.check_id)
+            title = check.title if check else finding.check_id
+            line = f"<b>Manual check:</b> {html.escape(title)}"
+            if not self._check_in_case(finding.check_id):
+                line += " (not in this case yet: add the computer under What you have)"
+            parts.append(line)
+        elif self.result is not None and self.result.reading.platform == "linux":
+            parts.append(f"<b>Manual check:</b> {html.escape(self.text['linux_checks'])}")
+        if finding.list_label:
+            parts.append(f"<b>List:</b> {html.escape(finding.list_label)}")
+        self.detail.setText("<br>".join(parts))
+        color = {KNOWN: concern_color(), TOOL: caution_color()}.get(finding.level, calm_color())
+        self.detail_box.setStyleSheet(
+            "QFrame#boxed { border: 1px solid palette(mid); "
+            f"border-left: 5px solid {color.name()}; border-radius: 4px; padding: 6px; }}"
+        )
+        self._update_buttons()
+
+    def _open_current_check(self) -> None:
+        finding = self._current()
+        if finding is not None and self._check_in_case(finding.check_id):
+            self.check_requested.emit(finding.check_id)
+
+    def ticked_findings(self) -> list[int]:
+        return [
+            row
+            for row in range(self.findings.count())
+            if self.findings.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def ticked_logs(self) -> list[int]:
+        return [
+            row
+            for row in range(self.logs.count())
+            if self.logs.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def save_to_case(self) -> None:
+        """Record the ticked findings and copies of the ticked logs, through the service."""
+        result = self.result
+        if result is None or self.session.case is None:
+            return
+        work = self.session.work
+        keep = self.ticked_findings()
+        record = work.record_scan(scan_report(result), keep)
+        saved_logs, failed = 0, []
+        where = f"{result.device}, found by SafetyCheck's computer scan"
+        for row in self.ticked_logs():
+            log = result.logs[row]
+            try:
+                work.add_evidence(
+                    log_evidence_text(log),
+                    where,
+                    log_check_id(result, log),
+                    file=Path(log.local),
+                    at=result.reading.read_at,
+                    source=SOURCE,
+                )
+            except StoreError as exc:
+                failed.append(f"{log.tool_name}'s connection log could not be copied: {exc}")
+            else:
+                saved_logs += 1
+        lines = [
+            f"Saved {len(keep)} finding{'s' if len(keep) != 1 else ''} and a summary of the "
+            f"check ({len(record.evidence_ids)} entries)"
+            + (
+                f", and {saved_logs} connection log{'s' if saved_logs != 1 else ''}"
+                if saved_logs
+                else ""
+            )
+            + " in the evidence log. The matching checks show them: look at each one and "
+            "choose your answer there.",
+            *failed,
+        ]
+        self.saved_status.setText("\n".join(lines))
+        self.result = None  # saved once; a second press would only repeat the entries
+        self._update_buttons()
+        self.saved_status.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def import_list(self) -> None:
+        path = dialogs.ask_open_file(self, "Import a LOLRMM list")
+        if not path:
+            return
+        store = self.store
+        self.progress.setText("Reading the list…")
+        self._run(lambda say: store.import_file(Path(path)), self._list_changed)
+
+    def download_list(self) -> None:
+        choice = dialogs.ask(
+            self,
+            "Download the LOLRMM list",
+            "SafetyCheck will connect to the internet once, over HTTPS, to download LOLRMM's "
+            f"list of remote tools from:\n{LOLRMM_URL}\n\nSomeone who can see this computer's "
+            "or the home router's internet history could see that connection. Nothing about "
+            "you or your case is sent.",
+            ["Download", "Cancel"],
+        )
+        if choice != 0:
+            return
+        store = self.store
+        self.progress.setText("Downloading the list…")
+        self._run(lambda say: store.download(LOLRMM_URL), self._list_changed)
+
+    def _list_changed(self, value: object) -> None:
+        self._show_lists()
+        self.progress.setText(f"Now using: {value.summary()}.")  # type: ignore[attr-defined]
+
+
+def _emit(emit: Callable[..., None], *value: object) -> None:
+    try:
+        emit(*value)
+    except RuntimeError:
+        pass  # the window is gone (Quick Exit): nobody is waiting for the answer
