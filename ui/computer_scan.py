@@ -136,7 +136,7 @@ class ComputerScanPage(QWidget):
         )
         self.scan_button.setAutoDefault(False)
         self.cancel_button = describe(
-            QPushButton("C&ancel"),
+            QPushButton("Ca&ncel"),
             "Cancel the check",
             "Stop the check. Nothing from it is kept.",
         )
@@ -238,7 +238,7 @@ class ComputerScanPage(QWidget):
         layout.addWidget(self.lists_label)
         row = QHBoxLayout()
         self.import_button = describe(
-            QPushButton("&Import a LOLRMM list…"),
+            QPushButton("Import a LOL&RMM list…"),
             "Import a LOLRMM list",
             "Use a LOLRMM export (rmm_tools.json) you already have. No internet is used.",
         )

@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         self.add_page(
             "computer",
             self._build_computer_scan,
-            "This computer",
+            "This comp&uter",
             "Check this computer for remote-access and monitoring tools. Nothing is changed.",
         )
 
