@@ -249,7 +249,7 @@ class AndroidScanPage(QWidget):
         layout.addWidget(self.lists_label)
         row = QHBoxLayout()
         self.update_button = describe(
-            QPushButton("Update in&dicators…"),
+            QPushButton("U&pdate indicators…"),
             "Update indicators",
             "Download the latest list of known stalkerware. This is the only time SafetyCheck "
             "uses the internet, and only when you press this button.",

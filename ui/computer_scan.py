@@ -243,7 +243,7 @@ class ComputerScanPage(QWidget):
             "Use a LOLRMM export (rmm_tools.json) you already have. No internet is used.",
         )
         self.download_button = describe(
-            QPushButton("&Download the LOLRMM list…"),
+            QPushButton("Do&wnload the LOLRMM list…"),
             "Download the LOLRMM list",
             "Download LOLRMM's list of remote tools over HTTPS. This uses the internet, and "
             "only when you press this button.",
