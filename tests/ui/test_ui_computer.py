@@ -210,3 +210,16 @@ def test_import_and_download_a_lolrmm_list(
     _title, question, choices = ui.dialogs.asked[-1]
     assert "https://lolrmm.io/api/rmm_tools.json" in question and "router" in question
     assert choices == ["Download", "Cancel"] and not page.busy
+
+
+def test_quick_exit_during_a_check_hides_at_once(ui, real_content, machine) -> None:
+    """The check runs on a worker: Quick Exit never waits for it, and nothing is saved."""
+    machine("windows-planted", delay=0.4)
+    window, page, case = open_page(ui)
+    click(ui.qtbot, page.scan_button)
+    assert page.busy
+    click(ui.qtbot, window.quick_exit_button)
+    assert not window.isVisible() and ui.quit_calls == [1]
+    assert page.busy  # hidden while the check was still running: it did not wait
+    ui.qtbot.waitUntil(lambda: not page.busy, timeout=30000)  # it ends without harm
+    assert ui.store().load(case.id).evidence == []
