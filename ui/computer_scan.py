@@ -97,7 +97,14 @@ class ComputerScanPage(QWidget):
         self.bridge.failed.connect(self._failed)
         self.bridge.cancelled.connect(self._was_cancelled)
 
-        layout = scrolling_page(self, focusable=True)
+        layout = scrolling_page(
+            self,
+            reading=(
+                "This computer",
+                "How to check this computer, and what the check found. Use the arrow keys or "
+                "Page Down to read on, Tab to go from one button to the next.",
+            ),
+        )
         self.scroll_area = self.findChild(QScrollArea)
         layout.addWidget(heading("Check this computer"))
         layout.addWidget(

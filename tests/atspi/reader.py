@@ -27,6 +27,7 @@ SCREENS = [
     ("intake", "What you have", "Continue to the checks"),
     ("android", "Android scan", "Find connected phones"),
     ("iphone", "iPhone scan", "Find connected iPhones"),
+    ("computer", "This computer", "Check this computer"),
 ]
 
 

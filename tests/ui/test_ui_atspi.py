@@ -113,7 +113,7 @@ def tree(tmp_path_factory) -> dict:
     return result
 
 
-SCREENS = ["cases", "checks", "summary", "intake", "android", "iphone"]
+SCREENS = ["cases", "checks", "summary", "intake", "android", "iphone", "computer"]
 
 
 def test_every_main_screen_was_read(tree) -> None:
