@@ -702,7 +702,7 @@ class CaseWork:
         ``cancel`` are ``export_pdf``'s (a cancelled export raises ExportCancelled and
         notes and writes nothing).
         """
-        from safetycheck.report.export import prepare_export, save_pdf
+        from safetycheck.report.export import prepare_export
 
         case = self._open_case()
         target, data = prepare_export(
@@ -718,6 +718,18 @@ class CaseWork:
             progress=progress,
             cancel=cancel,
         )
+        self.keep_document(target, data)
+        return target
+
+    def keep_document(self, target: Path, data: bytes) -> None:
+        """Note a made PDF in the open case, then write it: both happen or neither.
+
+        The app makes the PDF in the background (``ui.export_dialog``) and calls this on
+        the GUI thread once it is ready; :meth:`export_document` does both in one step.
+        """
+        from safetycheck.report.export import save_pdf
+
+        case = self._open_case()
         name = str(target.resolve())
         noted = name not in case.exported_files
         if noted:
@@ -735,7 +747,6 @@ class CaseWork:
                 with contextlib.suppress(Exception):  # the file is not there either way
                     self._commit(CaseChanged())
             raise
-        return target
 
     def record_export(self, path: str | Path) -> None:
         """Note an exported PDF, so that deleting the case can offer to delete it too."""

@@ -142,7 +142,7 @@ def take(out: Path, suffix: str) -> None:
             for name, dialog in (
                 ("export", ExportDialog(window)),
                 ("evidence", EvidenceDialog(window.checking.page.check.title, window)),
-                ("settings", SettingsDialog(window.settings, window)),
+                ("settings", SettingsDialog(window.session, window)),
             ):
                 dialog.show()
                 _save(dialog, out, name, suffix)

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -16,15 +15,14 @@ from PySide6.QtWidgets import (
 
 from safetycheck.case import Action
 from ui.accessible import describe
+from ui.draft import DraftDialog
 from ui.style import paragraph
 
 
-class ActionDialog(QDialog):
+class ActionDialog(DraftDialog):
     def __init__(self, action: Action | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Change action" if action else "Add an action")
-        #: Set while the dialog is open: saves what was typed (Quick Exit calls it).
-        self.keep_draft = None
         layout = QVBoxLayout(self)
         layout.addWidget(
             paragraph(

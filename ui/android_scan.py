@@ -1,10 +1,9 @@
 """The Android phone scan page: find adb, choose the phone, scan, save the leads to the case.
 
-Everything slow (adb, the phone, the one download) runs on a worker thread, so the window
-stays responsive and Quick Exit always works.  The worker is a daemon Python thread that
-reports back through Qt signals (queued to the window's thread): a Quick Exit during a
-scan does not wait for the phone to answer, and nothing from the phone is written anywhere
-until the person presses "Save to the evidence log".
+Everything slow (adb, the phone, the one download) runs in the background (``ui.background``),
+so the window stays responsive and Quick Exit always works: a Quick Exit during a scan does
+not wait for the phone to answer, and nothing from the phone is written anywhere until the
+person presses "Save to the evidence log" (``CaseWork.record_scan``).
 """
 
 from __future__ import annotations
@@ -12,8 +11,9 @@ from __future__ import annotations
 import html
 import threading
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -42,7 +42,7 @@ from safetycheck.android.scan import (
     run_scan,
     scan_report,
 )
-from ui import dialogs
+from ui import background, dialogs
 from ui.accessible import describe
 from ui.session import Session
 from ui.style import (
@@ -55,14 +55,6 @@ from ui.style import (
     paragraph,
     scrolling_page,
 )
-
-
-class _Bridge(QObject):
-    """Carries a worker thread's results into the window's thread (queued signals)."""
-
-    progress = Signal(str)
-    done = Signal(object)
-    failed = Signal(str)
 
 
 def _steps_html(items: list[str]) -> str:
@@ -82,11 +74,6 @@ class AndroidScanPage(QWidget):
         self.result: ScanResult | None = None
         self.busy = False
         self._cancel: threading.Event | None = None  # set while a scan runs
-        self.bridge = _Bridge(self)
-        self._on_done: Callable[[object], None] | None = None
-        self.bridge.progress.connect(self._progress)
-        self.bridge.done.connect(self._finished)
-        self.bridge.failed.connect(self._failed)
 
         layout = scrolling_page(
             self,
@@ -282,6 +269,9 @@ class AndroidScanPage(QWidget):
     def store(self) -> IndicatorStore:
         return IndicatorStore(self.session.data_dir)
 
+    def flush(self) -> None:
+        """Nothing typed on this page waits to be saved: every change saves at once."""
+
     def on_show(self) -> None:
         self._show_adb()
         self._show_lists()
@@ -341,46 +331,42 @@ class AndroidScanPage(QWidget):
 
     # -- the worker ------------------------------------------------------------------------
 
-    def _run(self, work: Callable[[Callable[[str], None]], object], on_done) -> None:
-        """Run ``work(progress)`` on a daemon thread; ``on_done(result)`` runs back here."""
+    def _run(
+        self, work: Callable[[background.Job[Any]], object], on_done: Callable[[Any], None]
+    ) -> background.Job[Any]:
+        """Run ``work(job)`` in the background; ``on_done(result)`` runs back here."""
         self.busy = True
-        self._on_done = on_done
         self._update_buttons()
-        bridge = self.bridge
-
-        def target() -> None:
-            try:
-                value = work(bridge.progress.emit)
-            except (AndroidError, IndicatorError) as exc:
-                message = str(exc)
-                if isinstance(exc, AdbMissingError):
-                    message += "\n\n" + exc.guidance
-                if isinstance(exc, IndicatorError) and "still in use" not in message:
-                    message += " The list you had before is still in use."
-                _emit(bridge.failed.emit, message)
-            except Exception as exc:  # never a traceback on screen, never lost silently
-                _emit(bridge.failed.emit, f"Something went wrong ({type(exc).__name__}).")
-            else:
-                _emit(bridge.done.emit, value)
-
-        threading.Thread(target=target, name="android-scan", daemon=True).start()
+        return background.run(
+            work,
+            lambda value: self._finished(on_done, value),
+            self._failed,
+            on_progress=self._progress,
+            owner=self,
+            name="android",
+        )
 
     def _progress(self, message: str) -> None:
         self.progress.setText(message + "…")
 
-    def _finished(self, value: object) -> None:
+    def _finished(self, on_done: Callable[[Any], None], value: object) -> None:
         self.busy = False
         self._cancel = None
-        handler, self._on_done = self._on_done, None
         self.progress.setText("")
-        if handler is not None:
-            handler(value)
+        on_done(value)
         self._update_buttons()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: BaseException) -> None:
         self.busy = False
         self._cancel = None
-        self._on_done = None
+        if isinstance(error, (AndroidError, IndicatorError)):
+            message = str(error)
+            if isinstance(error, AdbMissingError):
+                message += "\n\n" + error.guidance
+            if isinstance(error, IndicatorError) and "still in use" not in message:
+                message += " The list you had before is still in use."
+        else:  # never a traceback on screen, never lost silently
+            message = f"Something went wrong ({type(error).__name__})."
         self.progress.setText(message)
         self._update_buttons()
 
@@ -410,7 +396,7 @@ class AndroidScanPage(QWidget):
             return
         self._forget_result()
         self.device_status.setText("")
-        self._run(lambda say: adb.devices(), self._show_devices)
+        self._run(lambda _job: adb.devices(), self._show_devices)
 
     def _show_devices(self, devices: object) -> None:
         self.devices = list(devices)  # type: ignore[call-overload]
@@ -443,13 +429,19 @@ class AndroidScanPage(QWidget):
         index = self.store.index()
         work_dir = self.session.data_dir / WORK_FOLDER
         self.results.hide()
-        cancel = self._cancel = threading.Event()
-        self._run(
-            lambda say: run_scan(
-                adb, index, serial=device.serial, progress=say, work_dir=work_dir, cancel=cancel
+        job = self._run(
+            lambda job: run_scan(
+                adb,
+                index,
+                serial=device.serial,
+                progress=job.say,
+                work_dir=work_dir,
+                cancel=job.stop,
             ),
             self._show_result,
         )
+        self._cancel = job.stop
+        self._update_buttons()
 
     def cancel_scan(self) -> None:
         """Stop the running scan: the adb command waiting for the phone is ended at once."""
@@ -543,7 +535,7 @@ class AndroidScanPage(QWidget):
             return
         store = self.store
         self.progress.setText("Downloading the list…")
-        self._run(lambda say: store.update_from_url(url), self._updated)
+        self._run(lambda _job: store.update_from_url(url), self._updated)
 
     def _updated(self, value: object) -> None:
         self._show_lists()
@@ -552,10 +544,3 @@ class AndroidScanPage(QWidget):
 
 def plain_text(text: str) -> str:
     return text.replace("&", "")
-
-
-def _emit(emit: Callable[[object], None], value: object) -> None:
-    try:
-        emit(value)
-    except RuntimeError:
-        pass  # the window is gone (Quick Exit): nobody is waiting for the answer

@@ -9,7 +9,7 @@
 3. the window's frame, with Quick Exit, on screen (``progressive``: the real app);
 4. next turn of the event loop: the unlock step (``CaseWork.unlock``; with a
    passphrase, through the unlock window, ``ui.unlock``; nothing is read before),
-   then the session, the idle lock (``ui.idle_lock``) and the first page;
+   then the first page (the idle lock, ``ui.idle_lock``, starts watching then);
 5. after that, the checklists (an advisor's case list does not need them).
 
 Nothing heavy loads at start: pages are built when first shown, dialogs and PDF
@@ -35,6 +35,7 @@ from safetycheck.paths import checklists_dir, resolve_data_dir
 from safetycheck.settings import Settings, load_settings
 from ui import dialogs, quick_exit
 from ui.main_window import APP_TITLE, NEUTRAL_TITLE, MainWindow
+from ui.session import Session
 
 if TYPE_CHECKING:
     import argparse
@@ -128,24 +129,6 @@ def _unlock(work: CaseWork) -> bool:
     return True
 
 
-def install_idle_lock(window: MainWindow, work: CaseWork) -> None:
-    """Lock after the chosen idle time, when the folder has a passphrase."""
-    from ui.idle_lock import IdleLock
-
-    session = window.session
-    window.idle_lock = IdleLock(
-        window,
-        work.check_passphrase,
-        lambda: window_title(work.settings),
-        window.flush,
-        minutes=work.settings.idle_lock_minutes,
-        active=lambda: work.is_protected,
-    )
-    session.settings_changed.connect(
-        lambda: window.idle_lock.set_minutes(work.settings.idle_lock_minutes)
-    )
-
-
 def _load_content() -> Library:
     from safetycheck.checklist import load_checklists
 
@@ -183,19 +166,15 @@ def start(
         if not first_start(work):
             return None
         set_at_first_start = work.is_unlocked and work.is_protected
-    window = MainWindow(settings, guard.trigger)
-    guard.save = window.flush
+    session = Session(work)
+    window = MainWindow(session, guard)
 
     def finish() -> bool:
-        from ui.session import Session
-
         if quick_exit.is_exiting():
             return False
         if not work.is_unlocked and not _unlock(work):
             window.close()
             return False
-        session = Session(work)
-        window.attach(session)
         if set_at_first_start:
             # Set at first start: say quietly that it worked (nothing else shows it).
             window.statusBar().showMessage(
@@ -203,7 +182,6 @@ def start(
                 "recovered if it is forgotten.",
                 15000,
             )
-        install_idle_lock(window, work)
         window.start()
         if on_ready is not None:
             on_ready()

@@ -129,6 +129,9 @@ class CaseListPage(QWidget):
 
     # -- page protocol ---------------------------------------------------------------
 
+    def flush(self) -> None:
+        """Nothing typed on this page waits to be saved: every change saves at once."""
+
     def on_show(self) -> None:
         # Back at the list, no case is open: the last client's reference leaves the title
         # bar, and the next person sits down to a neutral screen.

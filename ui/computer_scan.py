@@ -12,8 +12,9 @@ import html
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,7 +44,7 @@ from safetycheck.computer.scan import (
 )
 from safetycheck.computer.system import System
 from safetycheck.computer.tools import LOLRMM_URL, ToolListError, ToolStore
-from ui import dialogs
+from ui import background, dialogs
 from ui.accessible import describe
 from ui.session import Session
 from ui.style import (
@@ -56,15 +57,6 @@ from ui.style import (
     paragraph,
     scrolling_page,
 )
-
-
-class _Bridge(QObject):
-    """Carries the worker thread's results into the window's thread (queued signals)."""
-
-    progress = Signal(str)
-    done = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
 
 
 def _bullets(items: list[str]) -> str:
@@ -90,12 +82,6 @@ class ComputerScanPage(QWidget):
         self.result: ScanResult | None = None
         self.busy = False
         self._stop = threading.Event()
-        self._on_done: Callable[[object], None] | None = None
-        self.bridge = _Bridge(self)
-        self.bridge.progress.connect(self._progress)
-        self.bridge.done.connect(self._finished)
-        self.bridge.failed.connect(self._failed)
-        self.bridge.cancelled.connect(self._was_cancelled)
 
         layout = scrolling_page(
             self,
@@ -282,6 +268,9 @@ class ComputerScanPage(QWidget):
     def store(self) -> ToolStore:
         return ToolStore(self.session.data_dir)
 
+    def flush(self) -> None:
+        """Nothing typed on this page waits to be saved."""
+
     def on_show(self) -> None:
         self._show_lists()
         self._update_buttons()
@@ -322,52 +311,48 @@ class ComputerScanPage(QWidget):
 
     # -- the worker ------------------------------------------------------------------------
 
-    def _run(self, work: Callable[[Callable[[str], None]], object], on_done) -> None:
-        """Run ``work(progress)`` on a daemon thread; ``on_done(result)`` runs back here."""
+    def _run(
+        self, work: Callable[[Callable[[str], None]], object], on_done: Callable[[Any], None]
+    ) -> None:
+        """Run ``work(progress)`` in the background (``ui.background``); ``on_done`` runs here."""
         self.busy = True
         self._stop.clear()
-        self._on_done = on_done
         self._update_buttons()
-        bridge = self.bridge
-
-        def target() -> None:
-            try:
-                value = work(bridge.progress.emit)
-            except ScanCancelled:
-                _emit(bridge.cancelled.emit)
-            except ToolListError as exc:
-                message = str(exc)
-                if "still in use" not in message:
-                    message += " The list you had before is still in use."
-                _emit(bridge.failed.emit, message)
-            except Exception as exc:  # never a traceback on screen, never lost silently
-                _emit(bridge.failed.emit, f"Something went wrong ({type(exc).__name__}).")
-            else:
-                _emit(bridge.done.emit, value)
-
-        threading.Thread(target=target, name="computer-scan", daemon=True).start()
+        background.run(
+            lambda job: work(job.say),
+            lambda value: self._finished(on_done, value),
+            self._failed,
+            on_progress=self._progress,
+            owner=self,
+            name="computer",
+        )
 
     def _progress(self, message: str) -> None:
         if self.busy:
             self.progress.setText(message + "…")
 
-    def _finished(self, value: object) -> None:
+    def _finished(self, on_done: Callable[[Any], None], value: object) -> None:
         self.busy = False
-        handler, self._on_done = self._on_done, None
         self.progress.setText("")
-        if handler is not None:
-            handler(value)
+        on_done(value)
         self._update_buttons()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, ScanCancelled):
+            self._was_cancelled()
+            return
         self.busy = False
-        self._on_done = None
+        if isinstance(error, ToolListError):
+            message = str(error)
+            if "still in use" not in message:
+                message += " The list you had before is still in use."
+        else:  # never a traceback on screen, never lost silently
+            message = f"Something went wrong ({type(error).__name__})."
         self.progress.setText(message)
         self._update_buttons()
 
     def _was_cancelled(self) -> None:
         self.busy = False
-        self._on_done = None
         self.progress.setText("The check was cancelled. Nothing from it was kept.")
         self._update_buttons()
         self.scan_button.setFocus()
@@ -596,10 +581,3 @@ class ComputerScanPage(QWidget):
     def _list_changed(self, value: object) -> None:
         self._show_lists()
         self.progress.setText(f"Now using: {value.summary()}.")  # type: ignore[attr-defined]
-
-
-def _emit(emit: Callable[..., None], *value: object) -> None:
-    try:
-        emit(*value)
-    except RuntimeError:
-        pass  # the window is gone (Quick Exit): nobody is waiting for the answer

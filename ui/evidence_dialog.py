@@ -6,13 +6,11 @@ evidence survives even if the original screenshot is later deleted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,18 +26,17 @@ from safetycheck.casework import StoreError
 from safetycheck.user_text import problem
 from ui import dialogs
 from ui.accessible import describe
+from ui.draft import DraftDialog
 from ui.quick_exit import is_exiting
 from ui.session import Session
 from ui.style import muted, paragraph
 
 
-class EvidenceDialog(QDialog):
+class EvidenceDialog(DraftDialog):
     def __init__(self, check_title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add to evidence log")
         self.file: str | None = None
-        #: Set while the dialog is open: saves what was typed (Quick Exit calls it).
-        self.keep_draft: Callable[[], None] | None = None
         layout = QVBoxLayout(self)
         intro = "Write down what you saw, as exactly as you can."
         if check_title:
@@ -148,10 +145,8 @@ class EvidenceDialog(QDialog):
             )
 
         # Quick Exit keeps what was typed: the entry is added as it stands.
-        dialog.keep_draft = save
-        accepted = dialog.exec()
-        dialog.keep_draft = None
-        if not accepted:
+        dialog.draft_to_keep.connect(save)
+        if not dialog.exec():
             return bool(saved)
         try:
             save()

@@ -9,6 +9,8 @@ never slows down start-up.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,15 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetycheck.case import Case
 from safetycheck.casework import StoreError
-from ui import dialogs
+from safetycheck.report.export import KIND_PLAN, KIND_RECORD
+from ui import background, dialogs
 from ui.accessible import describe
 from ui.quick_exit import is_exiting
 from ui.session import Session
 from ui.style import boxed, caution_color, heading, paragraph
-
-KIND_RECORD = "record"
-KIND_PLAN = "plan"
 
 
 class ExportDialog(QDialog):
@@ -110,9 +111,21 @@ def suggested_name(kind: str) -> str:
     return f"{'plan' if kind == KIND_PLAN else 'record'}-{dt.date.today().isoformat()}.pdf"
 
 
-def run_export(session: Session, parent: QWidget | None) -> str | None:
-    """Ask what and where, write the PDF, record where it went.  Returns the path."""
+def run_export(
+    session: Session, parent: QWidget | None, say: Callable[[str], object] | None = None
+) -> background.Job[bytes] | None:
+    """Ask what and where, then make the PDF in the background; returns the running job.
+
+    The document is laid out off the GUI thread, from a copy of the case taken now, so
+    the window stays alive and Quick Exit acts at once however long it takes.  The file
+    is written, and the case notes where it went, only when it is ready and nobody has
+    pressed Quick Exit meanwhile.  ``say`` shows a short progress line.
+    """
+    global _running
     if is_exiting() or session.case is None:
+        return None
+    if _running is not None and not _running.finished:
+        dialogs.tell(parent, "A PDF is being made", "Wait for it to be saved, then try again.")
         return None
     dialog = ExportDialog(parent)
     if not dialog.exec():
@@ -125,7 +138,12 @@ def run_export(session: Session, parent: QWidget | None) -> str | None:
     if not path.lower().endswith(".pdf"):
         path += ".pdf"
     try:
-        from safetycheck.report import ReportError, export_pdf  # reportlab loads only now
+        from safetycheck.report.export import (  # reportlab itself loads in render_pdf
+            ReportError,
+            default_page_size,
+            pdf_target,
+            render_pdf,
+        )
     except ImportError:
         dialogs.tell(
             parent,
@@ -133,18 +151,11 @@ def run_export(session: Session, parent: QWidget | None) -> str | None:
             "This copy of SafetyCheck cannot make PDFs yet. Your answers are safe.",
         )
         return None
-    try:
-        export_pdf(
-            session.case,
-            session.library,
-            session.settings,
-            kind,
-            path,
-            leave_out_details=leave_out,
-            attachments=session.work,
-        )
-    except Exception as exc:  # any failure becomes one plain sentence, never a traceback
-        message = str(exc) if isinstance(exc, (ReportError, StoreError, OSError)) else ""
+
+    def failed(exc: BaseException) -> None:  # any failure: one plain sentence, no traceback
+        if say is not None:
+            say("")
+        message = str(exc) if isinstance(exc, (ReportError, StoreError)) else ""
         if isinstance(exc, OSError):
             message = f"The PDF could not be written ({exc.strerror or exc})."
         dialogs.tell(
@@ -153,7 +164,43 @@ def run_export(session: Session, parent: QWidget | None) -> str | None:
             (message or "Something went wrong while making the PDF.")
             + " Your answers are safe. Try another folder or name.",
         )
+
+    try:
+        target = pdf_target(path)
+    except ReportError as exc:
+        failed(exc)
         return None
-    session.work.record_export(path)
-    dialogs.tell(parent, "PDF saved", f"The PDF was saved as {path}.")
-    return path
+    case = Case.from_dict(session.case.to_dict())  # the case as it is now, for the thread
+    library, settings, work = session.library, replace(session.settings), session.work
+
+    def render(_job: background.Job[bytes]) -> bytes:
+        return render_pdf(
+            case,
+            library,
+            settings,
+            kind,
+            leave_out_details=leave_out,
+            attachments=work,
+            page_size=default_page_size(settings),
+        )
+
+    def done(data: bytes) -> None:
+        if say is not None:
+            say("")
+        if session.case is None or session.case.id != case.id:
+            failed(ReportError("The case was closed while its PDF was being made."))
+            return
+        try:
+            work.keep_document(target, data)  # noted in the case, then written: both or none
+        except (ReportError, StoreError) as exc:
+            failed(exc)
+            return
+        dialogs.tell(parent, "PDF saved", f"The PDF was saved as {path}.")
+
+    if say is not None:
+        say("Making the PDF…")
+    _running = background.run(render, done, failed, owner=parent, name="export")
+    return _running
+
+
+_running: background.Job[bytes] | None = None

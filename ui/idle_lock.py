@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from ui.quick_exit import is_exiting
-from ui.unlock import UnlockDialog
+
+if TYPE_CHECKING:
+    from ui.unlock import UnlockDialog
 
 ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -61,7 +64,8 @@ class IdleLock(QObject):
         self.last_activity = time.monotonic()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check_idle)
-        app.installEventFilter(self)
+        self.app = app
+        self.watching = False
         self.set_minutes(minutes)
 
     def set_minutes(self, minutes: int) -> None:
@@ -72,6 +76,10 @@ class IdleLock(QObject):
         self.timeout_seconds = seconds
         self.last_activity = time.monotonic()
         if seconds > 0:
+            if not self.watching:
+                # Watching every event is a Python call per event: only while the lock is on.
+                self.app.installEventFilter(self)
+                self.watching = True
             self.timer.start(int(min(CHECK_EVERY_MS, max(50, seconds * 250))))
         else:
             self.timer.stop()
@@ -98,6 +106,8 @@ class IdleLock(QObject):
             pass  # a failed save stays in memory and is retried by the next change
         title = self.title()
         covers = [Cover(w, title) for w in QApplication.topLevelWidgets() if w.isVisible()]
+        from ui.unlock import UnlockDialog
+
         self.dialog = UnlockDialog(self.check, title, locked=True)
         try:
             unlocked = self.dialog.exec() == QDialog.DialogCode.Accepted

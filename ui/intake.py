@@ -113,6 +113,9 @@ class IntakePage(QWidget):
         layout.addStretch(1)
         self.continue_button.clicked.connect(self._save)
 
+    def flush(self) -> None:
+        """Nothing typed on this page waits to be saved: every change saves at once."""
+
     def on_show(self) -> None:
         case = self.session.case
         chosen = set(case.intake) if case else set()

@@ -10,11 +10,10 @@ then only the leads left ticked, through the case service.
 from __future__ import annotations
 
 import html
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,7 +36,7 @@ from safetycheck.iphone.scan import ScanResult, run_scan, scan_report
 from safetycheck.iphone.text import message, scan_text
 from safetycheck.iphone.usbmux import MuxDevice, Usbmux, choose_device
 from safetycheck.iphone.wire import Cancel
-from ui import dialogs
+from ui import background, dialogs
 from ui.accessible import describe
 from ui.session import Session
 from ui.style import (
@@ -50,14 +49,6 @@ from ui.style import (
     paragraph,
     scrolling_page,
 )
-
-
-class _Bridge(QObject):
-    """Carries the worker thread's results into the window's thread (queued signals)."""
-
-    progress = Signal(str)
-    done = Signal(object)
-    failed = Signal(object)
 
 
 def _steps(items: list[str]) -> QLabel:
@@ -88,11 +79,6 @@ class IPhoneScanPage(QWidget):
         self.result: ScanResult | None = None
         self.busy = False
         self._cancel: Cancel | None = None  # while a scan runs
-        self._on_done: Callable[[object], None] | None = None
-        self.bridge = _Bridge(self)
-        self.bridge.progress.connect(self._progress)
-        self.bridge.done.connect(self._finished)
-        self.bridge.failed.connect(self._failed)
 
         layout = scrolling_page(
             self,
@@ -251,6 +237,9 @@ class IPhoneScanPage(QWidget):
 
     # -- state ---------------------------------------------------------------------------
 
+    def flush(self) -> None:
+        """Nothing typed on this page waits to be saved."""
+
     def on_show(self) -> None:
         lists = IndicatorStore(self.session.data_dir).lists()
         lines = [f"{lst.label}: {lst.summary()}." for lst in lists]
@@ -283,43 +272,34 @@ class IPhoneScanPage(QWidget):
         on_done: Callable[[object], None],
         cancel: Cancel | None = None,
     ) -> None:
-        """Run ``work(progress)`` on a daemon thread; ``on_done(result)`` runs back here."""
+        """Run ``work(progress)`` in the background (``ui.background``); ``on_done`` runs here."""
         self.busy = True
         self._cancel = cancel
-        self._on_done = on_done
         self._update_buttons()
-        bridge = self.bridge
-
-        def target() -> None:
-            try:
-                value = work(bridge.progress.emit)
-            except IPhoneError as exc:
-                _emit(bridge.failed.emit, exc)
-            except Exception as exc:  # never a traceback on screen, never lost silently
-                _emit(
-                    bridge.failed.emit, IPhoneError(f"Something went wrong ({type(exc).__name__}).")
-                )
-            else:
-                _emit(bridge.done.emit, value)
-
-        threading.Thread(target=target, name="iphone-scan", daemon=True).start()
+        background.run(
+            lambda job: work(job.say),
+            lambda value: self._finished(on_done, value),
+            self._failed,
+            on_progress=self._progress,
+            owner=self,
+            name="iphone",
+        )
 
     def _progress(self, text: str) -> None:
         self.progress.setText(text if text.endswith(".") else text + "…")
 
-    def _finished(self, value: object) -> None:
+    def _finished(self, on_done: Callable[[object], None], value: object) -> None:
         self.busy = False
         self._cancel = None
-        handler, self._on_done = self._on_done, None
         self.progress.setText("")
-        if handler is not None:
-            handler(value)
+        on_done(value)
         self._update_buttons()
 
-    def _failed(self, error: object) -> None:
+    def _failed(self, error: BaseException) -> None:
         self.busy = False
         self._cancel = None
-        self._on_done = None
+        if not isinstance(error, IPhoneError):  # never a traceback on screen, never lost
+            error = IPhoneError(f"Something went wrong ({type(error).__name__}).")
         text = str(error)
         if isinstance(error, LinkMissingError):
             self.helper_status.setText(f"{error}\n\n{error.guidance}")
@@ -463,10 +443,3 @@ class IPhoneScanPage(QWidget):
         if check_id and self.session.case is not None:
             if any(c.id == check_id for _t, c in self.session.checks()):
                 self.check_requested.emit(check_id)
-
-
-def _emit(emit: Callable[[object], None], value: object) -> None:
-    try:
-        emit(value)
-    except RuntimeError:
-        pass  # the window is gone (Quick Exit): nobody is waiting for the answer

@@ -2,14 +2,17 @@
 
 Pages live in a small registry (:meth:`MainWindow.add_page`), so a later part
 (the Android phone scan, for example) adds a page and its header button with
-one call.  The Quick Exit button is always at the top right.
+one call; each page meets :class:`PageView`.  The Quick Exit button is always at
+the top right.  The window is built with its session, which starts locked: the
+frame (and Quick Exit) is on screen before the folder is unlocked and any case
+is read, and :meth:`MainWindow.start` shows the first page once it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent, QPalette
@@ -25,15 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.settings import MODE_ADVISOR, Settings
+from safetycheck.settings import MODE_ADVISOR
 from ui import dialogs
 from ui.accessible import describe
+from ui.idle_lock import IdleLock
 from ui.style import boxed, caution_color, muted, scaled_font
 
 if TYPE_CHECKING:
     from ui.case_list import CaseListPage
     from ui.checking import CheckingPage
     from ui.intake import IntakePage
+    from ui.quick_exit import QuickExit
     from ui.session import Session
     from ui.summary import SummaryPage
 
@@ -70,28 +75,50 @@ def _message() -> QLabel:
     return label
 
 
+@runtime_checkable
+class PageView(Protocol):
+    """What every page of the window does (checked when the page is built)."""
+
+    def on_show(self) -> None:
+        """Called each time the page is shown."""
+        ...
+
+    def flush(self) -> None:
+        """Save what is typed but not saved yet (before another page, before quitting)."""
+        ...
+
+
+@runtime_checkable
+class KeepsDraft(Protocol):
+    """A dialog that keeps what was typed in it when Quick Exit closes it."""
+
+    def keep_draft(self) -> None: ...
+
+
 @dataclass
 class Page:
     key: str
-    widget: QWidget | None
+    factory: Callable[[], QWidget]
     button: QPushButton | None
     needs_case: bool
     advisor_only: bool
-    factory: Callable[[], QWidget] | None = None
+    widget: QWidget | None = None
+    view: PageView | None = None
     # Shown only for a case that has this (an intake option or topic id, e.g. "iphone").
     needs_topic: str | None = None
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings, quick_exit: Callable[[], None]) -> None:
+    def __init__(self, session: Session, quick_exit: QuickExit) -> None:
         """Build the window's frame: header, Quick Exit, banners, an empty page stack.
 
-        The case data arrives with :meth:`attach`, so the frame (and Quick Exit) can be
-        on screen before the storage code has even been imported.
+        ``session`` may still be locked (no case can be read yet): the frame and Quick Exit
+        are on screen first, and :meth:`start` shows the first page once it is unlocked.
         """
         super().__init__()
-        self.settings = settings
-        self.session: Session | None = None
+        self.session = session
+        self.settings = session.settings
+        session.setParent(self)  # one owner, so Qt deletes them together and in order
         self.pages: dict[str, Page] = {}
         self.current_key = ""
         central = QWidget()
@@ -194,24 +221,29 @@ class MainWindow(QMainWindow):
             "Check this computer for remote-access and monitoring tools. Nothing is changed.",
         )
 
-        self.quick_exit_button.clicked.connect(quick_exit)
+        work = session.work
+        #: Locks after the chosen idle time when the folder has a passphrase (set in start).
+        self.idle_lock = IdleLock(
+            self,
+            work.check_passphrase,
+            lambda: NEUTRAL_TITLE if self.settings.neutral_title else APP_TITLE,
+            self.flush,
+            active=lambda: work.is_protected,
+        )
+        self.quick_exit_button.clicked.connect(quick_exit.trigger)
+        quick_exit.exiting.connect(self.flush)
         self.settings_button.clicked.connect(self.open_settings)
-        self._case_state()
-        self.resize(self._initial_size())
-
-    def attach(self, session: Session) -> None:
-        """Connect the open-case logic; the pages can be built from now on."""
-        self.session = session
-        session.setParent(self)  # one owner, so Qt deletes them together and in order
         session.saved.connect(self._saved)
         session.save_failed.connect(self._save_failed)
         session.case_opened.connect(lambda _case: self._case_state())
         session.topics_changed.connect(self._case_state)
         session.case_changed.connect(self._update_title)
         session.content_loaded.connect(self._show_problems)
-        if session.content_is_loaded:
-            self._show_problems()
+        session.settings_changed.connect(
+            lambda: self.idle_lock.set_minutes(self.settings.idle_lock_minutes)
+        )
         self._case_state()
+        self.resize(self._initial_size())
 
     def _banner(self, button: QPushButton) -> tuple[QWidget, QLabel]:
         inner = QWidget()
@@ -230,7 +262,7 @@ class MainWindow(QMainWindow):
             self.retry_button = describe(
                 QPushButton("Try again"), "Try again", "Try to save your latest changes again."
             )
-            self.retry_button.clicked.connect(lambda: self.session and self.session.work.save())
+            self.retry_button.clicked.connect(self.session.work.save)
             self._save_frame, self.save_message = self._banner(self.retry_button)
         return self._save_frame
 
@@ -330,7 +362,7 @@ class MainWindow(QMainWindow):
     def add_page(
         self,
         key: str,
-        widget: QWidget | Callable[[], QWidget],
+        factory: Callable[[], QWidget],
         nav_text: str | None = None,
         nav_description: str = "",
         *,
@@ -338,11 +370,11 @@ class MainWindow(QMainWindow):
         advisor_only: bool = False,
         needs_topic: str | None = None,
     ) -> None:
-        """Add a page (a widget, or a function that builds it when first shown).
+        """Add a page: ``factory`` builds it when it is first shown.
 
-        With ``nav_text`` the page also gets a button in the header, with an Alt+letter
-        (mark it with "&", or the first letter no other header button uses is taken).  A
-        page may have ``on_show()`` (called each time it is shown) and ``flush()``.
+        The page must meet :class:`PageView`.  With ``nav_text`` the page also gets a
+        button in the header, with an Alt+letter (mark it with "&", or the first letter no
+        other header button uses is taken).
         """
         button = None
         if nav_text:
@@ -357,13 +389,9 @@ class MainWindow(QMainWindow):
             self.nav_layout.addWidget(button)
             button.clicked.connect(lambda _=False, k=key: self.show_page(k))
             button.clicked.connect(self._mark_nav)
-        page = Page(key, None, button, needs_case, advisor_only, needs_topic=needs_topic)
-        if isinstance(widget, QWidget):
-            page.widget = widget
-            self.stack.addWidget(widget)
-        else:
-            page.factory = widget
-        self.pages[key] = page
+        self.pages[key] = Page(
+            key, factory, button, needs_case, advisor_only, needs_topic=needs_topic
+        )
 
     def _with_mnemonic(self, text: str) -> str:
         if "&" in text.replace("&&", ""):
@@ -379,13 +407,17 @@ class MainWindow(QMainWindow):
     def page_widget(self, key: str) -> QWidget:
         page = self.pages[key]
         if page.widget is None:
-            page.widget = page.factory()
-            self.stack.addWidget(page.widget)
+            widget = page.factory()
+            if not isinstance(widget, PageView):
+                raise TypeError(f"the {key!r} page needs on_show() and flush()")
+            page.widget, page.view = widget, widget
+            self.stack.addWidget(widget)
         return page.widget
 
     def show_page(self, key: str) -> None:
         page = self.pages[key]
-        if self.session is None or (page.needs_case and self.session.case is None):
+        work = self.session.work
+        if not work.is_unlocked or (page.needs_case and work.case is None):
             return
         if not self._has_topic(page):
             return
@@ -393,9 +425,8 @@ class MainWindow(QMainWindow):
         self.current_key = key
         self.stack.setCurrentWidget(self.page_widget(key))
         self._mark_nav()
-        on_show = getattr(page.widget, "on_show", None)
-        if on_show is not None:
-            on_show()
+        assert page.view is not None
+        page.view.on_show()
 
     def _mark_nav(self) -> None:
         for key, page in self.pages.items():
@@ -411,8 +442,8 @@ class MainWindow(QMainWindow):
                 )
 
     def _case_state(self) -> None:
-        has_case = self.session is not None and self.session.case is not None
-        ready = self.session is not None
+        has_case = self.session.case is not None
+        ready = self.session.work.is_unlocked
         advisor = self.settings.mode == MODE_ADVISOR
         for page in self.pages.values():
             if page.button is None:
@@ -425,14 +456,14 @@ class MainWindow(QMainWindow):
         """A device's scan page belongs to cases that have that device ticked."""
         if page.needs_topic is None:
             return True
-        case = self.session.case if self.session is not None else None
+        case = self.session.case
         return case is not None and (
             page.needs_topic in case.intake or page.needs_topic in case.topics
         )
 
     def _update_title(self) -> None:
         settings = self.settings
-        case = self.session.case if self.session is not None else None
+        case = self.session.case
         if settings.neutral_title:
             self.setWindowTitle(NEUTRAL_TITLE)
             self.place.setText(NEUTRAL_TITLE)
@@ -447,8 +478,16 @@ class MainWindow(QMainWindow):
     # -- starting and opening ------------------------------------------------------------------
 
     def start(self) -> None:
-        """Show the first page: the case list for advisors, the private case for one person."""
+        """Show the first page: the case list for advisors, the private case for one person.
+
+        Called once the session is unlocked (and again when the mode changes).
+        """
         from safetycheck.casework import StoreError
+
+        self._case_state()  # unlocked now: the header's page buttons can be used
+        self.idle_lock.set_minutes(self.settings.idle_lock_minutes)
+        if self.session.content_is_loaded:
+            self._show_problems()
 
         if self.settings.mode == MODE_ADVISOR:
             self.session.work.close_case()
@@ -520,18 +559,15 @@ class MainWindow(QMainWindow):
 
         if is_exiting():
             for dialog in self.findChildren(QDialog):
-                keep = getattr(dialog, "keep_draft", None)
-                if keep is not None:
+                if isinstance(dialog, KeepsDraft):
                     try:
-                        keep()
+                        dialog.keep_draft()
                     except Exception:  # a draft must never stop the exit
                         pass
         for page in self.pages.values():
-            flush = getattr(page.widget, "flush", None)
-            if flush is not None:
-                flush()
-        if self.session is not None:
-            self.session.work.flush()
+            if page.view is not None:
+                page.view.flush()
+        self.session.work.flush()
 
     def _saved(self, when) -> None:
         self.saved_label.setText(f"Saved {when:%H:%M}")
@@ -569,10 +605,10 @@ class MainWindow(QMainWindow):
         from ui.quick_exit import is_exiting
         from ui.settings_dialog import SettingsDialog
 
-        if is_exiting() or self.session is None:
+        if is_exiting() or not self.session.work.is_unlocked:
             return
         before = self.settings.mode
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.session, self)
         if not dialog.exec():
             return
         dialog.apply()
@@ -585,7 +621,14 @@ class MainWindow(QMainWindow):
         from ui.export_dialog import run_export
 
         self.flush()
-        run_export(self.session, self)
+        run_export(self.session, self, self._progress_note)
+
+    def _progress_note(self, text: str) -> None:
+        """A short line in the status bar while slow work runs (empty: done)."""
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from safetycheck.casework import StoreError
 from safetycheck.passphrase import FORGOTTEN_WARNING, PROTECTS_AGAINST
 from safetycheck.vault import VaultError, passphrase_problem
+from ui import background
 from ui.accessible import describe
 from ui.style import boxed, caution_color, heading, paragraph
-from ui.unlock import StoppedByQuickExit, busy, error_label, password_field, show_typing
+from ui.unlock import error_label, password_field, show_problem, show_typing
 
 FIRST_START_OFFER = (
     "You can protect your answers with a passphrase, so that someone who later uses this "
@@ -118,37 +119,50 @@ class PassphraseDialog(QDialog):
     def try_apply(self) -> None:
         problem = self._problem()
         if problem:
-            self._show_problem(problem)
+            show_problem(self.problem, problem)
+            return
+        if self.working:
             return
         current, new = self.current.text(), self.new.text()
         self.working = True
         self.ok_button.setEnabled(False)
-        try:
-            self.result_value = busy(lambda: self.apply_change(current, new))
-        except StoppedByQuickExit:
-            return
-        except (VaultError, StoreError) as exc:
-            self._show_problem(str(exc))
-            return
-        except OSError as exc:
-            self._show_problem(
-                f"The change could not be finished ({exc.strerror or exc}). Your saved "
-                "answers are safe: they open with the old or the new passphrase. Please try again."
-            )
-            return
-        finally:
-            self.working = False
-            self.ok_button.setEnabled(True)
+        # Re-encrypting every file takes a while; Quick Exit works all that time (each
+        # file is rewritten atomically, so cutting it off loses nothing).
+        background.run(
+            lambda _job: self.apply_change(current, new),
+            self._applied,
+            self._refused,
+            busy_cursor=True,
+            owner=self,
+            name="passphrase",
+        )
+
+    def _applied(self, value: object) -> None:
+        self.working = False
+        self.ok_button.setEnabled(True)
+        self.result_value = value
         for field in (self.current, self.new, self.repeat):
             field.clear()
         self.accept()
 
+    def _refused(self, error: BaseException) -> None:
+        self.working = False
+        self.ok_button.setEnabled(True)
+        if isinstance(error, (VaultError, StoreError)):
+            show_problem(self.problem, str(error))
+        elif isinstance(error, OSError):
+            show_problem(
+                self.problem,
+                f"The change could not be finished ({error.strerror or error}). Your saved "
+                "answers are safe: they open with the old or the new passphrase. Please try again.",
+            )
+        else:
+            show_problem(
+                self.problem,
+                f"The change could not be finished ({type(error).__name__}). Your saved "
+                "answers are safe: they open with the old or the new passphrase. Please try again.",
+            )
+
     def reject(self) -> None:
         if not self.working:  # Esc during the re-encryption: let it finish
             super().reject()
-
-    def _show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setAccessibleDescription(text)
-        self.problem.show()
-        self.adjustSize()  # room for the message, however it wraps

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from safetycheck.settings import Settings
 from ui.accessible import describe
 from ui.passphrase_dialog import PassphraseDialog
+from ui.session import Session
 from ui.settings_dialog import SettingsSection
 from ui.style import muted, paragraph
 
@@ -30,9 +31,9 @@ DEFAULT_IDLE_MINUTES = 10
 class PassphraseSection(SettingsSection):
     title_text = "Passphrase"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = None
+        self.session = session
         layout = QVBoxLayout(self)
         self.status = paragraph()
         layout.addWidget(self.status)
@@ -66,11 +67,8 @@ class PassphraseSection(SettingsSection):
     def _suffix(self, value: int) -> None:
         self.idle_minutes.setSuffix(" minute" if value == 1 else " minutes")
 
-    def bind(self, dialog: QWidget) -> None:
-        self.session = getattr(dialog, "session", None)
-
     def protected(self) -> bool:
-        return self.session is not None and self.session.work.is_protected
+        return self.session.work.is_protected
 
     def refresh(self) -> None:
         protected = self.protected()
@@ -85,7 +83,6 @@ class PassphraseSection(SettingsSection):
             )
             self.button.setText("Set a passphrase…")
             describe(self.button, "Set a passphrase", "Encrypt every saved case with a passphrase.")
-        self.button.setEnabled(self.session is not None)
         self.idle_minutes.setEnabled(protected)
         self.lock_hint.setVisible(not protected)
 
@@ -97,10 +94,7 @@ class PassphraseSection(SettingsSection):
         settings.idle_lock_minutes = self.idle_minutes.value()
 
     def set_or_change(self) -> None:
-        session = self.session
-        if session is None:
-            return
-        work = session.work
+        work = self.session.work
         if self.protected():
             dialog = PassphraseDialog(work.change_passphrase, change=True, parent=self)
         else:

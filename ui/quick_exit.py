@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -41,12 +41,12 @@ def is_exiting() -> bool:
 
 
 class QuickExit(QObject):
-    def __init__(
-        self, app: QApplication, save: Callable[[], object] | None = None, *, listen: bool = True
-    ) -> None:
+    #: Emitted once the windows are hidden, before the app quits: save what is typed now.
+    exiting = Signal()
+
+    def __init__(self, app: QApplication, *, listen: bool = True) -> None:
         super().__init__(app)
         self.app = app
-        self.save = save
         #: Replaced in tests, where there is no running event loop to leave.
         self.quit: Callable[[], object] = QApplication.quit
         self._last_escape = -1e9
@@ -96,11 +96,13 @@ class QuickExit(QObject):
         for widget in QApplication.topLevelWidgets():
             if widget.isVisible():
                 widget.hide()
-        if self.save is not None:
-            try:
-                self.save()
-            except Exception:
-                pass
+        from ui import background  # already loaded if anything runs in the background
+
+        background.stop_all()
+        try:
+            self.exiting.emit()
+        except Exception:
+            pass  # saving must never stop the exit
         self.quit()
 
 

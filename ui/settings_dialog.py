@@ -1,14 +1,16 @@
 """Settings, built from sections so other parts can add their own.
 
-A section is a widget with ``title``, ``load(settings)`` and ``apply(settings)``
-(and optionally ``bind(dialog)``, called first, for sections that need the session).
-Add one by appending a factory to :data:`SECTIONS` (the privacy and Android
-helpers do this for the passphrase and the phone scan).
+A section is a :class:`SettingsSection` (a titled box) that meets
+:class:`SectionView`: ``load(settings)`` fills it in, ``apply(settings)`` writes it
+back when the person presses Save.  Add one by appending a factory to
+:data:`SECTIONS`; it is given the session, for sections that act at once (the
+passphrase).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -29,18 +31,30 @@ from ui.accessible import describe
 from ui.fit import fit_height
 from ui.style import muted, paragraph
 
+if TYPE_CHECKING:
+    from ui.session import Session
+
+
+@runtime_checkable
+class SectionView(Protocol):
+    """What every section of Settings does (checked when the dialog is built)."""
+
+    def load(self, settings: Settings) -> None:
+        """Show the saved values."""
+        ...
+
+    def apply(self, settings: Settings) -> None:
+        """Write what the person chose into ``settings`` (saved by the caller)."""
+        ...
+
 
 class SettingsSection(QGroupBox):
+    """The titled box of a section; subclasses meet :class:`SectionView`."""
+
     title_text = ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.title_text, parent)
-
-    def load(self, settings: Settings) -> None:
-        raise NotImplementedError
-
-    def apply(self, settings: Settings) -> None:
-        raise NotImplementedError
 
 
 class ModeSection(SettingsSection):
@@ -122,52 +136,53 @@ class ServiceSection(SettingsSection):
         settings.service_contact = self.contact.text().strip()
 
 
-#: Sections in the order shown.  Append a factory to add one.
-SECTIONS: list[Callable[[], SettingsSection]] = [
-    ModeSection,
-    PrivacySection,
-    lambda: _passphrase_section(),
-    ServiceSection,
-]
+SectionFactory = Callable[["Session"], SettingsSection]
 
 
-def _passphrase_section() -> SettingsSection:
+def _passphrase_section(session: Session) -> SettingsSection:
     from ui.passphrase_settings import PassphraseSection  # it imports this module
 
-    return PassphraseSection()
+    return PassphraseSection(session)
 
 
-def _android_section() -> SettingsSection:
+def _android_section(session: Session) -> SettingsSection:
     from ui.android_settings import AndroidSection  # imported when the dialog opens
 
     return AndroidSection()
 
 
-SECTIONS.append(_android_section)
+#: Sections in the order shown.  Append a factory to add one.
+SECTIONS: list[SectionFactory] = [
+    lambda _session: ModeSection(),
+    lambda _session: PrivacySection(),
+    _passphrase_section,
+    lambda _session: ServiceSection(),
+    _android_section,
+]
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.settings = settings
+        self.session = session
+        self.settings = settings = session.settings
         layout = QVBoxLayout(self)
         self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
-        #: The main window's session, for sections that act at once (e.g. the passphrase).
-        self.session = getattr(parent, "session", None)
-        self.sections = [factory() for factory in SECTIONS]
-        for section in self.sections:
-            if isinstance(section, ServiceSection):
-                self.service_section = section
-            bind = getattr(section, "bind", None)
-            if bind is not None:
-                bind(self)
+        self.sections: list[SettingsSection] = []
+        self.views: list[SectionView] = []
+        for factory in SECTIONS:
+            section = factory(session)
+            if not isinstance(section, SectionView):
+                raise TypeError(f"the settings section {section.title_text!r} needs load/apply")
             section.load(settings)
             inner_layout.addWidget(section)
+            self.sections.append(section)
+            self.views.append(section)
         inner_layout.addStretch(1)
         scroll.setWidget(inner)
         layout.addWidget(scroll)
@@ -185,9 +200,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         # The service's details are for advisors: someone on their own is not asked for them.
         mode = next((s for s in self.sections if isinstance(s, ModeSection)), None)
-        if mode is not None and hasattr(self, "service_section"):
-            mode.self_mode.toggled.connect(lambda own: self.service_section.setVisible(not own))
-            self.service_section.setVisible(not mode.self_mode.isChecked())
+        service = next((s for s in self.sections if isinstance(s, ServiceSection)), None)
+        if mode is not None and service is not None:
+            mode.self_mode.toggled.connect(lambda own: service.setVisible(not own))
+            service.setVisible(not mode.self_mode.isChecked())
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
@@ -198,5 +214,5 @@ class SettingsDialog(QDialog):
         fit_height(self, self.scroll)  # no scroll bar while the screen has room
 
     def apply(self) -> None:
-        for section in self.sections:
-            section.apply(self.settings)
+        for view in self.views:
+            view.apply(self.settings)

@@ -198,6 +198,9 @@ class SummaryPage(QWidget):
         ):
             signal.connect(self._refresh_if_visible)
 
+    def flush(self) -> None:
+        """Nothing typed on this page waits to be saved: every change saves at once."""
+
     def on_show(self) -> None:
         self.refresh()
         self.export_button.setFocus()
@@ -327,10 +330,8 @@ class SummaryPage(QWidget):
                 added.append(True)
                 self.session.work.add_action(**dialog.values())
 
-        dialog.keep_draft = add  # Quick Exit keeps what was typed
-        accepted = dialog.exec()
-        dialog.keep_draft = None
-        if accepted:
+        dialog.draft_to_keep.connect(add)  # Quick Exit keeps what was typed
+        if dialog.exec():
             add()
 
     def edit_action(self) -> None:

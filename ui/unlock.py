@@ -8,63 +8,23 @@ second), so the window shows a busy cursor meanwhile.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from safetycheck.vault import VaultError
+from ui import background
 from ui.accessible import describe
 from ui.style import caution_color, heading, paragraph
-
-
-class StoppedByQuickExit(Exception):
-    """Quick Exit ended the app while the work was still running."""
-
-
-def busy(work: Callable[[], object]) -> object:
-    """Run ``work`` (core code only, never Qt) in a thread while the window stays alive.
-
-    Key derivation takes about half a second and a passphrase change with many cases
-    several seconds; Quick Exit must work all that time.  The event loop keeps
-    running here, so it does.  If Quick Exit ends the app meanwhile, the work is
-    simply cut off: every step of it is atomic (see ``safetycheck.passphrase``).
-    """
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # handed back to the caller below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name="safetycheck-passphrase", daemon=True)
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.setInterval(15)
-    poll.timeout.connect(lambda: None if thread.is_alive() else loop.quit())
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        thread.start()
-        poll.start()
-        loop.exec()
-    finally:
-        poll.stop()
-        QApplication.restoreOverrideCursor()
-    if thread.is_alive():
-        raise StoppedByQuickExit()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome.get("value")
 
 
 def password_field(name: str, description: str) -> QLineEdit:
@@ -99,7 +59,7 @@ def show_typing(*fields: QLineEdit) -> QCheckBox:
     return box
 
 
-def error_label() -> QWidget:
+def error_label() -> QLabel:
     label = paragraph()
     palette = label.palette()
     palette.setColor(palette.ColorRole.WindowText, caution_color())
@@ -107,6 +67,14 @@ def error_label() -> QWidget:
     label.setAccessibleName("Problem")
     label.hide()
     return label
+
+
+def show_problem(label: QLabel, text: str) -> None:
+    """Say what is wrong in a passphrase window, so a screen reader reads it too."""
+    label.setText(text)
+    label.setAccessibleDescription(text)
+    label.show()
+    label.window().adjustSize()  # room for the message, however it wraps
 
 
 class UnlockDialog(QDialog):
@@ -173,29 +141,43 @@ class UnlockDialog(QDialog):
         if not text:
             self._show_problem("Type the passphrase first.")
             return
+        if self.working:
+            return
         self.working = True
         self.open_button.setEnabled(False)
-        try:
-            self.result_value = busy(lambda: self.check(text))
-        except StoppedByQuickExit:
-            return
-        except VaultError as exc:
-            self.passphrase.clear()
-            self._show_problem(str(exc) + " Please try again.")
-            return
-        finally:
-            self.working = False
-            self.open_button.setEnabled(True)
+        # The check is slow on purpose; it runs in the background, so Quick Exit works.
+        background.run(
+            lambda _job: self.check(text),
+            self._opened,
+            self._refused,
+            busy_cursor=True,
+            owner=self,
+            name="unlock",
+        )
+
+    def _opened(self, value: object) -> None:
+        self.working = False
+        self.open_button.setEnabled(True)
+        self.result_value = value
         self.passphrase.clear()
         self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.working = False
+        self.open_button.setEnabled(True)
+        self.passphrase.clear()
+        if isinstance(error, VaultError):
+            self._show_problem(str(error) + " Please try again.")
+        else:
+            self._show_problem(
+                f"The cases could not be opened ({type(error).__name__}). Nothing was changed. "
+                "Please try again."
+            )
 
     def reject(self) -> None:
         if not self.working:  # Esc while checking: wait for the answer
             super().reject()
 
     def _show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setAccessibleDescription(text)
-        self.problem.show()
-        self.adjustSize()  # room for the message, however it wraps
+        show_problem(self.problem, text)
         self.passphrase.setFocus()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from safetycheck.commands.common import open_case, open_work
+from safetycheck.report.export import KINDS
 
 
 def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
@@ -23,9 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
         "read it.",
     )
     parser.add_argument("reference", metavar="CASE_REF", help="the case reference (or part of it)")
-    parser.add_argument(
-        "--kind", choices=["record", "plan"], required=True, help="which document to make"
-    )
+    parser.add_argument("--kind", choices=list(KINDS), required=True, help="which document to make")
     parser.add_argument(
         "-o",
         "--output",

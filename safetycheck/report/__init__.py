@@ -5,6 +5,8 @@ inside :func:`export_pdf`, so the app starts no slower for having it.
 """
 
 from safetycheck.report.export import (
+    KIND_PLAN,
+    KIND_RECORD,
     KINDS,
     PAGE_SIZES,
     ExportCancelled,
@@ -17,6 +19,8 @@ from safetycheck.report.texts import save_warning
 
 __all__ = [
     "KINDS",
+    "KIND_PLAN",
+    "KIND_RECORD",
     "PAGE_SIZES",
     "ExportCancelled",
     "ReportError",

@@ -22,7 +22,9 @@ from safetycheck.durable import write_atomic
 from safetycheck.settings import MODE_SELF, Settings
 from safetycheck.user_text import MAX_CHARS
 
-KINDS = ("record", "plan")
+KIND_RECORD = "record"
+KIND_PLAN = "plan"
+KINDS = (KIND_RECORD, KIND_PLAN)
 PAGE_SIZES = ("a4", "letter")
 # Countries that use US Letter paper; everyone else gets A4.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"})
@@ -160,11 +162,7 @@ def prepare_export(
     page_size = (page_size or default_page_size(settings)).lower()
     if page_size not in PAGE_SIZES:
         raise ReportError("The page size must be 'a4' or 'letter'.")
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise ReportError(f"{target} is a folder. Give a file name ending in .pdf.")
-    if not target.parent.is_dir():
-        raise ReportError(f"The folder {target.parent} does not exist. Choose another place.")
+    target = pdf_target(path)
     data = render_pdf(
         case,
         library,
@@ -180,6 +178,16 @@ def prepare_export(
     if cancel is not None and cancel.is_set():
         raise ExportCancelled()
     return target, data
+
+
+def pdf_target(path: str | os.PathLike[str]) -> Path:
+    """Where a document will go, refused before any work when it cannot go there."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ReportError(f"{target} is a folder. Give a file name ending in .pdf.")
+    if not target.parent.is_dir():
+        raise ReportError(f"The folder {target.parent} does not exist. Choose another place.")
+    return target
 
 
 def save_pdf(target: Path, data: bytes) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import warnings
 from collections import defaultdict, deque
 from collections.abc import Callable
 from pathlib import Path
@@ -157,7 +158,12 @@ def ui(qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch):
         window.deleteLater()
     # Drop every Python reference before Qt deletes the windows, so no wrapper is left
     # pointing at a deleted widget (PySide visits them all when the process exits).
-    guard.save = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # nothing was connected
+        try:
+            guard.exiting.disconnect()
+        except (RuntimeError, TypeError):
+            pass
     helper.windows.clear()
     gc.collect()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

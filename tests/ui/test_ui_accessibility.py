@@ -86,14 +86,13 @@ def test_main_screens_name_every_control(ui) -> None:
 
 
 def test_dialogs_name_every_control(ui, qtbot) -> None:
-    from safetycheck.settings import Settings
-
+    window = ui.start(mode="advisor")
     for dialog in (
         FirstStartDialog(ui.data_dir, "SafetyCheck"),
         EvidenceDialog("A check"),
         ActionDialog(),
         ExportDialog(),
-        SettingsDialog(Settings()),
+        SettingsDialog(window.session),
     ):
         qtbot.addWidget(dialog)
         assert unnamed(dialog) == [], type(dialog).__name__

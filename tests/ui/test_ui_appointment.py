@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 from safetycheck import essentials
 from safetycheck.case import Status
 from safetycheck.paths import checklists_dir
-from safetycheck.settings import Settings
 from ui import quick_exit
 from ui.action_dialog import ActionDialog
 from ui.evidence_dialog import EvidenceDialog
@@ -119,14 +118,15 @@ def test_no_alt_letter_clashes_in_any_dialog(ui, qtbot) -> None:
         EvidenceDialog("A check"),
         ActionDialog(),
         ExportDialog(),
-        SettingsDialog(Settings(mode="advisor"), window),
-        SettingsDialog(Settings(mode="self")),
+        SettingsDialog(window.session, window),
         PassphraseDialog(lambda _c, _n: None),
         PassphraseDialog(lambda _c, _n: None, change=True),
         PassphraseDialog(lambda _c, _n: None, first_start=True),
         UnlockDialog(lambda _p: None, "SafetyCheck"),
         UnlockDialog(lambda _p: None, "SafetyCheck", locked=True),
     ]
+    window.settings.mode = "self"  # the other way Settings opens
+    dialogs.append(SettingsDialog(window.session))
     for dialog in dialogs:
         qtbot.addWidget(dialog)
         dialog.show()
@@ -515,7 +515,7 @@ def test_one_minute_is_one_minute_and_self_mode_is_not_asked_for_a_service(ui) -
     from ui.settings_dialog import ServiceSection
 
     window = ui.start(mode="self")
-    dialog = SettingsDialog(window.settings, window)
+    dialog = SettingsDialog(window.session, window)
     ui.qtbot.addWidget(dialog)
     dialog.show()
     section = next(s for s in dialog.sections if isinstance(s, PassphraseSection))

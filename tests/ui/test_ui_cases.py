@@ -176,6 +176,7 @@ def test_export_asks_what_and_where_and_records_the_file(ui, qtbot, tmp_path: Pa
 
     ui.when_modal(choose_plan)
     qtbot.mouseClick(window.summary.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(ui.dialogs.told), timeout=20000)  # made in the background
     pdf = target.with_suffix(".pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert ui.dialogs.told[-1][0] == "PDF saved"

@@ -36,8 +36,8 @@ def test_the_frame_shows_first_and_the_cases_follow(ui, qtbot) -> None:
     window = app.start(ui.data_dir, progressive=True)
     qtbot.addWidget(window)
     assert window.isVisible() and window.quick_exit_button.isVisible()
-    assert window.session is None  # nothing read yet
-    qtbot.waitUntil(lambda: window.session is not None and window.current_key == "cases")
+    assert not window.session.work.is_unlocked  # nothing read yet
+    qtbot.waitUntil(lambda: window.session.work.is_unlocked and window.current_key == "cases")
     qtbot.waitUntil(lambda: window.session.content_is_loaded)
 
 
@@ -50,4 +50,4 @@ def test_quick_exit_before_the_cases_have_opened(ui, qtbot) -> None:
     qtbot.mouseClick(window.quick_exit_button, Qt.MouseButton.LeftButton)
     assert not window.isVisible() and ui.quit_calls == [1]
     qtbot.wait(50)
-    assert window.session is None  # the cases were never opened
+    assert not window.session.work.is_unlocked  # the cases were never opened

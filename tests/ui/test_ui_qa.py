@@ -160,13 +160,13 @@ def test_a_search_that_hides_every_case_says_so(ui) -> None:
     assert page.selected_id() is not None
 
 
-def test_settings_has_no_scroll_bar_while_the_screen_has_room(qtbot, data_dir) -> None:
+def test_settings_has_no_scroll_bar_while_the_screen_has_room(ui) -> None:
     """Settings opened with a scroll bar and its last fields cut off, with half the
     screen free (Qt's two-thirds rule)."""
-    from safetycheck.settings import Settings
     from ui.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(Settings())
+    qtbot = ui.qtbot
+    dialog = SettingsDialog(ui.start(mode="advisor").session)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
