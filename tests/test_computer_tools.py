@@ -237,3 +237,28 @@ def test_nothing_is_downloaded_unless_asked(data_dir: Path, tmp_path: Path, no_n
     machine = build(tmp_path, "linux-planted")
     run_scan(recorded_system(machine), ToolStore(data_dir).lists())
     assert no_network == []
+
+
+def test_the_case_record_credits_the_lists_a_computer_scan_used(
+    tmp_path: Path, data_dir: Path, library
+) -> None:
+    """Wherever a list is used, its credit goes too: the printed record included."""
+    from report_helpers import flat, pdftotext, settings
+
+    from safetycheck.casework import CaseWork
+    from safetycheck.computer.scan import scan_report
+    from safetycheck.computer.tools import OUR_CREDIT
+    from safetycheck.report.export import export_pdf
+    from safetycheck.store import CaseStore
+
+    store = ToolStore(data_dir)
+    store.import_bytes(json.dumps(LOLRMM_EXAMPLE).encode(), "rmm_tools.json")
+    result = run_scan(recorded_system(build(tmp_path, "windows-planted")), store.lists())
+    work = CaseWork(data_dir, library, store=CaseStore(data_dir))
+    case = work.create("Case CREDIT")
+    plain = flat(pdftotext(export_pdf(case, library, settings(), "record", tmp_path / "a.pdf")))
+    assert "LOLRMM" not in plain
+    work.record_scan(scan_report(result), [0, 2])
+    text = flat(pdftotext(export_pdf(case, library, settings(), "record", tmp_path / "b.pdf")))
+    assert "KidLogger is on this computer." in text
+    assert flat(OUR_CREDIT) in text and flat(LOLRMM_CREDIT) in text

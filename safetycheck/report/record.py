@@ -24,6 +24,7 @@ from safetycheck.steps_choice import steps_followed
 # Scans that match Echap's lists (the iPhone scan's source is spelt out: importing its module
 # would load its USB client into every export).
 INDICATOR_SOURCES = frozenset({SCAN_SOURCE, "iphone-scan"})
+COMPUTER_SOURCE = "computer-scan"  # safetycheck.computer.scan.SOURCE, spelt out likewise
 
 
 def story(
@@ -269,6 +270,18 @@ def _evidence(case: Case, library: Library, w: Words, width: float, store: objec
     out = evidence.section(case, library, w, width, store)
     if any(entry.source in INDICATOR_SOURCES for entry in case.evidence):
         out.append(para(INDICATOR_CREDIT, "small"))  # CC BY 4.0: credit wherever it is used
+    if any(entry.source == COMPUTER_SOURCE for entry in case.evidence):
+        from safetycheck.computer.tools import LOLRMM_CREDIT, LOLRMM_LABEL, OUR_CREDIT
+
+        out.append(para(OUR_CREDIT, "small"))  # the lists a computer scan used, credited
+        lists = [
+            str(name)
+            for scan in case.scans
+            if scan.source == COMPUTER_SOURCE
+            for name in scan.details.get("lists", [])
+        ]
+        if any(name.startswith(LOLRMM_LABEL) for name in lists):
+            out.append(para(LOLRMM_CREDIT, "small"))
     return out
 
 
