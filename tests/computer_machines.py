@@ -23,6 +23,7 @@ from typing import Any
 
 from safetycheck.computer.system import (
     MAC_ADMINS,
+    MAC_ENROLLMENT,
     MAC_NETSTAT,
     MAC_PROFILES,
     MAC_PS,
@@ -69,6 +70,7 @@ PLANTED: dict[str, list[tuple[str, str]]] = {
         ("remote-setting", "Screen Sharing"),
         ("remote-setting", "Remote Login"),
         ("profile", "com.example.mdm"),
+        ("profile", "enrolled in device management"),
         ("extension-all-sites", "Page Helper"),
         ("account", "administrator account on this computer: alex"),
         ("autostart", "com.apple.systemhelper"),
@@ -561,6 +563,7 @@ def _macos(folder: Path, planted: bool) -> None:
     users = "_spotlight 89\ndaemon 1\nnobody -2\nroot 0\nsam 501\n"
     admins = "GroupMembership: root sam\n"
     profiles = "There are no configuration profiles installed\n"
+    enrollment = "Enrolled via DEP: No\nMDM enrollment: No\n"
     tcc: list[tuple[str, str, int, int]] = [
         ("kTCCServiceSystemPolicyAllFiles", "com.apple.Terminal", 2, 1760000000),
         ("kTCCServiceScreenCapture", "us.zoom.xos", 0, 1760000000),
@@ -634,6 +637,7 @@ def _macos(folder: Path, planted: bool) -> None:
             "_computerlevel[1] attribute: profileIdentifier: com.example.mdm.enrollment\n"
             "There are 1 computer level profiles installed\n"
         )
+        enrollment = "Enrolled via DEP: No\nMDM enrollment: Yes (User Approved)\n"
         tcc += [
             ("kTCCServiceScreenCapture", "com.teamviewer.TeamViewer", 2, 1763700000),
             ("kTCCServiceAccessibility", "com.teamviewer.TeamViewer", 2, 1763700000),
@@ -662,6 +666,7 @@ def _macos(folder: Path, planted: bool) -> None:
             MAC_PS: "\n".join(ps) + "\n",
             MAC_NETSTAT: netstat,
             MAC_PROFILES: profiles,
+            MAC_ENROLLMENT: enrollment,
             MAC_USERS: users,
             MAC_ADMINS: admins,
         },

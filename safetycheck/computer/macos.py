@@ -22,6 +22,7 @@ from safetycheck.computer.browsers import BrowserHome, read_extensions
 from safetycheck.computer.model import Account, Item, Permission, Profile, Reading, RemoteSetting
 from safetycheck.computer.system import (
     MAC_ADMINS,
+    MAC_ENROLLMENT,
     MAC_NETSTAT,
     MAC_PROFILES,
     MAC_PS,
@@ -290,6 +291,24 @@ def _profiles(system: System, reading: Reading) -> None:
                 reading.profiles.append(
                     Profile(identifier, where=f"profiles list ({owner or 'this Mac'})")
                 )
+    enrollment = system.commands.run(MAC_ENROLLMENT) or ""
+    answers = {
+        key.strip().lower(): value.strip()
+        for key, _, value in (line.partition(":") for line in enrollment.splitlines())
+    }
+    if answers.get("mdm enrollment", "").lower().startswith("yes"):
+        how = (
+            "set up when the Mac was first started (DEP)"
+            if answers.get("enrolled via dep", "").lower().startswith("yes")
+            else answers["mdm enrollment"]
+        )
+        reading.profiles.append(
+            Profile(
+                "MDM enrollment",
+                name=f"this Mac is enrolled in device management ({how})",
+                where="profiles status -type enrollment",
+            )
+        )
     managed = "/Library/Managed Preferences"
     try:
         names = [n for n in system.fs.list_dir(managed) if n.endswith(".plist")]

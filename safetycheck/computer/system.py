@@ -55,6 +55,7 @@ WIN_ADMINS = (
 MAC_PS = ("/bin/ps", "-axo", "comm=")
 MAC_NETSTAT = ("/usr/sbin/netstat", "-an", "-p", "tcp")
 MAC_PROFILES = ("/usr/bin/profiles", "list")
+MAC_ENROLLMENT = ("/usr/bin/profiles", "status", "-type", "enrollment")
 MAC_USERS = ("/usr/bin/dscl", ".", "-list", "/Users", "UniqueID")
 MAC_ADMINS = ("/usr/bin/dscl", ".", "-read", "/Groups/admin", "GroupMembership")
 LINUX_CRONTAB = ("crontab", "-l")
@@ -67,6 +68,7 @@ ALLOWED_COMMANDS = frozenset(
         MAC_PS,
         MAC_NETSTAT,
         MAC_PROFILES,
+        MAC_ENROLLMENT,
         MAC_USERS,
         MAC_ADMINS,
         LINUX_CRONTAB,
