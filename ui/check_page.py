@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from safetycheck.case import Status
 from safetycheck.checklist import Check, Topic
+from safetycheck.settings import MODE_SELF
 from safetycheck.steps_choice import chosen_index
 from safetycheck.user_text import problem
 from ui.accessible import describe
@@ -115,6 +117,10 @@ class CheckPage(QWidget):
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
         self._note_timer.timeout.connect(self.flush_note)
+        self._plan_timer = QTimer(self)
+        self._plan_timer.setSingleShot(True)
+        self._plan_timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._plan_timer.timeout.connect(self.flush_plan_line)
 
         # Two parts, one above the other: the guidance (scrolls), and the answer with the
         # notes, which stays in view so an advisor can type while talking.  The divider
@@ -264,7 +270,7 @@ class CheckPage(QWidget):
         )
         self.evidence_button.setAutoDefault(False)
         # The button sits beside the notes' label, so the whole answer fits in view;
-        # Tab still goes answers, notes, then the button.
+        # Tab still goes answers, notes, the line for the plan, then the button.
         notes_row = QHBoxLayout()
         notes_row.addWidget(notes_label, 0, Qt.AlignmentFlag.AlignBottom)
         notes_row.addStretch(1)
@@ -276,6 +282,20 @@ class CheckPage(QWidget):
         self.note_problem = paragraph()
         self.note_problem.setVisible(False)
         layout.addWidget(self.note_problem)
+        # The one line the safety plan prints for this check: the notes never go on it.
+        self.plan_label = QLabel()
+        self.plan_line = QLineEdit()
+        self.plan_label.setBuddy(self.plan_line)
+        plan_row = QHBoxLayout()
+        plan_row.addWidget(self.plan_label)
+        plan_row.addWidget(self.plan_line, 1)
+        layout.addLayout(plan_row)
+        QWidget.setTabOrder(self.notes, self.plan_line)
+        QWidget.setTabOrder(self.plan_line, self.evidence_button)
+        self.plan_problem = paragraph()
+        self.plan_problem.setVisible(False)
+        layout.addWidget(self.plan_problem)
+        self._word_plan_line()
         self.evidence_list = muted(paragraph())
         layout.addWidget(self.evidence_list)
         layout.addStretch(1)
@@ -296,6 +316,9 @@ class CheckPage(QWidget):
         outer.addLayout(nav)
 
         self.notes.textChanged.connect(self._note_edited)
+        self.plan_line.textEdited.connect(self._plan_line_edited)
+        self.plan_line.editingFinished.connect(self.flush_plan_line)
+        self.session.settings_changed.connect(self._word_plan_line)
         self.variant.currentIndexChanged.connect(self._variant_chosen)
         self.evidence_button.clicked.connect(self._evidence)
         self.previous_button.clicked.connect(self._previous)
@@ -367,6 +390,9 @@ class CheckPage(QWidget):
             self._show_current()
             self.notes.setPlainText(answer.note)
             self.note_problem.setVisible(False)
+            self.plan_line.setText(answer.plan_line)
+            self.plan_line.setCursorPosition(0)
+            self.plan_problem.setVisible(False)
             self.previous_button.setEnabled(position > 1)
             self.next_button.setText("&Next ›" if position < total else "&Next: summary ›")
             self.next_button.setAccessibleName(
@@ -455,7 +481,7 @@ class CheckPage(QWidget):
             self._note_timer.start()
 
     def flush_note(self) -> None:
-        """Save the note now if typing has not been saved yet."""
+        """Save the note (and the plan's line) now if typing has not been saved yet."""
         if self._note_timer.isActive():
             self._note_timer.stop()
         if self.check is None or self.session.case is None:
@@ -463,6 +489,41 @@ class CheckPage(QWidget):
         text = self._note_to_keep()
         if text is not None and text != self.session.case.answer(self.check.id).note:
             self.session.work.set_answer(self.check.id, note=text)
+        self.flush_plan_line()
+
+    def _word_plan_line(self) -> None:
+        """Alone, the line is for "your plan"; with an advisor, for the client's."""
+        alone = self.session.settings.mode == MODE_SELF
+        self.plan_label.setText("&For your plan:" if alone else "&For the plan (client sees it):")
+        describe(
+            self.plan_line,
+            "Line for your safety plan" if alone else "Line for the client's safety plan",
+            (
+                "One line in your own words for your safety plan. The plan prints this line, "
+                "never your notes."
+                if alone
+                else "One line written for the client. Their safety plan prints this line for "
+                "this check, never the notes."
+            )
+            + " Saved as you type.",
+        )
+
+    def _plan_line_edited(self) -> None:
+        if not self._filling:
+            self._plan_timer.start()
+
+    def flush_plan_line(self) -> None:
+        """Save the line for the plan now if typing has not been saved yet."""
+        if self._plan_timer.isActive():
+            self._plan_timer.stop()
+        if self.check is None or self.session.case is None:
+            return
+        text = self.plan_line.text()
+        message = problem(text)
+        self.plan_problem.setText(message or "")
+        self.plan_problem.setVisible(message is not None)
+        if message is None and text != self.session.case.answer(self.check.id).plan_line:
+            self.session.work.set_plan_line(self.check.id, text)
 
     def _note_to_keep(self) -> str | None:
         """The note as typed, or None (and a plain message) when it is too long to keep."""

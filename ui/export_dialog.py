@@ -8,7 +8,6 @@ never slows down start-up.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from safetycheck.case import Case
 from safetycheck.casework import StoreError
 from safetycheck.report.export import KIND_PLAN, KIND_RECORD
+from safetycheck.settings import MODE_SELF
 from ui import background, dialogs
 from ui.accessible import describe
 from ui.quick_exit import is_exiting
@@ -34,7 +34,8 @@ from ui.style import boxed, caution_color, heading, paragraph
 
 
 class ExportDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, self_mode: bool = False) -> None:
+        """``self_mode``: the person is checking alone (no advisor, no client)."""
         super().__init__(parent)
         self.setWindowTitle("Export PDF")
         layout = QVBoxLayout(self)
@@ -42,24 +43,37 @@ class ExportDialog(QDialog):
         self.record = describe(
             QRadioButton("A &record of the checks"),
             "A record of the checks",
-            "Everything checked, what was found, and the evidence log. For a case file, "
-            "or for the police.",
+            "What was found, the actions, the evidence log and every check made. For a case "
+            "file, or for the police.",
+        )
+        notes = "your notes and your own plans" if self_mode else "the advisor's notes"
+        self.for_police = describe(
+            QCheckBox(f"For the p&olice: without {notes}"),
+            "For the police",
+            f"Leaves out {notes} and the action plan, and adds a page on how the evidence "
+            "was collected: by whom, when, on which device and with which SafetyCheck.",
         )
         self.plan = describe(
             QRadioButton("A safety &plan to take away"),
             "A safety plan to take away",
-            "The actions to take next, who does them and by when.",
+            "How many checks were done, what was found, what to do next and where to get "
+            "help. It never prints the notes, only the lines written for the plan.",
         )
         self.kinds = QButtonGroup(self)
         self.kinds.addButton(self.record)
         self.kinds.addButton(self.plan)
         self.record.setChecked(True)
         layout.addWidget(self.record)
+        police_row = QHBoxLayout()
+        police_row.addSpacing(self.fontMetrics().averageCharWidth() * 4)  # belongs to the record
+        police_row.addWidget(self.for_police)
+        layout.addLayout(police_row)
         layout.addWidget(self.plan)
         self.leave_out = describe(
             QCheckBox("&Leave out details that would be dangerous if found"),
             "Leave out details that would be dangerous if found",
-            "The plan then lists the steps without saying what was found or where.",
+            "The plan then says what to do next and how to get help, without saying what "
+            "was found or where, and its file name has no case reference.",
         )
         indented = QHBoxLayout()
         indented.addSpacing(self.fontMetrics().averageCharWidth() * 4)  # belongs to the plan
@@ -86,6 +100,7 @@ class ExportDialog(QDialog):
 
     def _update(self) -> None:
         self.leave_out.setEnabled(self.plan.isChecked())
+        self.for_police.setEnabled(self.record.isChecked())
 
     @property
     def kind(self) -> str:
@@ -106,9 +121,14 @@ def _warning() -> str:
         return fallback
 
 
-def suggested_name(kind: str) -> str:
-    """A plain file name that does not say what the document is about."""
-    return f"{'plan' if kind == KIND_PLAN else 'record'}-{dt.date.today().isoformat()}.pdf"
+def suggested_name(
+    case: Case, kind: str, *, for_police: bool = False, leave_out_details: bool = False
+) -> str:
+    """The case reference, the kind and the date, so two clients' files are never mixed up
+    (the plan without details has no reference: ``safetycheck.report.default_file_name``)."""
+    from safetycheck.report.export import default_file_name
+
+    return default_file_name(case, kind, for_police=for_police, leave_out_details=leave_out_details)
 
 
 def run_export(
@@ -127,12 +147,14 @@ def run_export(
     if _running is not None and not _running.finished:
         dialogs.tell(parent, "A PDF is being made", "Wait for it to be saved, then try again.")
         return None
-    dialog = ExportDialog(parent)
+    dialog = ExportDialog(parent, self_mode=session.settings.mode == MODE_SELF)
     if not dialog.exec():
         return None
     kind = dialog.kind
     leave_out = kind == KIND_PLAN and dialog.leave_out.isChecked()
-    path = dialogs.ask_save_path(parent, "Save the PDF", suggested_name(kind))
+    for_police = kind == KIND_RECORD and dialog.for_police.isChecked()
+    name = suggested_name(session.case, kind, for_police=for_police, leave_out_details=leave_out)
+    path = dialogs.ask_save_path(parent, "Save the PDF", name)
     if not path:
         return None
     if not path.lower().endswith(".pdf"):
@@ -173,15 +195,26 @@ def run_export(
     case = Case.from_dict(session.case.to_dict())  # the case as it is now, for the thread
     library, settings, work = session.library, replace(session.settings), session.work
 
-    def render(_job: background.Job[bytes]) -> bytes:
+    def render(job: background.Job[bytes]) -> bytes:
+        told = [-1]
+
+        def progress(share: float) -> None:  # on the worker: a line every 5 per cent
+            percent = int(share * 100) // 5 * 5
+            if percent > told[0]:
+                told[0] = percent
+                job.say(f"Making the PDF… {percent}%")
+
         return render_pdf(
             case,
             library,
             settings,
             kind,
             leave_out_details=leave_out,
+            for_police=for_police,
             attachments=work,
             page_size=default_page_size(settings),
+            progress=progress,
+            cancel=job.stop,  # Quick Exit stops the layout at the next step
         )
 
     def done(data: bytes) -> None:
@@ -199,7 +232,7 @@ def run_export(
 
     if say is not None:
         say("Making the PDF…")
-    _running = background.run(render, done, failed, owner=parent, name="export")
+    _running = background.run(render, done, failed, on_progress=say, owner=parent, name="export")
     return _running
 
 
