@@ -263,7 +263,7 @@ def bullet_columns(items: Sequence[str], width: float) -> Table:
     half = (len(cells) + 1) // 2
     left, right = cells[:half], cells[half:] + [""] * (half * 2 - len(cells))
     t = Table(
-        list(zip(left, right, strict=True)), colWidths=[width / 2] * 2, splitByRow=1, splitInRow=1
+        list(zip(left, right, strict=True)), colWidths=[width / 2] * 2, splitByRow=1, splitInRow=0
     )
     t.setStyle(
         TableStyle(
@@ -344,6 +344,9 @@ def table(
 
 # Room a heading needs below it before a part too tall for any page may start there.
 ROOM_TO_START = 72.0  # points: the heading plus about five lines
+# A table taller than this share of a page starts where it is (its header repeats on the
+# next page) rather than leave the rest of this page empty.
+LONG_TABLE_SHARE = 0.3
 
 
 class KeepOnPage(KeepTogether):
@@ -352,15 +355,26 @@ class KeepOnPage(KeepTogether):
     reportlab's own KeepTogether starts a new page for content taller than a page,
     which cannot fit anyway: a long note then leaves the page before it almost
     empty.  This one lets such content start where it is, once a heading and a few
-    lines fit.  The documents use it for ``keep()`` and for every keepWithNext style.
+    lines fit; so does a heading over a list table taller than a third of a page (the
+    evidence log, a topic's checks), whose column headings repeat where it goes on.
+    Short blocks and tables without headings (one concern) still move whole.  The documents use it for ``keep()`` and
+    for every keepWithNext style.
     """
 
     def split(self, aW: float, aH: float) -> list[Any]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
         frame = getattr(self, "_frame", None)
-        if frame is not None and frame._height < self._H and aH >= self._H0 + ROOM_TO_START:
-            return list(self._content)
+        if frame is not None and aH >= self._H0 + ROOM_TO_START:
+            too_tall = frame._height < self._H
+            last = self._content[-1]
+            long_table = (
+                isinstance(last, Table)
+                and bool(getattr(last, "repeatRows", 0))  # headings that repeat: a list
+                and self._H > frame._height * LONG_TABLE_SHARE
+            )
+            if too_tall or long_table:
+                return list(self._content)
         parts: list[Any] = super().split(aW, aH)
         return parts
 
