@@ -357,8 +357,8 @@ class KeepOnPage(KeepTogether):
     empty.  This one lets such content start where it is, once a heading and a few
     lines fit; so does a heading over a list table taller than a third of a page (the
     evidence log, a topic's checks), whose column headings repeat where it goes on.
-    Short blocks and tables without headings (one concern) still move whole.  The documents use it for ``keep()`` and
-    for every keepWithNext style.
+    Short blocks and tables without headings (one concern) still move whole.  The
+    documents use it for ``keep()`` and for every keepWithNext style.
     """
 
     def split(self, aW: float, aH: float) -> list[Any]:
@@ -371,7 +371,7 @@ class KeepOnPage(KeepTogether):
             long_table = (
                 isinstance(last, Table)
                 and bool(getattr(last, "repeatRows", 0))  # headings that repeat: a list
-                and self._H > frame._height * LONG_TABLE_SHARE
+                and frame._height * LONG_TABLE_SHARE < self._H
             )
             if too_tall or long_table:
                 return list(self._content)
