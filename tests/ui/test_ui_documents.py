@@ -128,3 +128,27 @@ def test_export_for_the_police_suggests_a_name_and_leaves_out_the_notes(
     assert "Case record for the police" in text and "How the evidence was collected" in text
     for private in ("Darren", "Leeds", "Leave the app for now", "refuge"):
         assert private not in text
+
+
+def test_export_shows_its_progress_while_the_window_stays_alive(ui, qtbot, tmp_path: Path) -> None:
+    from ui.export_dialog import run_export
+
+    window = ui.start(mode="self")
+    work = window.session.work
+    work.set_intake(["android", "car"])
+    for _topic, check in work.scope().checks():
+        work.set_answer(check.id, Status.LOOKS_OK, "Checked. " * 40)
+    target = tmp_path / "record.pdf"
+    ui.dialogs.queue("ask_save_path", str(target))
+    said: list[str] = []
+
+    def choose(dialog) -> None:
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    ui.when_modal(choose)
+    job = run_export(window.session, window, said.append)
+    assert job is not None
+    qtbot.waitUntil(lambda: target.exists(), timeout=20_000)
+    percents = [int(s.rstrip("%").rsplit(" ", 1)[1]) for s in said if s.endswith("%")]
+    assert len(percents) >= 3 and percents == sorted(percents) and percents[-1] >= 90
+    assert said[0] == "Making the PDF…" and said[-1] == ""  # cleared when saved
