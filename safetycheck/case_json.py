@@ -14,6 +14,7 @@ JSON written here is scrubbed too, so a save can never fail to encode as UTF-8.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from safetycheck.case import Answer, Case
 from safetycheck.user_text import scrub
@@ -29,7 +30,7 @@ def dumps(value: object) -> str:
     return _dumps(value)
 
 
-def _fingerprint(answer: Answer) -> tuple:
+def _fingerprint(answer: Answer) -> tuple[Any, ...]:
     last = answer.history[-1] if answer.history else None
     return (
         answer.status,
@@ -46,9 +47,9 @@ class CaseEncoder:
 
     def __init__(self) -> None:
         # case id -> check id -> (fingerprint, json text)
-        self._answers: dict[str, dict[str, tuple[tuple, str]]] = {}
+        self._answers: dict[str, dict[str, tuple[tuple[Any, ...], str]]] = {}
 
-    def body(self, case: Case, extra: dict | None = None) -> str:
+    def body(self, case: Case, extra: dict[str, Any] | None = None) -> str:
         cache = self._answers.setdefault(case.id, {})
         parts = []
         for check_id, answer in case.answers.items():

@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 FORMAT_VERSION = 1
 INTAKE_FILE = "_intake.toml"
@@ -114,11 +115,6 @@ class Topic:
 
     def applies(self, chosen: Iterable[str]) -> bool:
         return EVERYONE in self.applies_to or bool(set(self.applies_to) & set(chosen))
-
-    @property
-    def version_label(self) -> str:
-        """How a printed record names the content it used."""
-        return f"{self.id} (reviewed {self.reviewed.isoformat()})"
 
 
 @dataclass(frozen=True)
@@ -293,7 +289,7 @@ class _FileValidator:
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Problem(self.path, line, message))
 
-    def verification(self, value: dict, span: tuple[int, int], where: str) -> bool:
+    def verification(self, value: dict[str, Any], span: tuple[int, int], where: str) -> bool:
         """The rules ``fields`` cannot express: which keys each kind of ``how`` needs."""
         line = self.lines.key("verified", span)
         ok = True
@@ -327,7 +323,7 @@ class _FileValidator:
 
     def fields(
         self,
-        data: dict,
+        data: dict[str, Any],
         rules: dict[str, tuple[str, bool]],
         span: tuple[int, int],
         where: str,
@@ -424,7 +420,7 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 DEEP_NESTING = 50
 
 
-def _parse(path: Path) -> tuple[dict | None, str, list[Problem]]:
+def _parse(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -467,7 +463,7 @@ def _unexpected(path: Path, exc: Exception) -> Problem:
 
 
 def _build_topic(
-    path: Path, data: dict, text: str
+    path: Path, data: dict[str, Any], text: str
 ) -> tuple[Topic | None, list[Problem], list[Problem]]:
     """The topic (or None), the problems that refuse it, and warnings that do not."""
     v = _FileValidator(path, text)
@@ -587,7 +583,7 @@ def _build_topic(
                     evidence=item["evidence"].strip(),
                     caution=(item.get("caution") or "").strip(),
                     changes_something=bool(item.get("changes_something", False)),
-                    topic_id=topic_id,
+                    topic_id=str(topic_id or ""),
                     essential=bool(item.get("essential", False)),
                     minutes=item.get("minutes"),
                     verified=verified,

@@ -322,11 +322,6 @@ def check_topic(
     return findings
 
 
-def check_topics(topics: Iterable[Topic], today: dt.date | None = None) -> list[Finding]:
-    """Every rule on every topic."""
-    return [finding for topic in topics for finding in check_topic(topic, today)]
-
-
 # The appointment's "most important checks first" path: one phone, one computer and the
 # accounts they sign in with, after "Before you start". Its essentials must fit one hour.
 ESSENTIALS_BUDGET_MINUTES = 60
@@ -359,5 +354,5 @@ def duplicate_check_ids(paths: Iterable[Path]) -> dict[str, list[str]]:
             c.get("id") for c in data.get("checks", []) if isinstance(c, dict) and c.get("id")
         )
         for check_id, count in counts.items():
-            owners.setdefault(check_id, []).extend([Path(path).name] * count)
+            owners.setdefault(str(check_id), []).extend([Path(path).name] * count)
     return {check_id: files for check_id, files in owners.items() if len(files) > 1}

@@ -24,11 +24,15 @@ import json
 import os
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from safetycheck.codec import CodecError, KeyMissingError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12  # 96-bit random nonce, the size GCM is designed for
@@ -61,7 +65,7 @@ def argon2id_available() -> bool:
     return True
 
 
-def default_kdf() -> dict:
+def default_kdf() -> dict[str, Any]:
     return dict(ARGON2ID_DEFAULT if argon2id_available() else SCRYPT_DEFAULT)
 
 
@@ -74,7 +78,7 @@ def normalise_passphrase(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
-def derive_key(passphrase: str, salt: bytes, params: dict) -> bytes:
+def derive_key(passphrase: str, salt: bytes, params: dict[str, Any]) -> bytes:
     """A 256-bit key from ``passphrase``: deliberately slow and memory-hungry."""
     secret = normalise_passphrase(passphrase)
     name = params.get("name")
@@ -82,7 +86,7 @@ def derive_key(passphrase: str, salt: bytes, params: dict) -> bytes:
         if name == "argon2id":
             from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-            kdf = Argon2id(
+            kdf: Argon2id | Scrypt = Argon2id(
                 salt=salt,
                 length=KEY_BYTES,
                 iterations=int(params["iterations"]),

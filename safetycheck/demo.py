@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from typing import Any
 
 from safetycheck.case import Case, Status, now
 from safetycheck.casework import CaseWork
@@ -15,16 +16,16 @@ from safetycheck.checklist import Library
 from safetycheck.paths import assets_dir
 
 
-def load_demo_data() -> dict:
+def load_demo_data() -> dict[str, Any]:
     with open(assets_dir() / "demo-case.toml", "rb") as handle:
         return tomllib.load(handle)
 
 
-def fill_demo_case(case: Case, library: Library, data: dict | None = None) -> Case:
+def fill_demo_case(case: Case, library: Library, data: dict[str, Any] | None = None) -> Case:
     data = data or load_demo_data()
     pattern = [Status(s) for s in data["status_pattern"]]
     notes: dict[str, list[str]] = data["notes_by_status"]
-    specific: dict[str, dict] = data.get("answers", {})
+    specific: dict[str, dict[str, Any]] = data.get("answers", {})
     used: dict[str, int] = {}
     case.intake = sorted({tag for t in library.topics for tag in t.applies_to})
     case.topics = [t.id for t in library.topics]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from safetycheck.paths import ensure_private_dir, portable_data_dir
 
@@ -46,7 +47,9 @@ def portable_environment(root: Path, platform: str = sys.platform) -> dict[str, 
     return env
 
 
-def prepare_portable_environment(environ: os._Environ | dict = os.environ) -> Path | None:
+def prepare_portable_environment(
+    environ: os._Environ[str] | dict[str, Any] = os.environ,
+) -> Path | None:
     """In a portable copy, redirect caches and temporary files; return the folder used.
 
     Must run before Qt, fontconfig or ``tempfile`` are first used: they read the variables

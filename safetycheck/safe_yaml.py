@@ -21,7 +21,7 @@ class AliasRefused(yaml.composer.ComposerError):
 class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise AliasRefused(
                 None,
                 None,

@@ -12,6 +12,7 @@ import contextlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from safetycheck.paths import ensure_private_dir
 
@@ -32,10 +33,12 @@ class Settings:
     adb_path: str = ""
     indicators_url: str = ""
     idle_lock_minutes: int = 0  # 0: never
-    extra: dict = field(default_factory=dict)  # forward compatibility: kept, not used
+    extra: dict[str, Any] = field(
+        default_factory=dict[str, Any]
+    )  # forward compatibility: kept, not used
 
     @classmethod
-    def from_dict(cls, data: dict) -> Settings:
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         extra = {k: v for k, v in data.items() if k not in known}
@@ -43,7 +46,7 @@ class Settings:
         settings.extra.update(extra)
         return settings
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         extra = data.pop("extra")
         return {**extra, **data}

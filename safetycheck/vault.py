@@ -28,6 +28,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
@@ -69,11 +70,11 @@ class DamagedVaultError(VaultError):
 
 @dataclass
 class Slot:
-    kdf: dict
+    kdf: dict[str, Any]
     salt: bytes
     wrapped: bytes
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "kdf": self.kdf,
             "salt": base64.b64encode(self.salt).decode("ascii"),
@@ -81,7 +82,7 @@ class Slot:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Slot:
+    def from_dict(cls, data: dict[str, Any]) -> Slot:
         return cls(
             dict(data["kdf"]),
             base64.b64decode(data["salt"], validate=True),
@@ -159,7 +160,9 @@ def write_vault(data_dir: Path, vault: Vault) -> None:
     write_atomic(vault_path(data_dir), vault.to_bytes())
 
 
-def make_slot(passphrase: str, keyring: Keyring, kdf: dict | None = None) -> tuple[Slot, bytes]:
+def make_slot(
+    passphrase: str, keyring: Keyring, kdf: dict[str, Any] | None = None
+) -> tuple[Slot, bytes]:
     """Seal ``keyring`` under ``passphrase`` with a fresh salt; return the slot and its key."""
     params = dict(kdf or default_kdf())
     salt = os.urandom(SALT_BYTES)

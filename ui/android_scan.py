@@ -8,7 +8,6 @@ person presses "Save to the evidence log" (``CaseWork.record_scan``).
 
 from __future__ import annotations
 
-import html
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -51,15 +50,11 @@ from ui.style import (
     caution_color,
     concern_color,
     heading,
+    list_html,
     muted,
     paragraph,
     scrolling_page,
 )
-
-
-def _steps_html(items: list[str]) -> str:
-    rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
-    return f"<ol style='margin-left:0px'>{rows}</ol>"
 
 
 class AndroidScanPage(QWidget):
@@ -106,12 +101,12 @@ class AndroidScanPage(QWidget):
         layout.addWidget(self.caution_box)
 
         layout.addWidget(heading("Turn on USB debugging", 3))
-        steps = QLabel(_steps_html(self.text["usb_debugging_steps"]))
+        steps = QLabel(list_html(self.text["usb_debugging_steps"], ordered=True))
         steps.setWordWrap(True)
         steps.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(steps)
         layout.addWidget(heading("When you have finished", 3))
-        off = QLabel(_steps_html(self.text["turn_off_steps"]))
+        off = QLabel(list_html(self.text["turn_off_steps"], ordered=True))
         off.setWordWrap(True)
         off.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(off)

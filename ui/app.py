@@ -39,6 +39,7 @@ from ui.session import Session
 
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
 
     from safetycheck.checklist import Library
 
@@ -54,6 +55,7 @@ def application(qt_args: list[str] | None = None) -> QApplication:
         # No organisation name: Qt would then keep its own settings under it.
         app.setApplicationDisplayName("")
         app.setQuitOnLastWindowClosed(True)
+    assert isinstance(app, QApplication)
     return app
 
 
@@ -205,7 +207,7 @@ def start(
     return window
 
 
-def run(args: argparse.Namespace, qt_args: list[str]) -> int:
+def run(args: argparse.Namespace | SimpleNamespace, qt_args: list[str]) -> int:
     app = application(qt_args)
     shown = ready = None
     if os.environ.get(PROBE_ENV):

@@ -9,7 +9,6 @@ and at once when the person moves on or uses Quick Exit.
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
@@ -39,6 +38,7 @@ from ui.style import (
     caution_color,
     concern_color,
     heading,
+    list_html,
     muted,
     paragraph,
     scrolling_area,
@@ -66,12 +66,6 @@ CHOSEN_STYLE = (
     " border: 2px solid palette(highlight); border-radius: 4px; padding: 4px 10px; }"
     "QPushButton:focus { border: 2px solid palette(window-text); }"
 )
-
-
-def _list_html(items: tuple[str, ...], ordered: bool) -> str:
-    tag = "ol" if ordered else "ul"
-    rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
-    return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
 
 
 def _day(date: dt.date) -> str:
@@ -380,7 +374,7 @@ class CheckPage(QWidget):
                 self.variant.setCurrentIndex(chosen_index(self.session.case, check))
             self.variant_row.setVisible(len(check.variants) > 1)
             self._show_steps()
-            self.look_for.setText(_list_html(check.look_for, ordered=False))
+            self.look_for.setText(list_html(check.look_for, ordered=False))
             self.caution_box.setVisible(bool(check.caution))
             self.caution.setText(check.caution)
             self.if_found.setText(check.if_found)
@@ -407,7 +401,7 @@ class CheckPage(QWidget):
         if self.check is None:
             return
         index = max(0, self.variant.currentIndex()) if len(self.check.variants) > 1 else 0
-        self.steps.setText(_list_html(self.check.variants[index].steps, ordered=True))
+        self.steps.setText(list_html(self.check.variants[index].steps, ordered=True))
 
     def _variant_chosen(self, index: int) -> None:
         self._show_steps()

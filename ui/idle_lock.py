@@ -52,6 +52,7 @@ class IdleLock(QObject):
         """
         super().__init__(owner)
         app = QApplication.instance()
+        assert app is not None
         self.active = active
         self.check = check
         self.title = title

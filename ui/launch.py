@@ -9,11 +9,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from types import SimpleNamespace as Namespace  # argparse's Namespace, without argparse
+from typing import TYPE_CHECKING
 
 from safetycheck.portable import prepare_portable_environment
 
+if TYPE_CHECKING:
+    import argparse
 
-def run_gui(args: Namespace, qt_args: list[str]) -> int:
+
+def run_gui(args: Namespace | argparse.Namespace, qt_args: list[str]) -> int:
     from ui.app import run
     from ui.autoquit import quit_after_from_environment
 

@@ -10,9 +10,10 @@ is read, and :meth:`MainWindow.start` shows the first page once it is.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent, QPalette
@@ -343,19 +344,19 @@ class MainWindow(QMainWindow):
 
     @property
     def case_list(self) -> CaseListPage:
-        return self.page_widget("cases")
+        return cast("CaseListPage", self.page_widget("cases"))
 
     @property
     def intake(self) -> IntakePage:
-        return self.page_widget("intake")
+        return cast("IntakePage", self.page_widget("intake"))
 
     @property
     def checking(self) -> CheckingPage:
-        return self.page_widget("checks")
+        return cast("CheckingPage", self.page_widget("checks"))
 
     @property
     def summary(self) -> SummaryPage:
-        return self.page_widget("summary")
+        return cast("SummaryPage", self.page_widget("summary"))
 
     # -- the page registry ---------------------------------------------------------------
 
@@ -569,7 +570,7 @@ class MainWindow(QMainWindow):
                 page.view.flush()
         self.session.work.flush()
 
-    def _saved(self, when) -> None:
+    def _saved(self, when: dt.datetime) -> None:
         self.saved_label.setText(f"Saved {when:%H:%M}")
         self.saved_label.setAccessibleDescription("Your latest change is saved.")
         if self._save_frame is not None:

@@ -7,6 +7,9 @@ size, dark mode and 200% zoom all keep working.  Only a real concern is red.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
@@ -71,6 +74,13 @@ def scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
         font.setPixelSize(max(1, round(font.pixelSize() * factor)))
     font.setBold(bold)
     return font
+
+
+def list_html(items: Iterable[str], *, ordered: bool) -> str:
+    """Steps or signs as a list a label shows (rich text), each item escaped."""
+    tag = "ol" if ordered else "ul"
+    rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
+    return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
 
 
 def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:

@@ -19,6 +19,7 @@ import time
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from safetycheck.android.parse import Device, parse_devices
 from safetycheck.paths import assets_dir
@@ -69,7 +70,7 @@ class ScanCancelled(AndroidError):
 
 
 @functools.cache
-def scan_text() -> dict:
+def scan_text() -> dict[str, Any]:
     """The scan's words and lists (``assets/android/scan.toml``), read once per run."""
     with open(assets_dir() / "android" / "scan.toml", "rb") as handle:
         return tomllib.load(handle)
@@ -181,16 +182,15 @@ class Adb:
                 raise ScanStopped(self._deadline_message())
             past_deadline = left < limit
             limit = min(limit, left)
-        kwargs: dict[str, int] = {}
-        if os.name == "nt":
-            kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        # No console window flashing up on Windows; 0 (the default) elsewhere.
+        creationflags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
         try:
             process = subprocess.Popen(
                 [self.path, *args],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                **kwargs,
+                creationflags=creationflags,
             )
         except OSError as exc:
             raise AdbMissingError(

@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from safetycheck.android import parse
 from safetycheck.android.adb import (
@@ -64,7 +65,7 @@ class DeviceInfo:
         version = f", Android {self.android_version}" if self.android_version else ""
         return f"{name}{version} (serial {self.serial})"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "serial": self.serial,
             "manufacturer": self.manufacturer,

@@ -79,7 +79,7 @@ class IndicatorApp:
         """Sold to watch children or staff (Echap's "watchware"), not marketed for partners."""
         return self.type.strip().lower() == "watchware"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "names": self.names,
@@ -94,7 +94,7 @@ class IndicatorApp:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> IndicatorApp:
+    def from_dict(cls, data: dict[str, Any]) -> IndicatorApp:
         return cls(
             name=str(data["name"]),
             names=list(data.get("names", [])),
@@ -181,7 +181,7 @@ class IndicatorList:
             "or ask your advisor for a newer copy of SafetyCheck."
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "format": STORE_FORMAT,
             "source": self.source,
@@ -193,7 +193,7 @@ class IndicatorList:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> IndicatorList:
+    def from_dict(cls, data: dict[str, Any]) -> IndicatorList:
         stamp = data.get("imported_at")
         return cls(
             apps=[IndicatorApp.from_dict(a) for a in data.get("apps", [])],
@@ -366,10 +366,11 @@ def load_stix2(data: bytes | str) -> list[IndicatorApp]:
     if not malware:
         raise IndicatorError("This STIX bundle names no apps (no 'malware' objects).")
     for indicator_id, malware_id in sorted(links):
-        app = malware.get(malware_id)
+        named_app = malware.get(malware_id)
         pattern = patterns.get(indicator_id)
-        if app is None or pattern is None:
+        if named_app is None or pattern is None:
             continue
+        app = named_app
         key, value = pattern
         if key == "app:id":
             _add_once(app.packages, value)

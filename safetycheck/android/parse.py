@@ -10,6 +10,7 @@ print slightly different things, and an odd line is skipped, not fatal.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -47,7 +48,7 @@ class DevicePolicy:
         return _unique(component_package(c) for c in self.admins)
 
 
-def _unique(items) -> list[str]:
+def _unique(items: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
         if item:

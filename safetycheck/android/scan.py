@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from safetycheck.android.adb import SCAN_DEADLINE_SECONDS, Adb, scan_text
 from safetycheck.android.collect import (
@@ -75,7 +76,7 @@ class Finding:
     # (it watches whoever holds the phone), but it is named as what it is.
     watchware: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "check_id": self.check_id,
@@ -133,7 +134,7 @@ class ScanResult:
             "Record it and plan with an advisor first."
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "device": self.device.to_dict(),
             "scanned_at": self.scanned_at.isoformat(),
@@ -270,16 +271,16 @@ def analyse(
         if record.path.startswith(system_prefixes) or (record.installer in stores):
             continue
         if record.installer in package_installers:
-            how = "was installed from a downloaded file, not from an app store"
+            origin = "was installed from a downloaded file, not from an app store"
         elif record.installer is None:
-            how = "has no record of how it was installed (often a computer or a file)"
+            origin = "has no record of how it was installed (often a computer or a file)"
         else:
-            how = f"was installed by another app ({record.installer}), not an app store"
+            origin = f"was installed by another app ({record.installer}), not an app store"
         findings.append(
             Finding(
                 OUTSIDE_STORE,
                 CHECK_OUTSIDE_STORE,
-                f"{named(record.name)} {how}.",
+                f"{named(record.name)} {origin}.",
                 package=record.name,
             )
         )
@@ -328,7 +329,7 @@ def analyse(
     )
 
 
-def _installed_from(by_name: dict, package: str, stores: dict[str, str]) -> str:
+def _installed_from(by_name: dict[str, Any], package: str, stores: dict[str, str]) -> str:
     record = by_name.get(package)
     if record is None:
         return ""

@@ -23,7 +23,9 @@ from safetycheck.commands.common import data_dir, open_case, open_work
 from safetycheck.settings import load_settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> list[argparse.ArgumentParser]:
     scan = subparsers.add_parser(
         "scan-android",
         help="scan an Android phone over USB for known stalkerware (read-only)",

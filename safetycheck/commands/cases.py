@@ -8,7 +8,9 @@ import json
 from safetycheck.commands.common import open_work
 
 
-def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> list[argparse.ArgumentParser]:
     listing = subparsers.add_parser("list-cases", help="list the cases, one a line")
     listing.add_argument("--json", action="store_true", help="print a machine-readable list")
     listing.set_defaults(func=list_cases)

@@ -6,11 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from safetycheck.checklist import load_checklists
+from safetycheck.checklist import Library, load_checklists
 from safetycheck.paths import checklists_dir
 
 
-def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> list[argparse.ArgumentParser]:
     parser = subparsers.add_parser(
         "check-content",
         help="check checklist files for mistakes (default: the shipped checklists)",
@@ -28,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentPa
     return [parser]
 
 
-def _quality(library) -> int:
+def _quality(library: Library) -> int:
     """Print quality findings (``file: check: message``); return how many there were."""
     from safetycheck import content_rules
 

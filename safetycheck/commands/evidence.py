@@ -17,7 +17,9 @@ from safetycheck.commands.common import ask_passphrase, open_case, open_work
 ENV_BUNDLE_PASSPHRASE = "SAFETYCHECK_BUNDLE_PASSPHRASE"
 
 
-def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> list[argparse.ArgumentParser]:
     export = subparsers.add_parser(
         "export-evidence",
         help="save a case's evidence as one zip bundle (record PDF, files, manifest)",

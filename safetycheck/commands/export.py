@@ -15,7 +15,9 @@ from safetycheck.commands.common import open_case, open_work
 from safetycheck.report.export import KINDS
 
 
-def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> list[argparse.ArgumentParser]:
     parser = subparsers.add_parser(
         "export",
         help="save a case record or a safety plan as a PDF",

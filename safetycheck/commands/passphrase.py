@@ -14,7 +14,9 @@ from safetycheck.passphrase import ENV_NEW_PASSPHRASE, FORGOTTEN_WARNING, PROTEC
 from safetycheck.vault import VaultError, passphrase_problem
 
 
-def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> list[argparse.ArgumentParser]:
     set_parser = subparsers.add_parser(
         "set-passphrase",
         help="protect the cases with a passphrase (encrypts every case file)",

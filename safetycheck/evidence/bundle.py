@@ -144,7 +144,7 @@ def export_bundle(
         if r.entry in chosen_ids and r.content is not None
     }
     chain = [skeleton(r, numbers.get(r.entry), r.entry in chosen_ids) for r in case.evidence_log]
-    entries, files = derive(chain, contents, protected)  # type: ignore[arg-type]
+    entries, files = derive(chain, contents, protected)
     by_stored = {a.stored_as: a for e in chosen for a in e.all_attachments()}
     total = sum(by_stored[f["stored_as"]].size for f in files)
     made = local_now()

@@ -129,7 +129,9 @@ def _time(value: dt.datetime, zone: str = "") -> JSON:
     }
 
 
-def derive(chain: list[JSON], contents: dict[str, JSON], protected: bool) -> tuple[list, list]:
+def derive(
+    chain: list[JSON], contents: dict[str, JSON], protected: bool
+) -> tuple[list[Any], list[Any]]:
     """The entries and files as people read them, made from the records alone."""
     log = records_from(chain, contents)
     out_entries: list[JSON] = []

@@ -12,8 +12,8 @@ import io
 from collections.abc import Iterable
 from typing import Protocol
 
-from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.platypus import Image  # type: ignore[import-untyped]
+from reportlab.lib.units import mm
+from reportlab.platypus import Image
 
 from safetycheck.case import Attachment, Case, EvidenceEntry
 from safetycheck.checklist import Library

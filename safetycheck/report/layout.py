@@ -230,11 +230,6 @@ def para(text: str, style: str | ParagraphStyle = "body") -> Paragraph:
     return TextParagraph(markup(text), st)
 
 
-def rich(markup_text: str, style: str = "body") -> Paragraph:
-    """A paragraph from trusted markup (fixed wording with <b> etc.)."""
-    return Paragraph(markup_text, STYLES[style])
-
-
 def led(lead: str, text: str, style: str = "bullet") -> Paragraph:
     """A paragraph whose first words (``lead``) are bold, e.g. a check's title."""
     if bidi.has_rtl(lead + text):
@@ -247,7 +242,7 @@ def led(lead: str, text: str, style: str = "bullet") -> Paragraph:
 
 def bullets(
     items: Sequence[str | tuple[str, str]], style: str = "bullet", numbered: bool = False
-) -> list:
+) -> list[Any]:
     """A list; an item given as (lead, text) prints its lead in bold on its own line."""
     out = []
     for index, item in enumerate(items, start=1):
@@ -281,7 +276,7 @@ def bullet_columns(items: Sequence[str], width: float) -> Table:
     return t
 
 
-def titled_bullets(items: Sequence[tuple[str, str]]) -> list:
+def titled_bullets(items: Sequence[tuple[str, str]]) -> list[Any]:
     """Bulleted items with a bold first line and an indented plain second part."""
     out = []
     for title, detail in items:
@@ -297,7 +292,7 @@ def table(
     *,
     header: bool = True,
     shade_rows: Sequence[int] = (),
-    extra: Sequence[tuple] = (),
+    extra: Sequence[tuple[Any, ...]] = (),
     caption: str = "",
 ) -> Table:
     """A table that repeats its header row (and caption) on every page.
@@ -417,7 +412,7 @@ def numbered_canvas(furniture: PageFurniture) -> type:
             # Start every page in our font, so no unused Helvetica is listed in the file.
             kwargs["initialFontName"] = SANS
             super().__init__(*args, **kwargs)
-            self._saved_pages: list[dict] = []
+            self._saved_pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:
             self._saved_pages.append(dict(self.__dict__))
@@ -468,12 +463,12 @@ def _draw_text(
 
 def build(
     path_or_file: object,
-    story: list,
+    story: list[Any],
     *,
     page_size: str,
     title: str,
     furniture: PageFurniture,
-    on_page: Callable | None = None,
+    on_page: Callable[..., Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Lay ``story`` out; ``progress(done, total)`` hears each flowable placed (and may
