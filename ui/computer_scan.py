@@ -9,7 +9,6 @@ and then only what they ticked, through the case service.
 from __future__ import annotations
 
 import html
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -81,7 +80,7 @@ class ComputerScanPage(QWidget):
         self.make_system = system or (lambda: computer_system.this_computer())
         self.result: ScanResult | None = None
         self.busy = False
-        self._stop = threading.Event()
+        self._job: background.Job[Any] | None = None
 
         layout = scrolling_page(
             self,
@@ -312,14 +311,17 @@ class ComputerScanPage(QWidget):
     # -- the worker ------------------------------------------------------------------------
 
     def _run(
-        self, work: Callable[[Callable[[str], None]], object], on_done: Callable[[Any], None]
+        self, work: Callable[[background.Job[Any]], object], on_done: Callable[[Any], None]
     ) -> None:
-        """Run ``work(progress)`` in the background (``ui.background``); ``on_done`` runs here."""
+        """Run ``work(job)`` in the background (``ui.background``); ``on_done`` runs here.
+
+        The job's stop flag is the scan's: Cancel sets it, and so does Quick Exit, so the
+        reading also stops at its next step instead of running on unseen.
+        """
         self.busy = True
-        self._stop.clear()
         self._update_buttons()
-        background.run(
-            lambda job: work(job.say),
+        self._job = background.run(
+            work,
             lambda value: self._finished(on_done, value),
             self._failed,
             on_progress=self._progress,
@@ -368,20 +370,19 @@ class ComputerScanPage(QWidget):
             self.progress.setText(str(exc))
             return
         make_system = self.make_system
-        stop = self._stop
         self.result = None
         self.results.hide()
         self.saved_status.setText("")
         self.progress.setText("Starting the check…")
         self._run(
-            lambda say: run_scan(make_system(), lists, say, stop.is_set),
+            lambda job: run_scan(make_system(), lists, job.say, job.stop.is_set),
             self._show_result,
         )
         self.cancel_button.setFocus()
 
     def cancel(self) -> None:
-        if self.busy:
-            self._stop.set()
+        if self.busy and self._job is not None:
+            self._job.stop.set()
             self.progress.setText("Stopping the check…")
 
     def _show_result(self, value: object) -> None:
@@ -560,7 +561,7 @@ class ComputerScanPage(QWidget):
             return
         store = self.store
         self.progress.setText("Reading the list…")
-        self._run(lambda say: store.import_file(Path(path)), self._list_changed)
+        self._run(lambda job: store.import_file(Path(path)), self._list_changed)
 
     def download_list(self) -> None:
         choice = dialogs.ask(
@@ -576,7 +577,7 @@ class ComputerScanPage(QWidget):
             return
         store = self.store
         self.progress.setText("Downloading the list…")
-        self._run(lambda say: store.download(LOLRMM_URL), self._list_changed)
+        self._run(lambda job: store.download(LOLRMM_URL), self._list_changed)
 
     def _list_changed(self, value: object) -> None:
         self._show_lists()
