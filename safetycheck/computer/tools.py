@@ -48,9 +48,9 @@ LOLRMM_CREDIT = (
     "Provided without warranty. SafetyCheck converts it to its own format to search it."
 )
 OUR_CREDIT = (
-    "SafetyCheck's own list of remote-access tools and monitoring products, written from the "
-    "vendors' own pages (sources in assets/computer/tools.toml). LOLRMM "
-    "(https://lolrmm.io, Apache-2.0) was used as a reference for which tools matter."
+    "SafetyCheck's own list of remote-access tools and monitoring products, with the "
+    "vendor's pages for each (assets/computer/tools.toml). LOLRMM (https://lolrmm.io, "
+    "Apache-2.0) was used as a reference for which tools matter."
 )
 
 
