@@ -33,6 +33,7 @@ class Settings:
     adb_path: str = ""
     indicators_url: str = ""
     idle_lock_minutes: int = 0  # 0: never
+    window_size: list[int] = field(default_factory=list)  # [width, height] as last left
     extra: dict[str, Any] = field(
         default_factory=dict[str, Any]
     )  # forward compatibility: kept, not used

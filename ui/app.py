@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication
 
 from safetycheck.casework import CaseWork
 from safetycheck.paths import checklists_dir, resolve_data_dir
-from safetycheck.settings import Settings, load_settings
+from safetycheck.settings import MODE_ADVISOR, Settings, load_settings
 from ui import dialogs, quick_exit
 from ui.main_window import APP_TITLE, NEUTRAL_TITLE, MainWindow
 from ui.session import Session
@@ -93,6 +93,11 @@ def first_start(work: CaseWork) -> bool:
 
             settings.idle_lock_minutes = DEFAULT_IDLE_MINUTES  # Settings can change it
     settings.neutral_title = dialog.neutral.isChecked()
+    if settings.mode == MODE_ADVISOR and not settings.service_name:
+        # Asked once, skippable: the first record printed "Service: Not given".
+        from ui.service_dialog import ServiceDetailsDialog
+
+        ServiceDetailsDialog(settings, title).exec()
     settings.first_start_done = True
     if not work.save_settings():
         dialogs.tell(

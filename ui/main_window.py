@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QCloseEvent, QPalette
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QCloseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -56,6 +56,23 @@ HEADER_STYLE = (
     "QFrame#header QPushButton:disabled { color: palette(placeholder-text); }"
     "QFrame#header QPushButton:focus { border: 2px solid palette(window-text); }"
 )
+
+
+#: A title bar and borders, before the window is shown and Qt can measure them (Windows 11:
+#: 31 px of title bar and 8 px borders; most Linux desktops less).
+FRAME_GUESS = QSize(16, 39)
+
+
+def fitted(wanted: QSize, available: QSize, frame: QSize) -> QSize:
+    """``wanted``, made small enough that the window with its frame fits ``available``.
+
+    The 1000x720 window with its title bar was taller than a 1280x720 screen, so "Saved"
+    and Next were cut off; on Windows the taskbar hid more.  ``available`` is the
+    screen's free area (without the taskbar)."""
+    return QSize(
+        max(320, min(wanted.width(), available.width() - frame.width())),
+        max(240, min(wanted.height(), available.height() - frame.height())),
+    )
 
 
 def mnemonic(text: str) -> str:
@@ -244,6 +261,7 @@ class MainWindow(QMainWindow):
             lambda: self.idle_lock.set_minutes(self.settings.idle_lock_minutes)
         )
         self._case_state()
+        self._fitted_once = False
         self.resize(self._initial_size())
 
     def _banner(self, button: QPushButton) -> tuple[QWidget, QLabel]:
@@ -280,14 +298,59 @@ class MainWindow(QMainWindow):
         return self._problems_frame
 
     def _initial_size(self) -> QSize:
-        """Roomy enough for a check page, never bigger than the screen."""
+        """The size the person left it at, or roomy enough for a check page; within the
+        screen's free area with the title bar and borders counted (see ``fitted``)."""
         hint = self.sizeHint()
-        width, height = max(hint.width(), 1000), max(hint.height(), 720)
+        remembered = self.settings.window_size
+        if len(remembered) == 2 and all(isinstance(v, int) and v > 0 for v in remembered):
+            wanted = QSize(remembered[0], remembered[1])
+        else:
+            wanted = QSize(max(hint.width(), 1000), max(hint.height(), 720))
         screen = self.screen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width, height = min(width, available.width()), min(height, available.height())
-        return QSize(width, height)
+        if screen is None:
+            return wanted
+        return fitted(wanted, screen.availableGeometry().size(), self._frame())
+
+    def _frame(self) -> QSize:
+        """The window manager's title bar and borders: measured once the window is on
+        screen, guessed before (Qt cannot know them until the window is shown)."""
+        frame = self.frameGeometry().size() - self.geometry().size()
+        if self.isVisible() and (frame.width() > 0 or frame.height() > 0):
+            return frame
+        return FRAME_GUESS
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted_once:
+            self._fitted_once = True
+            QTimer.singleShot(0, self, self._fit_screen)
+
+    def _fit_screen(self) -> None:
+        """Once the real frame is known: shrink and move the window so all of it, title
+        bar included, is inside the screen's free area (taskbar and panels left out)."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        area = screen.availableGeometry()
+        size = fitted(self.size(), area.size(), self._frame())
+        if size != self.size():
+            self.resize(size)
+        place = self.frameGeometry()
+        place.moveRight(min(place.right(), area.right()))
+        place.moveBottom(min(place.bottom(), area.bottom()))
+        place.moveLeft(max(place.left(), area.left()))
+        place.moveTop(max(place.top(), area.top()))
+        if place.topLeft() != self.frameGeometry().topLeft():
+            self.move(place.topLeft())
+
+    def remember_size(self) -> None:
+        """Keep the size the person left the window at, for the next start."""
+        if self.isMaximized() or self.isFullScreen() or self.session is None:
+            return
+        size = [self.width(), self.height()]
+        if self.settings.window_size != size:
+            self.settings.window_size = size
+            self.session.work.save_settings()
 
     # -- the pages -----------------------------------------------------------------------
     # Each is imported and built on first use, so start-up pays for one page only.
@@ -569,6 +632,8 @@ class MainWindow(QMainWindow):
             if page.view is not None:
                 page.view.flush()
         self.session.work.flush()
+        if is_exiting():
+            self.remember_size()  # Quick Exit does not close the window: it quits
 
     def _saved(self, when: dt.datetime) -> None:
         self.saved_label.setText(f"Saved {when:%H:%M}")
@@ -633,4 +698,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
+        self.remember_size()
         event.accept()

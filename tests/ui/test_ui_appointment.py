@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QWidget,
 )
+from test_ui_accessibility import unnamed
 
 from safetycheck import essentials
 from safetycheck.case import Status
@@ -24,6 +25,7 @@ from ui.export_dialog import ExportDialog
 from ui.first_start import FirstStartDialog
 from ui.main_window import mnemonic
 from ui.passphrase_dialog import PassphraseDialog
+from ui.service_dialog import ServiceDetailsDialog
 from ui.settings_dialog import SettingsDialog
 from ui.unlock import UnlockDialog
 
@@ -124,6 +126,7 @@ def test_no_alt_letter_clashes_in_any_dialog(ui, qtbot) -> None:
         PassphraseDialog(lambda _c, _n: None, first_start=True),
         UnlockDialog(lambda _p: None, "SafetyCheck"),
         UnlockDialog(lambda _p: None, "SafetyCheck", locked=True),
+        ServiceDetailsDialog(Settings(), "SafetyCheck"),
     ]
     window.settings.mode = "self"  # the other way Settings opens
     dialogs.append(SettingsDialog(window.session))
@@ -132,6 +135,7 @@ def test_no_alt_letter_clashes_in_any_dialog(ui, qtbot) -> None:
         dialog.show()
         assert clashes(dialog) == {}, type(dialog).__name__
         assert literal_ampersands(dialog) == [], type(dialog).__name__
+        assert unnamed(dialog) == [], type(dialog).__name__
         dialog.close()
 
 
@@ -569,3 +573,68 @@ def test_the_sidebar_says_what_its_marks_mean(ui) -> None:
     assert legend.isVisible()
     for words in ("not checked yet", "looks OK", "concern", "not sure", "not safe", "applicable"):
         assert words in legend.text()
+
+
+# -- the window on a small screen -------------------------------------------------------------
+
+
+def test_the_window_with_its_frame_fits_the_screen_and_its_size_is_kept(ui) -> None:
+    from PySide6.QtCore import QSize
+
+    from safetycheck.settings import load_settings
+    from ui.main_window import FRAME_GUESS, fitted
+
+    # 1280x720 less a 48 px taskbar, a 31 px title bar and 8 px borders.
+    assert fitted(QSize(1000, 720), QSize(1280, 672), QSize(16, 39)) == QSize(1000, 633)
+    assert fitted(QSize(1000, 720), QSize(1366, 728), QSize(16, 39)) == QSize(1000, 689)
+    window = ui.start(mode="self")
+    area = window.screen().availableGeometry()
+    assert window.height() + FRAME_GUESS.height() <= area.height()
+    assert window.width() + FRAME_GUESS.width() <= area.width()
+    window.resize(700, 500)
+    window.close()
+    assert load_settings(ui.data_dir).window_size == [700, 500]
+    again = ui.start()  # the same settings file
+    assert (again.width(), again.height()) == (700, 500)
+
+
+def test_a_remembered_size_bigger_than_this_screen_is_made_to_fit(ui) -> None:
+    from ui.main_window import FRAME_GUESS
+
+    window = ui.start(mode="self", window_size=[5000, 4000])
+    area = window.screen().availableGeometry()
+    assert window.height() + FRAME_GUESS.height() <= area.height()
+    assert window.width() + FRAME_GUESS.width() <= area.width()
+
+
+def test_quick_exit_keeps_the_size_too(ui) -> None:
+    from safetycheck.settings import load_settings
+
+    window = ui.start(mode="self")
+    window.resize(720, 520)
+    window.quick_exit_button.click()
+    assert ui.quit_calls == [1]
+    assert load_settings(ui.data_dir).window_size == [720, 520]
+
+
+def test_an_advisor_can_skip_the_service_details(ui) -> None:
+    from safetycheck.settings import load_settings
+    from ui.service_dialog import ServiceDetailsDialog
+
+    def choose(dialog) -> None:
+        def skip(details) -> None:
+            assert isinstance(details, ServiceDetailsDialog)
+            assert "printed on the case record" in " ".join(
+                label.text() for label in details.findChildren(QLabel)
+            )
+            details.skip_button.click()
+
+        ui.when_modal(skip)
+        dialog.advisor_button.click()
+
+    ui.when_modal(choose)
+    window = ui.start()
+    assert window.current_key == "cases"
+    settings = load_settings(ui.data_dir)
+    assert settings.mode == "advisor" and settings.first_start_done
+    assert settings.service_name == ""

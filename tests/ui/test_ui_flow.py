@@ -28,11 +28,20 @@ def test_first_start_to_restart_with_the_mouse(ui, tmp_path: Path) -> None:
         assert isinstance(dialog, FirstStartDialog)
         text = " ".join(label.text() for label in dialog.findChildren(QLabel))
         assert "Quick Exit" in text and str(ui.data_dir) in text
+        ui.when_modal(service_details)
         click(qtbot, dialog.advisor_button)
+
+    def service_details(dialog) -> None:
+        # Asked at an advisor's first start (issue 14); typed here, printed later.
+        qtbot.keyClicks(dialog.section.service, "Northside IDVA Service")
+        qtbot.keyClicks(dialog.section.advisor, "Sam")
+        click(qtbot, dialog.save_button)
 
     ui.when_modal(choose_advisor)
     window = ui.start()
     assert load_settings(ui.data_dir).mode == "advisor"
+    assert load_settings(ui.data_dir).service_name == "Northside IDVA Service"
+    assert load_settings(ui.data_dir).advisor_name == "Sam"
     assert window.current_key == "cases"
 
     # New case -> intake.
