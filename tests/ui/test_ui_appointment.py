@@ -591,11 +591,13 @@ def test_the_window_with_its_frame_fits_the_screen_and_its_size_is_kept(ui) -> N
     area = window.screen().availableGeometry()
     assert window.height() + FRAME_GUESS.height() <= area.height()
     assert window.width() + FRAME_GUESS.width() <= area.width()
-    window.resize(700, 500)
+    smaller = window.size() - QSize(60, 60)  # what the person left it at (above its minimum)
+    window.resize(smaller)
+    left = [window.width(), window.height()]
     window.close()
-    assert load_settings(ui.data_dir).window_size == [700, 500]
+    assert load_settings(ui.data_dir).window_size == left
     again = ui.start()  # the same settings file
-    assert (again.width(), again.height()) == (700, 500)
+    assert [again.width(), again.height()] == left
 
 
 def test_a_remembered_size_bigger_than_this_screen_is_made_to_fit(ui) -> None:
@@ -608,13 +610,16 @@ def test_a_remembered_size_bigger_than_this_screen_is_made_to_fit(ui) -> None:
 
 
 def test_quick_exit_keeps_the_size_too(ui) -> None:
+    from PySide6.QtCore import QSize
+
     from safetycheck.settings import load_settings
 
     window = ui.start(mode="self")
-    window.resize(720, 520)
+    window.resize(window.size() - QSize(40, 40))
+    left = [window.width(), window.height()]
     window.quick_exit_button.click()
     assert ui.quit_calls == [1]
-    assert load_settings(ui.data_dir).window_size == [720, 520]
+    assert load_settings(ui.data_dir).window_size == left
 
 
 def test_an_advisor_can_skip_the_service_details(ui) -> None:
@@ -638,3 +643,36 @@ def test_an_advisor_can_skip_the_service_details(ui) -> None:
     settings = load_settings(ui.data_dir)
     assert settings.mode == "advisor" and settings.first_start_done
     assert settings.service_name == ""
+
+
+def test_after_a_restart_and_unlocking_and_after_the_idle_lock_the_place_is_kept(ui) -> None:
+    from test_ui_privacy import PASSPHRASE, protected_folder, type_passphrase
+
+    protected_folder(ui.data_dir, mode="self", idle_lock_minutes=5)
+    ui.when_modal(lambda dialog: type_passphrase(ui.qtbot, dialog, PASSPHRASE))
+    window = ui.start()
+    work = window.session.work
+    work.set_intake(["android"])
+    window.show_page("checks")
+    page = window.checking.page
+    # The first check is answered already: the case opens at the first one not answered.
+    assert page.check.id == "t-start-device"
+    page.next_button.click()
+    assert page.check.id == "t-phone-apps"
+    # The idle lock: unlocked again, still on the same check.
+    unlocked = []
+
+    def unlock(dialog) -> None:
+        type_passphrase(ui.qtbot, dialog, PASSPHRASE)
+        unlocked.append(1)
+
+    ui.when_modal(unlock, timeout_ms=5000)
+    window.idle_lock.set_timeout(0.3)
+    ui.qtbot.waitUntil(lambda: unlocked == [1], timeout=5000)
+    assert page.check.id == "t-phone-apps"
+    window.close()
+    # A restart: the unlock window, then the same check.
+    ui.when_modal(lambda dialog: type_passphrase(ui.qtbot, dialog, PASSPHRASE))
+    again = ui.start()
+    assert again.current_key == "checks"
+    assert again.checking.page.check.id == "t-phone-apps"
