@@ -126,7 +126,7 @@ def test_no_alt_letter_clashes_in_any_dialog(ui, qtbot) -> None:
         PassphraseDialog(lambda _c, _n: None, first_start=True),
         UnlockDialog(lambda _p: None, "SafetyCheck"),
         UnlockDialog(lambda _p: None, "SafetyCheck", locked=True),
-        ServiceDetailsDialog(Settings(), "SafetyCheck"),
+        ServiceDetailsDialog(window.settings, "SafetyCheck"),
     ]
     window.settings.mode = "self"  # the other way Settings opens
     dialogs.append(SettingsDialog(window.session))
