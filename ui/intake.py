@@ -52,7 +52,13 @@ class IntakePage(QWidget):
         layout.addWidget(
             muted(
                 paragraph(
-                    "Tick everything that applies, even if you share it or rarely use it. "
+                    "Tick everything that applies, even if your client shares it or rarely "
+                    "uses it. This chooses which checks you see. You can come back and change "
+                    "it. The last questions are about your client's situation: they add checks "
+                    "for children, the police and courts. Leave out anything your client would "
+                    "rather not say."
+                    if advisor
+                    else "Tick everything that applies, even if you share it or rarely use it. "
                     "This chooses which checks you see. You can come back and change it. "
                     "The last questions are about your situation: they add checks for "
                     "children, the police and courts. Leave out anything you would rather "

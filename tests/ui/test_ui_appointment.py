@@ -438,6 +438,8 @@ def test_an_advisor_is_asked_about_their_client(ui) -> None:
     window.show_page("intake")
     texts = [box.text() for box in window.intake.boxes.values()]
     assert "A car your client drives" in texts and "A car you drive" not in texts
+    words = " ".join(label.text() for label in window.intake.findChildren(QLabel))
+    assert "your client's situation" in words and "your situation" not in words
 
 
 # -- polish -----------------------------------------------------------------------------------
