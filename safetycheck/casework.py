@@ -27,7 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from safetycheck.app_use import current_use
-from safetycheck.case import Action, Answer, Attachment, Case, EvidenceEntry, ScanRecord, Status
+from safetycheck.case import (
+    Action,
+    Answer,
+    Attachment,
+    Case,
+    Coverage,
+    EvidenceEntry,
+    ScanRecord,
+    Status,
+)
 from safetycheck.case import new_id as _new_id
 from safetycheck.case_topics import refresh_topics
 from safetycheck.events import (
@@ -355,7 +364,8 @@ class CaseWork:
         self._stamp_versions(case, scope)
         case.note_use(current_use(self.settings))
         try:
-            self.store.save(case, self.rule.coverage(case))
+            # The open case's scope is cached: counting it is the only per-save cost.
+            self.store.save(case, Coverage(scope.progress(case), self.rule.rule))
         except Exception as exc:
             self.unsaved = True
             if not self.retry_later:
