@@ -6,6 +6,7 @@ evidence survives even if the original screenshot is later deleted.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime
@@ -128,13 +129,14 @@ class EvidenceDialog(DraftDialog):
             return False
         check = session.library.check(check_id) if check_id else None
         dialog = cls(check.title if check else "", parent)
-        saved = []
+        saved: list[bool] = []
 
         def save() -> None:
             if saved or not dialog.ok.isEnabled():
                 return
             saved.append(True)
             at = dialog.when.dateTime().toPython()
+            assert isinstance(at, dt.datetime)
             at = at.astimezone() if at.tzinfo is None else at
             session.work.add_evidence(
                 dialog.what.toPlainText().strip(),

@@ -168,7 +168,7 @@ class SettingsDialog(QDialog):
         self.session = session
         self.settings = settings = session.settings
         layout = QVBoxLayout(self)
-        self.scroll = scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         inner = QWidget()
@@ -211,7 +211,7 @@ class SettingsDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        fit_height(self, self.scroll)  # no scroll bar while the screen has room
+        fit_height(self, self.scroll_area)  # no scroll bar while the screen has room
 
     def apply(self) -> None:
         for view in self.views:

@@ -170,10 +170,10 @@ def test_settings_has_no_scroll_bar_while_the_screen_has_room(ui) -> None:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    inner = dialog.scroll.widget()
+    inner = dialog.scroll_area.widget()
     screen = dialog.screen().availableGeometry()
     if inner.sizeHint().height() + 120 < screen.height():
-        qtbot.waitUntil(lambda: dialog.scroll.verticalScrollBar().maximum() == 0)
+        qtbot.waitUntil(lambda: dialog.scroll_area.verticalScrollBar().maximum() == 0)
     assert dialog.frameGeometry().height() <= screen.height()
 
 
