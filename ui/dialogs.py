@@ -120,6 +120,11 @@ class _QtDialogSettingsGuard:
 
 
 def _run_file_dialog(dialog: QFileDialog) -> str | None:
+    files = _run_file_dialog_many(dialog)
+    return files[0] if files else None
+
+
+def _run_file_dialog_many(dialog: QFileDialog) -> list[str]:
     if is_exiting():
         return None
     from PySide6.QtWidgets import QFileDialog
@@ -136,7 +141,7 @@ def _run_file_dialog(dialog: QFileDialog) -> str | None:
 
         shiboken6.delete(dialog)
         del dialog
-    return files[0] if accepted and files else None
+    return list(files) if accepted else []
 
 
 def ask_save_path(parent: QWidget | None, title: str, suggested_name: str) -> str | None:
@@ -163,4 +168,30 @@ def ask_open_file(parent: QWidget | None, title: str) -> str | None:
     dialog.setNameFilters(
         ["Pictures and documents (*.png *.jpg *.jpeg *.heic *.gif *.pdf *.txt)", "All files (*)"]
     )
+    return _run_file_dialog(dialog)
+
+
+def ask_open_files(parent: QWidget | None, title: str) -> list[str]:
+    """Ask for one or more files to copy into an evidence entry."""
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    dialog = QFileDialog(parent, title, first_existing_folder(pictures, _documents_dir()))
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    dialog.setNameFilters(
+        ["All files (*)", "Pictures and documents (*.png *.jpg *.jpeg *.heic *.gif *.pdf *.txt)"]
+    )
+    return _run_file_dialog_many(dialog)
+
+
+def ask_save_bundle(parent: QWidget | None, title: str, suggested_name: str) -> str | None:
+    """Ask where to save an evidence bundle (a zip).  Never touches the recent-files list."""
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = QFileDialog(parent, title, str(Path(_documents_dir()) / suggested_name))
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilter("Zip files (*.zip)")
+    dialog.setDefaultSuffix("zip")
     return _run_file_dialog(dialog)

@@ -27,6 +27,8 @@ from ui.session import Session
 from ui.style import concern_color, heading, muted, paragraph, scrolling_page
 
 CHECK_ROLE = Qt.ItemDataRole.UserRole
+#: The summary hashes every file of the log when they add up to no more than this.
+CHECK_FILES_UP_TO = 200 * 1000**2
 
 #: (heading, statuses) in the order they are shown.
 GROUPS: list[tuple[str, tuple[Status, ...]]] = [
@@ -166,13 +168,28 @@ class SummaryPage(QWidget):
         self.evidence.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.evidence.header().setStretchLastSection(False)
         layout.addWidget(self.evidence)
+        self.evidence_check = muted(paragraph())
+        layout.addWidget(self.evidence_check)
         evidence_buttons = QHBoxLayout()
         self.add_evidence_button = describe(
             QPushButton("Add to e&vidence log…"),
             "Add to evidence log",
             "Write down something you saw, with the time, and a screenshot if you have one.",
         )
+        self.open_entry_button = describe(
+            QPushButton("&Open entry…"),
+            "Open entry",
+            "See the selected entry with every version and its files; correct, withdraw or "
+            "delete it.",
+        )
+        self.export_evidence_button = describe(
+            QPushButton("Export evidence &zip…"),
+            "Export evidence",
+            "Save chosen entries, their files and the case record as one zip to hand over.",
+        )
         evidence_buttons.addWidget(self.add_evidence_button)
+        evidence_buttons.addWidget(self.open_entry_button)
+        evidence_buttons.addWidget(self.export_evidence_button)
         evidence_buttons.addStretch(1)
         layout.addLayout(evidence_buttons)
         layout.addStretch(1)
@@ -190,6 +207,9 @@ class SummaryPage(QWidget):
         self.add_evidence_button.clicked.connect(
             lambda: EvidenceDialog.run(self.session, None, self)
         )
+        self.open_entry_button.clicked.connect(self.open_entry)
+        self.evidence.itemActivated.connect(lambda *_: self.open_entry())
+        self.export_evidence_button.clicked.connect(self.export_evidence)
         for signal in (
             session.evidence_changed,
             session.actions_changed,
@@ -289,6 +309,32 @@ class SummaryPage(QWidget):
         for column in (0, 1, 3, 4):
             self.evidence.resizeColumnToContents(column)
         _fit_height(self.evidence, 2)
+        self._show_check()
+
+    def _show_check(self) -> None:
+        case = self.session.case
+        if case is None or not case.evidence:
+            self.evidence_check.setText("")
+            return
+        total = sum(a.size for e in case.evidence for a in e.all_attachments())
+        # Files are hashed here when that is quick; a bundle export always hashes them.
+        check = self.session.work.check_evidence(files=total <= CHECK_FILES_UP_TO)
+        self.evidence_check.setText(check.line())
+        self.open_entry_button.setEnabled(True)
+
+    def open_entry(self) -> None:
+        from ui.entry_dialog import EntryDialog
+
+        item = self.evidence.currentItem()
+        if item is None or is_exiting() or self.session.case is None:
+            return
+        EntryDialog(self.session, item.data(0, CHECK_ROLE), self).exec()
+        self.refresh()
+
+    def export_evidence(self) -> None:
+        from ui.evidence_export import run_export_evidence
+
+        run_export_evidence(self.session, self)
 
     def _update_buttons(self) -> None:
         has = self.actions.currentItem() is not None

@@ -75,6 +75,12 @@ class FakeDialogs:
     def ask_open_file(self, parent, title):
         return self._next("ask_open_file", title)
 
+    def ask_open_files(self, parent, title):
+        return self._next("ask_open_files", title)
+
+    def ask_save_bundle(self, parent, title, suggested_name):
+        return self._next("ask_save_bundle", title)
+
 
 def when_modal(action: Callable[[QWidget], None], timeout_ms: int = 3000) -> None:
     """Run ``action(dialog)`` as soon as a modal dialog is open (inside its event loop)."""
@@ -143,7 +149,8 @@ def ui(qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch):
 
     quick_exit.reset_for_tests()
     fake = FakeDialogs()
-    for name in ("ask", "tell", "ask_text", "ask_save_path", "ask_open_file"):
+    names = ("ask", "tell", "ask_text", "ask_save_path", "ask_open_file")
+    for name in (*names, "ask_open_files", "ask_save_bundle"):
         monkeypatch.setattr(dialogs, name, getattr(fake, name))
     monkeypatch.setattr(app, "checklists_dir", lambda: CONTENT)
     quit_calls: list[int] = []

@@ -1,0 +1,227 @@
+"""Export evidence: choose what goes in, protect it if wanted, save one zip.
+
+The bundle is written by the core (``CaseWork.export_evidence``), which reads a piece
+at a time and tells how far it is; the progress window's Stop (and Quick Exit) end it
+at the next piece and nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetycheck.casework import StoreError
+from safetycheck.evidence.bundle import MIN_PASSPHRASE, BundleError, Stopped, suggested_name
+from safetycheck.evidence.manifest import Selection
+from ui import dialogs
+from ui.accessible import describe
+from ui.quick_exit import is_exiting
+from ui.session import Session
+from ui.style import boxed, caution_color, heading, muted, paragraph
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole
+OPENS_WITH = (
+    "A protected zip opens in 7-Zip (Windows), WinZip, WinRAR, The Unarchiver or Keka (Mac), "
+    "and with 'tar -xf' in a Mac's Terminal. It does not open by double-clicking in Windows "
+    "or on a Mac. Tell the person receiving it the passphrase another way (by phone, not in "
+    "the same email)."
+)
+
+
+class ExportEvidenceDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export evidence")
+        case = session.case
+        assert case is not None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("What goes into the bundle?", 2))
+        layout.addWidget(
+            paragraph(
+                "One zip: the case record, each file, and a list of every entry with its "
+                "times and hashes. Hand over what is relevant, not everything."
+            )
+        )
+        self.entries = describe(
+            QListWidget(), "Entries", "Tick the entries to include. Space ticks or unticks."
+        )
+        for entry in case.evidence:
+            label = f"{entry.number}. {entry.at.astimezone():%d %b %Y}: "
+            label += "deleted for good" if entry.is_deleted else entry.what[:80]
+            if entry.is_withdrawn:
+                label += " (withdrawn)"
+            item = QListWidgetItem(label)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            item.setData(ENTRY_ROLE, entry.id)
+            self.entries.addItem(item)
+        layout.addWidget(self.entries, 1)
+        dates = QHBoxLayout()
+        self.use_dates = describe(
+            QCheckBox("Only entries &seen from"), "Only entries seen between two dates"
+        )
+        today = QDate.currentDate()
+        first = min((e.at for e in case.evidence), default=dt.datetime.now()).astimezone()
+        self.since = describe(QDateEdit(QDate(first.year, first.month, first.day)), "From")
+        self.until = describe(QDateEdit(today), "To")
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd MMM yyyy")
+        dates.addWidget(self.use_dates)
+        dates.addWidget(self.since)
+        dates.addWidget(paragraph("to"))
+        dates.addWidget(self.until)
+        dates.addStretch(1)
+        layout.addLayout(dates)
+        self.withdrawn = describe(
+            QCheckBox("Include &withdrawn entries (marked as withdrawn)"),
+            "Include withdrawn entries",
+        )
+        self.withdrawn.setChecked(True)
+        layout.addWidget(self.withdrawn)
+        self.protect = describe(
+            QCheckBox("&Protect the zip with a passphrase"), "Protect the zip with a passphrase"
+        )
+        layout.addWidget(self.protect)
+        form = QFormLayout()
+        self.passphrase = describe(
+            QLineEdit(), "Passphrase", f"At least {MIN_PASSPHRASE} characters."
+        )
+        self.again = describe(QLineEdit(), "The same passphrase again")
+        for edit in (self.passphrase, self.again):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Passp&hrase:", self.passphrase)
+        form.addRow("&Again:", self.again)
+        layout.addLayout(form)
+        layout.addWidget(muted(paragraph(OPENS_WITH)))
+        self.problem = paragraph()
+        layout.addWidget(self.problem)
+        layout.addWidget(
+            boxed(
+                paragraph(
+                    "Anyone who gets the zip can see what is in it (unless it is protected "
+                    "and they do not know the passphrase). Keep it somewhere safe."
+                ),
+                caution_color(),
+            )
+        )
+        buttons = QDialogButtonBox()
+        self.ok = describe(
+            buttons.addButton("&Choose where to save…", QDialogButtonBox.ButtonRole.AcceptRole),
+            "Choose where to save",
+        )
+        describe(buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.RejectRole), "Cancel")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        for signal in (
+            self.protect.toggled,
+            self.use_dates.toggled,
+            self.passphrase.textChanged,
+            self.again.textChanged,
+            self.entries.itemChanged,
+        ):
+            signal.connect(self._update)
+        self._update()
+
+    def selection(self) -> Selection:
+        ids = frozenset(
+            self.entries.item(i).data(ENTRY_ROLE)
+            for i in range(self.entries.count())
+            if self.entries.item(i).checkState() == Qt.CheckState.Checked
+        )
+        since = until = None
+        if self.use_dates.isChecked():
+            since = self.since.date().toPython()
+            until = self.until.date().toPython()
+        return Selection(ids, since, until, self.withdrawn.isChecked())
+
+    def chosen_passphrase(self) -> str | None:
+        return self.passphrase.text() if self.protect.isChecked() else None
+
+    def _why_not(self) -> str:
+        if self.protect.isChecked():
+            if len(self.passphrase.text()) < MIN_PASSPHRASE:
+                return f"The passphrase needs at least {MIN_PASSPHRASE} characters."
+            if self.passphrase.text() != self.again.text():
+                return "The two passphrases are not the same yet."
+        return ""
+
+    def _update(self) -> None:
+        for edit in (self.passphrase, self.again):
+            edit.setEnabled(self.protect.isChecked())
+        for edit in (self.since, self.until):
+            edit.setEnabled(self.use_dates.isChecked())
+        reason = self._why_not()
+        self.problem.setText(reason)
+        self.problem.setVisible(bool(reason))
+        self.ok.setEnabled(not reason)
+
+    def _accept(self) -> None:
+        if self.ok.isEnabled():
+            self.accept()
+
+
+def run_export_evidence(session: Session, parent: QWidget | None) -> str | None:
+    """Ask what and where, write the bundle, note where it went.  Returns the path."""
+    if is_exiting() or session.case is None:
+        return None
+    dialog = ExportEvidenceDialog(session, parent)
+    if not dialog.exec():
+        return None
+    selection, passphrase = dialog.selection(), dialog.chosen_passphrase()
+    path = dialogs.ask_save_bundle(parent, "Save the evidence bundle", suggested_name())
+    if not path:
+        return None
+    if not path.lower().endswith(".zip"):
+        path += ".zip"
+    progress = QProgressDialog("Writing the evidence bundle…", "Stop", 0, 1000, parent)
+    progress.setWindowTitle("Export evidence")
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def show(done: int, total: int) -> None:
+        progress.setValue(int(1000 * done / total) if total else 0)
+        QApplication.processEvents()  # Stop and Quick Exit stay live
+
+    try:
+        result = session.work.export_evidence(
+            path,
+            selection,
+            passphrase=passphrase,
+            progress=show,
+            should_stop=lambda: progress.wasCanceled() or is_exiting(),
+        )
+    except Stopped:
+        progress.close()
+        return None
+    except (BundleError, StoreError, OSError) as exc:
+        progress.close()
+        message = str(exc) if not isinstance(exc, OSError) else f"It could not be written ({exc})."
+        dialogs.tell(parent, "The bundle could not be saved", message + " Your case is safe.")
+        return None
+    progress.close()
+    session.work.record_export(result.path)
+    dialogs.tell(
+        parent,
+        "Evidence bundle saved",
+        f"Saved {result.path}: {result.entries} entries and {result.files} files.\n\n"
+        f"{result.check.line()}",
+    )
+    return str(result.path)
