@@ -10,7 +10,7 @@ over instead.
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
-from PySide6.QtGui import QImageReader, QPixmap
+from PySide6.QtGui import QImageReader, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -102,15 +102,16 @@ class AttachmentViewer(QDialog):
         except Exception as exc:  # missing, damaged, locked: said plainly
             return None, f"This file cannot be opened: {exc}"
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         self._show_picture()
 
     def _show_picture(self) -> None:
         if self.picture is None or self._pixmap is None or self.fit is None:
             return
         if self.fit.isChecked():
-            box = self.picture.parentWidget().size() if self.picture.parentWidget() else QSize()
+            holder = self.picture.parentWidget()
+            box = holder.size() if holder is not None else QSize()
             self.picture.setPixmap(
                 self._pixmap.scaled(
                     box.expandedTo(QSize(64, 64)),

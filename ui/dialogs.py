@@ -126,7 +126,7 @@ def _run_file_dialog(dialog: QFileDialog) -> str | None:
 
 def _run_file_dialog_many(dialog: QFileDialog) -> list[str]:
     if is_exiting():
-        return None
+        return []
     from PySide6.QtWidgets import QFileDialog
 
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)

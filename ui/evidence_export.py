@@ -80,9 +80,9 @@ class ExportEvidenceDialog(QDialog):
         first = min((e.at for e in case.evidence), default=dt.datetime.now()).astimezone()
         self.since = describe(QDateEdit(QDate(first.year, first.month, first.day)), "From")
         self.until = describe(QDateEdit(today), "To")
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd MMM yyyy")
+        for day in (self.since, self.until):
+            day.setCalendarPopup(True)
+            day.setDisplayFormat("dd MMM yyyy")
         dates.addWidget(self.use_dates)
         dates.addWidget(self.since)
         dates.addWidget(paragraph("to"))
@@ -104,8 +104,8 @@ class ExportEvidenceDialog(QDialog):
             QLineEdit(), "Passphrase", f"At least {MIN_PASSPHRASE} characters."
         )
         self.again = describe(QLineEdit(), "The same passphrase again")
-        for edit in (self.passphrase, self.again):
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        for secret in (self.passphrase, self.again):
+            secret.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("Passp&hrase:", self.passphrase)
         form.addRow("&Again:", self.again)
         layout.addLayout(form)
@@ -146,10 +146,11 @@ class ExportEvidenceDialog(QDialog):
             for i in range(self.entries.count())
             if self.entries.item(i).checkState() == Qt.CheckState.Checked
         )
-        since = until = None
+        since: dt.date | None = None
+        until: dt.date | None = None
         if self.use_dates.isChecked():
-            since = self.since.date().toPython()
-            until = self.until.date().toPython()
+            since = _day(self.since.date())
+            until = _day(self.until.date())
         return Selection(ids, since, until, self.withdrawn.isChecked())
 
     def chosen_passphrase(self) -> str | None:
@@ -164,10 +165,10 @@ class ExportEvidenceDialog(QDialog):
         return ""
 
     def _update(self) -> None:
-        for edit in (self.passphrase, self.again):
-            edit.setEnabled(self.protect.isChecked())
-        for edit in (self.since, self.until):
-            edit.setEnabled(self.use_dates.isChecked())
+        for secret in (self.passphrase, self.again):
+            secret.setEnabled(self.protect.isChecked())
+        for day in (self.since, self.until):
+            day.setEnabled(self.use_dates.isChecked())
         reason = self._why_not()
         self.problem.setText(reason)
         self.problem.setVisible(bool(reason))
@@ -176,6 +177,10 @@ class ExportEvidenceDialog(QDialog):
     def _accept(self) -> None:
         if self.ok.isEnabled():
             self.accept()
+
+
+def _day(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
 
 
 def run_export_evidence(session: Session, parent: QWidget | None) -> str | None:
