@@ -88,6 +88,14 @@ class Check:
     # The check sends the person to sign in somewhere; the topic's sign_in_warning
     # is shown before the steps.
     signs_in: bool = False
+    # Intake answers this check is for, inside a topic that covers several devices (an
+    # iPhone-only check in "Calls and texts"). Empty: everyone the topic is shown to.
+    applies_to: tuple[str, ...] = ()
+
+    def applies(self, chosen: Iterable[str]) -> bool:
+        if not self.applies_to:
+            return True
+        return EVERYONE in self.applies_to or bool(set(self.applies_to) & set(chosen))
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -194,6 +202,7 @@ CHECK_FIELDS: dict[str, tuple[str, bool]] = {
     "minutes": ("minutes", True),
     "verified": ("verified", True),
     "signs_in": ("bool", False),
+    "applies_to": ("tags", False),
 }
 # Check fields that every check will need once all files have them: until then a missing
 # one is a warning, not a refusal, so files can gain them one at a time. Empty since every
@@ -588,6 +597,7 @@ def _build_topic(
                     minutes=item.get("minutes"),
                     verified=verified,
                     signs_in=bool(item.get("signs_in", False)),
+                    applies_to=tuple(item.get("applies_to") or ()),
                 )
             )
     if _is_text(data.get("sign_in_warning")) and not any(c.signs_in for c in checks):
@@ -716,6 +726,17 @@ def load_checklists(paths: Sequence[Path | str] | Path | str) -> Library:
                             f"'applies_to' names '{tag}', which is not an option in {INTAKE_FILE}",
                         )
                     )
+            for number, check in enumerate(topic.checks):
+                for tag in check.applies_to:
+                    if tag not in known_tags:
+                        cross.append(
+                            Problem(
+                                path,
+                                lines.key("applies_to", lines.table("checks", number)),
+                                f"check '{check.id}': 'applies_to' names '{tag}', which is "
+                                f"not an option in {INTAKE_FILE}",
+                            )
+                        )
         if topic.id in topic_lines:
             other = topic_lines[topic.id]
             cross.append(

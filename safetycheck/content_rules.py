@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from safetycheck.checklist import Check, Topic
+from safetycheck.checklist import Check, Library, Topic
 
 # A review older than this is out of date: phone and app menus move about twice a year.
 MAX_REVIEW_AGE_MONTHS = 18
@@ -323,17 +323,36 @@ def check_topic(
 
 
 # The appointment's "most important checks first" path: one phone, one computer and the
-# accounts they sign in with, after "Before you start". Its essentials must fit one hour.
+# accounts they sign in with ticked in "What you have". Everything the app then shows with
+# "most important first" (Before you start, and every topic those answers bring in, such as
+# calls and texts) must fit one hour.
 ESSENTIALS_BUDGET_MINUTES = 60
-FIRST_TOPIC = "before-you-start"
 PHONE_ACCOUNTS: dict[str, str] = {"android": "google", "iphone": "apple-account"}
 COMPUTER_ACCOUNTS: dict[str, str] = {"windows": "microsoft", "mac": "apple-account"}
 
 
-def essentials_path(phone: str, computer: str) -> list[str]:
-    """The topic ids of the essentials path for one phone and one computer, in order."""
-    ids = [FIRST_TOPIC, phone, computer, PHONE_ACCOUNTS[phone], COMPUTER_ACCOUNTS[computer]]
+def essentials_intake(phone: str, computer: str) -> list[str]:
+    """The "What you have" answers of the essentials path."""
+    ids = [phone, computer, PHONE_ACCOUNTS[phone], COMPUTER_ACCOUNTS[computer]]
     return list(dict.fromkeys(ids))
+
+
+def essentials_path(library: Library, phone: str, computer: str) -> list[tuple[Topic, list[Check]]]:
+    """What the app shows, topic by topic, with "most important first" for this intake.
+
+    Asked of the app's own rules (the topics an intake brings in, the scope rule and the
+    essentials view), not of a list kept here, so the hour is the hour a person will see.
+    """
+    from safetycheck import essentials
+    from safetycheck.case import Case
+    from safetycheck.scope import ScopeRule
+
+    case = Case.new("Essentials hour")
+    case.intake = essentials_intake(phone, computer)
+    case.topics = [t.id for t in library.topics_for(case.intake)]
+    case.checks_shown = essentials.ESSENTIALS
+    shown = essentials.view(ScopeRule(library).scope(case), case)
+    return [(part.topic, list(part.checks)) for part in shown.topics]
 
 
 def essentials_minutes(topics: Iterable[Topic]) -> int:

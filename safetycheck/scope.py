@@ -5,7 +5,9 @@ count through :class:`ScopeRule`, so an advisor never sees "0 concerns of 9" in 
 place and "1 concern of 23" in another.  The rule:
 
 1. Every check of every topic ticked for the case ("What you have"), in the
-   checklists' order.  A topic added to the content later joins a case when the
+   checklists' order, except a check made for a device the case does not have (its own
+   ``applies_to``: an iPhone-only check inside "Calls and texts" for an Android user)
+   unless it holds something.  A topic added to the content later joins a case when the
    person next changes "What you have", not by itself; but when the case names a
    topic the content no longer has (a topic split in two), its topics are chosen
    again from its intake answers (``safetycheck.case_topics``).
@@ -104,7 +106,7 @@ class ScopeRule:
         for topic in library.topics:
             for check in topic.checks:
                 self._topic_of.setdefault(check.id, topic)
-        shape = "\n".join(f"{t.id}:{','.join(c.id for c in t.checks)}" for t in library.topics)
+        shape = "\n".join(f"{t.id}:{','.join(_shape(c) for c in t.checks)}" for t in library.topics)
         #: Changes when a topic or check is added, removed or moved; not for a wording edit.
         self.rule = "scope-1:" + hashlib.sha256(shape.encode()).hexdigest()[:16]
 
@@ -125,7 +127,12 @@ class ScopeRule:
         topics: list[TopicScope] = []
         for topic in self.library.topics:
             if topic.id in chosen:
-                topics.append(TopicScope(topic, topic.checks, True))
+                checks = tuple(
+                    c
+                    for c in topic.checks
+                    if c.applies(case.intake) or _holds(case.answers.get(c.id))
+                )
+                topics.append(TopicScope(topic, checks, True))
             elif topic.id in kept:
                 ids = set(kept[topic.id])
                 topics.append(
@@ -142,3 +149,12 @@ class ScopeRule:
     def counts_hold(self, coverage: Coverage) -> bool:
         """Whether counts saved with ``coverage`` are what this rule would count now."""
         return coverage.rule == self.rule
+
+
+def _shape(check: Check) -> str:
+    """A check in the rule's fingerprint: its id, and who it is for when it says."""
+    return check.id + (f"[{'|'.join(check.applies_to)}]" if check.applies_to else "")
+
+
+def _holds(answer: Answer | None) -> bool:
+    return answer is not None and holds_something(answer)

@@ -66,19 +66,20 @@ def _essentials_table(library: Library) -> list[str]:
         "",
         "## The essentials hour",
         "",
-        'The essential checks of "Before you start", one phone, one computer and the accounts they '
-        f"sign in with must fit {content_rules.ESSENTIALS_BUDGET_MINUTES} minutes "
-        "(a test checks this).",
+        "With one phone, one computer and the accounts they sign in with ticked, everything the "
+        'app shows with "most important first" (Before you start, and every topic those '
+        f"answers bring in) must fit {content_rules.ESSENTIALS_BUDGET_MINUTES} minutes "
+        "(a test checks this with the app's own rules).",
         "",
         "| phone | computer | topics (essential minutes) | total |",
         "|---|---|---|---|",
     ]
     for phone in sorted(content_rules.PHONE_ACCOUNTS):
         for computer in sorted(content_rules.COMPUTER_ACCOUNTS):
-            topics = [library.topic(i) for i in content_rules.essentials_path(phone, computer)]
-            present = [t for t in topics if t is not None]
-            detail = ", ".join(f"{t.id} ({content_rules.essentials_minutes([t])})" for t in present)
-            total = content_rules.essentials_minutes(present)
+            path = content_rules.essentials_path(library, phone, computer)
+            parts = [(t, sum(c.minutes or 0 for c in checks)) for t, checks in path]
+            detail = ", ".join(f"{t.id} ({m})" for t, m in parts)
+            total = sum(m for _t, m in parts)
             lines.append(f"| {phone} | {computer} | {detail} | {total} min |")
     return lines
 

@@ -172,6 +172,31 @@ def test_applies_to_must_name_an_intake_option(tmp_path: Path) -> None:
     assert "'androd', which is not an option" in str(library.problems[0])
 
 
+def test_a_check_can_be_for_some_devices_and_must_name_intake_options(tmp_path: Path) -> None:
+    write(tmp_path, "_intake.toml", '[[options]]\nid = "android"\nlabel = "A"\ngroup = "G"\n')
+    good = GOOD_TOPIC.replace(
+        'id = "tablet-apps"\n', 'id = "tablet-apps"\napplies_to = ["android"]\n'
+    )
+    write(tmp_path, "t.toml", good)
+    library = load_checklists([tmp_path])
+    assert not library.problems, library.problems
+    apps = library.check("tablet-apps")
+    assert apps is not None and apps.applies_to == ("android",)
+    assert apps.applies(["android"]) and not apps.applies(["iphone"])
+    location = library.check("tablet-location")
+    assert location is not None and location.applies([])  # no applies_to: everyone
+    bad = good.replace(
+        '"tablet-apps"\napplies_to = ["android"]', '"tablet-apps"\napplies_to = ["iphon"]'
+    )
+    write(tmp_path, "t.toml", bad)
+    library = load_checklists([tmp_path])
+    assert library.topics == []
+    problem = str(library.problems[0])
+    assert "check 'tablet-apps': 'applies_to' names 'iphon'" in problem
+    line = line_of(bad, "iphon")
+    assert f":{line}:" in problem
+
+
 def test_check_content_cli_on_shipped_files() -> None:
     result = run_cli("check-content")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -484,16 +484,40 @@ def test_content_page_reflects_the_files(tmp_path: Path) -> None:
 def test_essentials_for_one_phone_one_computer_and_their_accounts_fit_one_hour(
     shipped, phone: str, computer: str
 ) -> None:
-    ids = content_rules.essentials_path(phone, computer)
-    topics = [shipped.topic(i) for i in ids]
-    assert all(topics), f"missing topic in {ids}"
-    for topic in topics:
-        essentials = [c for c in topic.checks if c.essential]
-        assert essentials, f"{topic.id} has no essential check"
-        assert all(c.minutes for c in essentials), f"{topic.id}: an essential check has no minutes"
-    minutes = content_rules.essentials_minutes(topics)
-    detail = ", ".join(f"{t.id} {content_rules.essentials_minutes([t])}" for t in topics)
+    """Measured with the app's own rules: every topic those answers bring in counts."""
+    path = content_rules.essentials_path(shipped, phone, computer)
+    ids = [topic.id for topic, _checks in path]
+    assert ids[0] == "before-you-start" and phone in ids and computer in ids
+    for wanted in (content_rules.PHONE_ACCOUNTS[phone], content_rules.COMPUTER_ACCOUNTS[computer]):
+        assert wanted in ids, f"{wanted} missing from {ids}"
+    for topic, checks in path:
+        assert all(c.essential for c in checks), f"{topic.id} shows a check that is not essential"
+        assert all(c.minutes for c in checks), f"{topic.id}: an essential check has no minutes"
+        assert all(c.applies(content_rules.essentials_intake(phone, computer)) for c in checks)
+    minutes = sum(c.minutes or 0 for _topic, checks in path for c in checks)
+    detail = ", ".join(f"{t.id} {sum(c.minutes or 0 for c in cs)}" for t, cs in path)
     assert minutes <= content_rules.ESSENTIALS_BUDGET_MINUTES, f"{minutes} min: {detail}"
+
+
+def test_a_check_for_another_device_is_not_shown_unless_it_holds_something(shipped) -> None:
+    """An Android user's "Calls and texts" has no iPhone-only checks, until one is answered."""
+    from safetycheck.case import Case, Status
+    from safetycheck.scope import ScopeRule
+
+    case = Case.new("Android only")
+    case.intake = ["android"]
+    case.topics = [t.id for t in shipped.topics_for(case.intake)]
+    rule = ScopeRule(shipped)
+    calls = rule.scope(case).topic("messages-calls")
+    assert calls is not None
+    shown = {c.id for c in calls.checks}
+    assert "messages-google-pairing" in shown and "messages-call-divert" in shown
+    assert "messages-text-forwarding" not in shown
+    before = rule.progress(case).total
+    case.set_answer("messages-text-forwarding", Status.LOOKS_OK)
+    calls = rule.scope(case).topic("messages-calls")
+    assert calls is not None and "messages-text-forwarding" in {c.id for c in calls.checks}
+    assert rule.progress(case).total == before + 1
 
 
 def test_essentials_minutes_counts_only_essential_checks(tmp_path: Path) -> None:
