@@ -300,3 +300,13 @@ def test_keys_come_from_the_codec_keyring() -> None:
     codec = AesGcmCodec(keyring)
     current, ring = attachments._keys(codec)  # type: ignore[misc]
     assert current == keyring.current and ring == keyring.keys
+
+
+def test_a_plain_attachment_is_read_a_piece_at_a_time(data_dir: Path, tmp_path: Path) -> None:
+    store = CaseStore(data_dir)
+    case = store.create("Case A")
+    source = tmp_path / "video.mp4"
+    source.write_bytes(os.urandom(3 * chunked.CHUNK_BYTES + 5))
+    attachment = store.add_attachment(case, source)
+    pieces = list(store.attachment_chunks(case, attachment))
+    assert len(pieces) == 4 and b"".join(pieces) == source.read_bytes()

@@ -24,6 +24,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from safetycheck.case import Attachment
 from safetycheck.codec import Codec, CodecError, PlainCodec
@@ -217,6 +218,11 @@ def chunks(
                     raise StoreError(NEEDS_PASSPHRASE)
                 yield from chunked.open_sealed(source, keys[1], context=context)
                 return
+            if codec.name == PlainCodec.name and not _starts_sealed(source):
+                # A plain copy: a piece at a time, never the whole file in memory.
+                while piece := source.read(READ_BYTES):
+                    yield piece
+                return
             raw = source.read()
         except CodecError as exc:
             raise StoreError(str(exc) if _is_key_problem(exc) else DAMAGED) from exc
@@ -227,6 +233,15 @@ def chunks(
 
 NEEDS_PASSPHRASE = "This file is protected with a passphrase. Unlock SafetyCheck."
 DAMAGED = "This file is damaged: it is not the file that was added, or part of it is missing."
+
+
+def _starts_sealed(source: BinaryIO) -> bool:
+    """Whether a file holds an ``sc1:`` record (sealed whole); the position is kept."""
+    from safetycheck.crypto import RECORD_PREFIX, record_key_id
+
+    head = source.read(len(RECORD_PREFIX) + 17)
+    source.seek(0)
+    return record_key_id(head) is not None
 
 
 def _is_key_problem(exc: CodecError) -> bool:

@@ -1,0 +1,195 @@
+"""Evidence bundle export: 200 entries with 500 MB of files, memory and time.
+
+Run:  .venv/bin/python benchmarks/bench_evidence.py [--mb 500] [--entries 200]
+
+Target (issue 16): the bundle streams with peak memory under 200 MB and takes at most
+2x the time of copying the same bytes (the floor, measured in the same run on the
+same disk: ``shutil.copyfile`` of every stored file).  Each export runs in a child
+process, so its peak memory (``ru_maxrss``) is the export's alone, with the app's
+imports (Qt is not loaded; reportlab and Pillow are).  The case lives in a folder
+next to this checkout's ``build/``, never the system temp folder.  Also measured: the
+same export from a passphrase-protected case (files decrypted chunk by chunk) and
+into a protected (AES) bundle, and verify-evidence on the plain bundle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FAST_KDF = {"name": "scrypt", "n": 2**14, "r": 8, "p": 1}
+PASSPHRASE = "benchmark passphrase here"
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from safetycheck.casework import CaseWork
+from safetycheck.checklist import load_checklists
+from safetycheck.paths import checklists_dir
+data, target, case_id, passphrase, bundle_pass = sys.argv[2:7]
+work = CaseWork(Path(data), lambda: load_checklists(checklists_dir()))
+work.unlock(passphrase or None)
+work.open(case_id)
+start = time.perf_counter()
+if target == "verify":
+    from safetycheck.evidence.verify import verify_bundle
+    ok = verify_bundle(Path(bundle_pass)).ok
+    elapsed = time.perf_counter() - start
+else:
+    result = work.export_evidence(Path(target), passphrase=bundle_pass or None)
+    elapsed = time.perf_counter() - start
+    ok = result.check.ok
+print(json.dumps({"seconds": elapsed, "ok": ok,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def make_case(data: Path, entries: int, total_mb: int, protected: bool) -> str:
+    from safetycheck.casework import CaseWork
+    from safetycheck.checklist import load_checklists
+    from safetycheck.paths import checklists_dir
+
+    work = CaseWork(data, lambda: load_checklists(checklists_dir()))
+    work.unlock(None)
+    if protected:
+        work.set_passphrase(PASSPHRASE, kdf=FAST_KDF)
+    case = work.create("Benchmark")
+    # 200 files of 2.5 MB (500 MB in all): one random file, copied into each entry.
+    source = data.parent / "photo.bin"
+    per_entry = total_mb * 1_000_000 // entries
+    with source.open("wb") as out:
+        left = per_entry
+        while left:
+            piece = os.urandom(min(left, 1 << 20))
+            out.write(piece)
+            left -= len(piece)
+    for index in range(entries):
+        work.add_evidence(f"Entry {index}: photo of the screen", "Phone", files=[source])
+    return case.id
+
+
+def child(data: Path, target: str, case_id: str, passphrase: str, bundle_pass: str) -> dict:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(ROOT),
+            str(data),
+            target,
+            case_id,
+            passphrase,
+            bundle_pass,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def floor(data: Path, case_id: str, target: Path, how: str) -> float:
+    """Copy every stored file: "kernel" (shutil.copyfile: the bytes never enter the
+    program), "read-write" (1 MiB at a time through the program, as any program that
+    looks at the bytes must), "read-write-sha256" (and hash them, as any export that
+    checks them must)."""
+    import hashlib
+
+    target.mkdir(exist_ok=True)
+    start = time.perf_counter()
+    for stored in sorted((data / "attachments" / case_id).iterdir()):
+        if how == "kernel":
+            shutil.copyfile(stored, target / stored.name)
+            continue
+        sha = hashlib.sha256()
+        with stored.open("rb") as source, (target / stored.name).open("wb") as out:
+            while piece := source.read(1 << 20):
+                if how == "read-write-sha256":
+                    sha.update(piece)
+                out.write(piece)
+    with (target / "sync").open("wb") as handle:
+        os.fsync(handle.fileno())
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(target)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=500)
+    parser.add_argument("--entries", type=int, default=200)
+    args = parser.parse_args()
+    work_dir = ROOT / "build" / "bench-evidence"
+    shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True)
+    rows = []
+    try:
+        for protected in (False, True):
+            data = work_dir / ("protected" if protected else "plain") / "data"
+            data.parent.mkdir(parents=True)
+            case_id = make_case(data, args.entries, args.mb, protected)
+            stored = sum(p.stat().st_size for p in (data / "attachments" / case_id).iterdir())
+            bundles = [(False, "")] + ([(True, PASSPHRASE)] if protected else [])
+            for protect_bundle, bundle_pass in bundles:
+                floors = {
+                    how: min(floor(data, case_id, work_dir / "floor", how) for _ in range(2))
+                    for how in ("kernel", "read-write", "read-write-sha256")
+                }
+                copy = floors["read-write"]
+                runs = []
+                for run in range(2):
+                    target = work_dir / f"bundle-{run}.zip"
+                    runs.append(
+                        child(
+                            data, str(target), case_id, PASSPHRASE if protected else "", bundle_pass
+                        )
+                    )
+                    size = target.stat().st_size
+                    if run == 0 and not protected:
+                        verify = child(data, "verify", case_id, "", str(target))
+                    target.unlink()
+                best = min(runs, key=lambda r: r["seconds"])
+                rows.append(
+                    {
+                        "case": "protected" if protected else "plain",
+                        "bundle": "AES" if protect_bundle else "plain",
+                        "stored_mb": stored / 1e6,
+                        "bundle_mb": size / 1e6,
+                        "floor_kernel_s": floors["kernel"],
+                        "floor_read_write_s": copy,
+                        "floor_read_write_sha256_s": floors["read-write-sha256"],
+                        "export_s": best["seconds"],
+                        "ratio_read_write": best["seconds"] / copy,
+                        "ratio_kernel": best["seconds"] / floors["kernel"],
+                        "peak_mb": max(r["peak_mb"] for r in runs),
+                        "ok": all(r["ok"] for r in runs),
+                    }
+                )
+                print(json.dumps(rows[-1]), flush=True)
+        print(
+            json.dumps(
+                {
+                    "verify_plain_s": verify["seconds"],
+                    "verify_ok": verify["ok"],
+                    "verify_peak_mb": verify["peak_mb"],
+                }
+            )
+        )
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; peak {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
