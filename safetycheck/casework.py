@@ -773,6 +773,7 @@ class CaseWork:
         target: str | Path,
         selection: Selection | None = None,
         *,
+        case: Case | None = None,
         passphrase: str | None = None,
         page_size: str | None = None,
         progress: Callable[[int, int], None] | None = None,
@@ -780,14 +781,14 @@ class CaseWork:
     ) -> BundleResult:
         """Write an evidence bundle of the open case (``safetycheck.evidence.bundle``).
 
-        Reads only (the files a piece at a time), so it may run on another thread
-        while nothing else changes the case; call :meth:`record_export` afterwards, on
-        the service's own thread, with the bundle's path.
+        Reads only (the files a piece at a time), so it may run on another thread, given
+        ``case``, a copy of the open case taken on the service's thread; call
+        :meth:`record_export` afterwards, on that thread, with the bundle's path.
         """
         from safetycheck.evidence.bundle import export_bundle
         from safetycheck.report.export import default_page_size, render_pdf
 
-        case = self._open_case()
+        case = case or self._open_case()
         library, settings = self.library, self.settings
         size = page_size or default_page_size(settings)
 

@@ -1,17 +1,17 @@
 """Export evidence: choose what goes in, protect it if wanted, save one zip.
 
-The bundle is written by the core (``CaseWork.export_evidence``), which reads a piece
-at a time and tells how far it is; the progress window's Stop (and Quick Exit) end it
-at the next piece and nothing is left behind.
+The bundle is written by the core (``CaseWork.export_evidence``) on the app's one
+background helper (``ui.background``), a piece at a time; Quick Exit stops it at the next
+piece and nothing is left behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -21,15 +21,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
 
+from safetycheck.case import Case
 from safetycheck.casework import StoreError
-from safetycheck.evidence.bundle import MIN_PASSPHRASE, BundleError, Stopped, suggested_name
+from safetycheck.evidence.bundle import (
+    MIN_PASSPHRASE,
+    BundleError,
+    BundleResult,
+    Stopped,
+    suggested_name,
+)
 from safetycheck.evidence.manifest import Selection
-from ui import dialogs
+from ui import background, dialogs
 from ui.accessible import describe
 from ui.quick_exit import is_exiting
 from ui.session import Session
@@ -183,8 +189,15 @@ def _day(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
-def run_export_evidence(session: Session, parent: QWidget | None) -> str | None:
-    """Ask what and where, write the bundle, note where it went.  Returns the path."""
+def run_export_evidence(
+    session: Session, parent: QWidget | None, say: Callable[[str], object] | None = None
+) -> background.Job[BundleResult] | None:
+    """Ask what and where, then write the bundle in the background; returns the job.
+
+    Written off the GUI thread (the app's one background helper) from a copy of the case
+    taken now, so the window stays alive and Quick Exit stops it at its next piece, leaving
+    nothing behind.  ``say`` shows how far it is.
+    """
     if is_exiting() or session.case is None:
         return None
     dialog = ExportEvidenceDialog(session, parent)
@@ -196,37 +209,52 @@ def run_export_evidence(session: Session, parent: QWidget | None) -> str | None:
         return None
     if not path.lower().endswith(".zip"):
         path += ".zip"
-    progress = QProgressDialog("Writing the evidence bundle…", "Stop", 0, 1000, parent)
-    progress.setWindowTitle("Export evidence")
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
+    case = Case.from_dict(session.case.to_dict())  # the case as it is now, for the thread
+    case.stored_head = session.case.stored_head
+    work = session.work
 
-    def show(done: int, total: int) -> None:
-        progress.setValue(int(1000 * done / total) if total else 0)
-        QApplication.processEvents()  # Stop and Quick Exit stay live
+    def export(job: background.Job[BundleResult]) -> BundleResult:
+        told = [-1]
 
-    try:
-        result = session.work.export_evidence(
+        def progress(done: int, total: int) -> None:  # on the worker: every 5 per cent
+            percent = int(100 * done / total) // 5 * 5 if total else 100
+            if percent > told[0]:
+                told[0] = percent
+                job.say(f"Writing the evidence bundle… {percent}%")
+
+        return work.export_evidence(
             path,
             selection,
+            case=case,
             passphrase=passphrase,
-            progress=show,
-            should_stop=lambda: progress.wasCanceled() or is_exiting(),
+            progress=progress,
+            should_stop=lambda: job.stopped,
         )
-    except Stopped:
-        progress.close()
-        return None
-    except (BundleError, StoreError, OSError) as exc:
-        progress.close()
-        message = str(exc) if not isinstance(exc, OSError) else f"It could not be written ({exc})."
+
+    def done(result: BundleResult) -> None:
+        if say is not None:
+            say("")
+        work.record_export(result.path)
+        dialogs.tell(
+            parent,
+            "Evidence bundle saved",
+            f"Saved {result.path}: {result.entries} entries and {result.files} files.\n\n"
+            f"{result.check.line()}",
+        )
+
+    def failed(exc: BaseException) -> None:
+        if say is not None:
+            say("")
+        if isinstance(exc, Stopped):
+            return
+        if isinstance(exc, (BundleError, StoreError)):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = f"It could not be written ({exc.strerror or exc})."
+        else:
+            message = f"Something went wrong ({type(exc).__name__})."
         dialogs.tell(parent, "The bundle could not be saved", message + " Your case is safe.")
-        return None
-    progress.close()
-    session.work.record_export(result.path)
-    dialogs.tell(
-        parent,
-        "Evidence bundle saved",
-        f"Saved {result.path}: {result.entries} entries and {result.files} files.\n\n"
-        f"{result.check.line()}",
-    )
-    return str(result.path)
+
+    if say is not None:
+        say("Writing the evidence bundle…")
+    return background.run(export, done, failed, on_progress=say, owner=parent, name="evidence")

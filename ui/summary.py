@@ -334,7 +334,9 @@ class SummaryPage(QWidget):
     def export_evidence(self) -> None:
         from ui.evidence_export import run_export_evidence
 
-        run_export_evidence(self.session, self)
+        window = self.window()
+        say = getattr(window, "_progress_note", None)
+        run_export_evidence(self.session, self, say)
 
     def _update_buttons(self) -> None:
         has = self.actions.currentItem() is not None

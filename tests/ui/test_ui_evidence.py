@@ -203,6 +203,7 @@ def test_export_evidence_from_the_summary(ui, tmp_path: Path) -> None:
 
     ui.when_modal(choose)
     click(qtbot, window.summary.export_evidence_button)
+    qtbot.waitUntil(lambda: bool(ui.dialogs.told), timeout=20000)  # written in the background
     assert ui.dialogs.told[-1][0] == "Evidence bundle saved"
     result = verify_bundle(target, "blue kettle on the stove")
     assert result.ok and result.entries == 1 and result.files == 1
