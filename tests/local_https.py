@@ -12,6 +12,7 @@ import http.server
 import ipaddress
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -62,6 +63,10 @@ class Site:
     redirects: dict[str, str] = field(default_factory=dict)
     cert_file: Path | None = None
     requests: list[str] = field(default_factory=list)  # every path asked for
+    #: Paths sent without a Content-Length (the body ends when the connection closes).
+    unannounced: set[str] = field(default_factory=set)
+    #: Paths sent one byte at a time, this many seconds apart.
+    trickle: dict[str, float] = field(default_factory=dict)
 
 
 @contextmanager
@@ -82,9 +87,20 @@ def serve(folder: Path, *, https: bool = True) -> Iterator[Site]:
                 self.end_headers()
                 return
             self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
+            if self.path not in site.unannounced:
+                self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            pause = site.trickle.get(self.path)
+            try:
+                if pause is None:
+                    self.wfile.write(body)
+                    return
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(pause)
+            except OSError:
+                pass  # the client gave up, as it should
 
         def log_message(self, *args: object) -> None:
             pass

@@ -20,8 +20,6 @@ import re
 import ssl
 import stat
 import tomllib
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,8 @@ from typing import Any
 import yaml
 
 from safetycheck import safe_yaml
+from safetycheck.download import DownloadError
+from safetycheck.download import download as fetch
 from safetycheck.durable import write_atomic
 from safetycheck.paths import assets_dir, ensure_private_dir
 
@@ -540,53 +540,25 @@ class IndicatorStore:
             raise IndicatorError("This file is far too large to be an indicator list.")
         return self.import_bytes(data, Path(path).name)
 
-    def update_from_url(self, url: str, timeout: float = DOWNLOAD_TIMEOUT_SECONDS) -> IndicatorList:
-        """Download the list; the only network call SafetyCheck makes, and only on request."""
-        return self.import_bytes(download(url, timeout), url)
-
-
-class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to another https:// address."""
-
-    def redirect_request(
+    def update_from_url(
         self,
-        req: urllib.request.Request,
-        fp: Any,
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urllib.parse.urlparse(newurl).scheme.lower() != "https":
-            raise IndicatorError(
-                "The download was sent on to an address that is not https://, so it was "
-                "stopped. The list you had before is still in use."
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        url: str,
+        timeout: float = DOWNLOAD_TIMEOUT_SECONDS,
+        context: ssl.SSLContext | None = None,
+    ) -> IndicatorList:
+        """Download the list; the only network call SafetyCheck makes, and only on request.
+        ``context`` lets a test trust its own server."""
+        return self.import_bytes(download(url, timeout, context), url)
 
 
-def download(url: str, timeout: float = DOWNLOAD_TIMEOUT_SECONDS) -> bytes:
-    """HTTPS only, certificates checked: a list fetched over plain http:// could be changed
-    on the way by anyone on the network (to hide one app, or to fill the list with noise)."""
-    if urllib.parse.urlparse(url).scheme.lower() != "https":
-        raise IndicatorError(
-            "The indicator address must start with https://. An address with http:// can be "
-            "changed on the way by anyone on the network, so SafetyCheck does not use it."
-        )
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPSHandler(context=ssl.create_default_context()), _HttpsOnlyRedirects()
-    )
-    request = urllib.request.Request(url, headers={"User-Agent": "SafetyCheck"})
+def download(
+    url: str,
+    timeout: float = DOWNLOAD_TIMEOUT_SECONDS,
+    context: ssl.SSLContext | None = None,
+) -> bytes:
+    """The list at ``url``, by the one download path (``safetycheck.download``): https://
+    only, certificates checked, never redirected to http://, size and time bounded."""
     try:
-        with opener.open(request, timeout=timeout) as response:
-            data: bytes = response.read(MAX_DOWNLOAD_BYTES + 1)
-    except IndicatorError:
-        raise
-    except (OSError, ValueError) as exc:
-        raise IndicatorError(
-            "The indicator list could not be downloaded. Check the internet connection and "
-            "the address in settings. The list you had before is still in use."
-        ) from exc
-    if len(data) > MAX_DOWNLOAD_BYTES:
-        raise IndicatorError("The downloaded file is far too large to be an indicator list.")
-    return data
+        return fetch(url, max_bytes=MAX_DOWNLOAD_BYTES, timeout=timeout, context=context)
+    except DownloadError as exc:
+        raise IndicatorError(f"{exc} The list you had before is still in use.") from exc

@@ -16,9 +16,6 @@ import json
 import re
 import ssl
 import tomllib
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,8 @@ import yaml
 
 from safetycheck import safe_yaml
 from safetycheck.computer.system import LINUX, MACOS, PLATFORMS, WINDOWS
+from safetycheck.download import DownloadError
+from safetycheck.download import download as fetch
 from safetycheck.durable import write_atomic
 from safetycheck.paths import assets_dir, ensure_private_dir
 
@@ -441,46 +440,14 @@ class ToolStore:
         return self.import_bytes(download(url, timeout, context), url)
 
 
-class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to another https:// address."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: Any,
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urllib.parse.urlparse(newurl).scheme.lower() != "https":
-            raise ToolListError("The download was sent to an address that is not https://.")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def download(
     url: str,
     timeout: float = DOWNLOAD_TIMEOUT_SECONDS,
     context: ssl.SSLContext | None = None,
 ) -> bytes:
-    """HTTPS only (certificates checked); ``context`` lets a test trust its own server."""
-    if urllib.parse.urlparse(url).scheme.lower() != "https":
-        raise ToolListError("The list address must start with https://.")
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPSHandler(context=context or ssl.create_default_context()),
-        _HttpsOnlyRedirects(),
-    )
-    request = urllib.request.Request(url, headers={"User-Agent": "SafetyCheck"})
+    """The export at ``url``, by the one download path (``safetycheck.download``); ``context``
+    lets a test trust its own server."""
     try:
-        with opener.open(request, timeout=timeout) as response:
-            data: bytes = response.read(MAX_DOWNLOAD_BYTES + 1)
-    except ToolListError:
-        raise
-    except (OSError, ValueError, urllib.error.URLError) as exc:
-        raise ToolListError(
-            "The list could not be downloaded. Check the internet connection and the address. "
-            "The list you had before is still in use."
-        ) from exc
-    if len(data) > MAX_DOWNLOAD_BYTES:
-        raise ToolListError("The downloaded file is far too large to be a list of tools.")
-    return data
+        return fetch(url, max_bytes=MAX_DOWNLOAD_BYTES, timeout=timeout, context=context)
+    except DownloadError as exc:
+        raise ToolListError(f"{exc} The list you had before is still in use.") from exc
