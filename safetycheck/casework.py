@@ -75,6 +75,7 @@ from safetycheck.storage.summary import CaseSummary
 
 if TYPE_CHECKING:
     from safetycheck.checklist import Library
+    from safetycheck.codec import Codec
     from safetycheck.evidence.bundle import BundleResult
     from safetycheck.evidence.check import LogCheck
     from safetycheck.evidence.manifest import Selection
@@ -159,6 +160,21 @@ class CaseWork:
             raise LockedError()
         return self._store
 
+    @property
+    def codec(self) -> Codec:
+        """How this folder seals what it keeps (plain when it has no passphrase): for the
+        core's keepers of secrets outside the cases, such as an iPhone's pair record."""
+        return self.store.codec
+
+    def _seal_other_secrets(self) -> None:
+        """After a passphrase is set or changed: what is kept outside the cases moves to the
+        new key too.  The change itself is done by now, so a failure here is not reported
+        as its failure: whatever was not sealed again is sealed when it is next read."""
+        from safetycheck.iphone.pairing import seal_all
+
+        with contextlib.suppress(OSError):
+            seal_all(self.data_dir, self.codec)
+
     def unlock(self, passphrase: str | None) -> bool:
         """Open the data folder; ``passphrase`` is needed when it has one.
 
@@ -185,6 +201,7 @@ class CaseWork:
 
         self.flush()
         self._store = set_passphrase(self.store, new, kdf=kdf)
+        self._seal_other_secrets()
 
     def change_passphrase(self, old: str, new: str, *, kdf: dict[str, Any] | None = None) -> None:
         """Change the passphrase; every file moves to a new key (``safetycheck.passphrase``)."""
@@ -192,6 +209,7 @@ class CaseWork:
 
         self.flush()
         self._store = change_passphrase(self.data_dir, old, new, kdf=kdf)
+        self._seal_other_secrets()
 
     # -- content and scope -------------------------------------------------------------
 

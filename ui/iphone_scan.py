@@ -341,6 +341,7 @@ class IPhoneScanPage(QWidget):
         cancel = Cancel()
         index = IndicatorStore(self.session.data_dir).index()
         data_dir = self.session.data_dir
+        codec = self.session.work.codec  # seals SafetyCheck's key for the phone, if protected
         self.results.hide()
         self.result = None
         self.forget_status.setText("")
@@ -352,6 +353,7 @@ class IPhoneScanPage(QWidget):
                 udid=device.udid,
                 progress=say,
                 allow_pair=allow_pair,
+                codec=codec,
             ),
             self._show_result,
             cancel,

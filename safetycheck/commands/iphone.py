@@ -71,9 +71,10 @@ def _trust_help() -> str:
 
 def scan_iphone(args: argparse.Namespace) -> int:
     folder = data_dir(args)
-    work = case = None
+    # Unlocked first: a protected folder keeps SafetyCheck's key for the phone sealed.
+    work = open_work(args)
+    case = None
     if args.case:
-        work = open_work(args)
         case = open_case(work, args.case)  # before the scan: a wrong reference scans nothing
     if args.pair:
         text = scan_text()
@@ -86,6 +87,7 @@ def scan_iphone(args: argparse.Namespace) -> int:
             udid=args.udid,
             progress=_say if args.pair else None,
             allow_pair=args.pair,
+            codec=work.codec,
         )
     except KeyboardInterrupt as exc:
         raise UserError(message("cancelled")) from exc

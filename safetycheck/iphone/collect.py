@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from safetycheck.codec import Codec
 from safetycheck.iphone import services
 from safetycheck.iphone.errors import ForgottenError, NotTrustedError
 from safetycheck.iphone.lockdown import (
@@ -62,16 +63,17 @@ def _open_session(
     allow_pair: bool,
     on_waiting: Progress | None,
     trust_wait: float,
+    codec: Codec | None,
 ) -> Lockdown:
     """A lockdown connection with a TLS session, asking for trust only when allowed."""
     lockdown = Lockdown(mux, device, work_dir, timeout)
     try:
         lockdown.query_type()
-        found = load_record(data_dir, mux, device.udid)
+        found = load_record(data_dir, mux, device.udid, codec)
         if found is None:
             if not allow_pair:
                 raise NotTrustedError()
-            record = pair(lockdown, data_dir, on_waiting, trust_wait)
+            record = pair(lockdown, data_dir, on_waiting, trust_wait, codec)
         else:
             record = found[0]
         try:
@@ -82,7 +84,7 @@ def _open_session(
             # The phone forgot this computer (a reset): ask again on a fresh connection.
             lockdown.close()
             lockdown = Lockdown(mux, device, work_dir, timeout)
-            record = pair(lockdown, data_dir, on_waiting, trust_wait)
+            record = pair(lockdown, data_dir, on_waiting, trust_wait, codec)
             lockdown.start_session(record, mux.system_buid())
     except BaseException:
         lockdown.close()
@@ -101,12 +103,16 @@ def collect(
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     trust_wait: float = TRUST_WAIT_SECONDS,
     deadline: float = SCAN_DEADLINE_SECONDS,
+    codec: Codec | None = None,
 ) -> Reading:
     """Read the phone.  ``deadline`` bounds the reading after trust (each wait is bounded
-    by ``timeout`` too, and waiting for the person to tap Trust by ``trust_wait``)."""
+    by ``timeout`` too, and waiting for the person to tap Trust by ``trust_wait``).
+    ``codec`` is the data folder's (``CaseWork.codec``): our pair record is sealed with it."""
     say = progress or (lambda _message: None)
     say("Connecting to the iPhone")
-    lockdown = _open_session(mux, device, data_dir, work_dir, timeout, allow_pair, say, trust_wait)
+    lockdown = _open_session(
+        mux, device, data_dir, work_dir, timeout, allow_pair, say, trust_wait, codec
+    )
     mux.cancel.start_deadline(deadline)
     problems: list[str] = []
     try:

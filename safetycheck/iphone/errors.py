@@ -49,6 +49,18 @@ class ForgottenError(NotTrustedError):
     key = "forgotten"
 
 
+class KeyLockedError(IPhoneError):
+    """Our pair record is sealed, and this folder was opened without its keys."""
+
+    key = "key_locked"
+
+
+class KeyOtherPassphraseError(KeyLockedError):
+    """Our pair record was sealed under keys this folder does not hold (copied in)."""
+
+    key = "key_other_passphrase"
+
+
 class TrustDeniedError(IPhoneError):
     key = "denied"
 

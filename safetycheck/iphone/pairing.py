@@ -8,6 +8,14 @@ keeps the record in its own data folder (``iphone/pairing/``, private to this us
 the system's store: a portable copy then leaves no record on the computer it ran on, and
 "Forget this iPhone" is deleting one file.
 
+The record holds a private key that opens a session with the client's phone, so it is kept
+like case data: when the data folder has a passphrase it is sealed with the folder's keys
+(``<name>.sealed``, through the codec the case service holds, ``CaseWork.codec``); without
+one it is a plain property list (``<name>.plist``), private to this user, as case files are.
+A plain record found in a protected folder (kept before the passphrase was set) is sealed
+the first time it is read, and one sealed under a key a passphrase change retired is sealed
+again under the current key; ``CaseWork`` also does both when the passphrase is set or changed.
+
 Asking the phone (:func:`pair`) is the one request that changes it: the phone adds this
 computer to the computers it trusts.  It is sent only when the person pressed the button
 (or passed ``--pair``), after being told what it leaves behind.
@@ -28,8 +36,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from safetycheck.codec import Codec, CodecError, KeyMissingError, PlainCodec
+from safetycheck.crypto import record_key_id
 from safetycheck.durable import write_atomic
-from safetycheck.iphone.errors import LockedError, NotTrustedError, TrustTimeoutError
+from safetycheck.iphone.errors import (
+    KeyLockedError,
+    KeyOtherPassphraseError,
+    LockedError,
+    NotTrustedError,
+    TrustTimeoutError,
+)
 from safetycheck.iphone.lockdown import Lockdown, PendingError
 from safetycheck.iphone.text import message
 from safetycheck.iphone.usbmux import Usbmux
@@ -42,10 +58,30 @@ TRUST_POLL_SECONDS = 1.0
 _SESSION_KEYS = ("HostID", "HostCertificate", "HostPrivateKey")
 
 
+PLAIN_SUFFIX = ".plist"
+SEALED_SUFFIX = ".sealed"
+_CONTEXT = b"iphone-pair-record:"
+
+
 def record_path(data_dir: Path, udid: str) -> Path:
+    """Where the record is kept when the data folder has no passphrase."""
     # The file name does not show the phone's id to someone browsing the folder.
     digest = hashlib.sha256(udid.replace("-", "").lower().encode()).hexdigest()[:24]
-    return data_dir / PAIRING_FOLDER / f"{digest}.plist"
+    return data_dir / PAIRING_FOLDER / f"{digest}{PLAIN_SUFFIX}"
+
+
+def sealed_path(data_dir: Path, udid: str) -> Path:
+    """Where the record is kept, sealed, when the data folder has a passphrase."""
+    return record_path(data_dir, udid).with_suffix(SEALED_SUFFIX)
+
+
+def _context(path: Path) -> bytes:
+    # Bound into the seal: a sealed record copied under another phone's name does not open.
+    return _CONTEXT + path.stem.encode("ascii")
+
+
+def _seals(codec: Codec) -> bool:
+    return codec.current_key_id is not None
 
 
 def usable(record: object) -> bool:
@@ -54,37 +90,123 @@ def usable(record: object) -> bool:
     )
 
 
-def load_record(data_dir: Path, mux: Usbmux, udid: str) -> tuple[dict[str, Any], str] | None:
-    """Our own record for this phone, else the system's; with where it came from."""
-    path = record_path(data_dir, udid)
-    if path.is_file():
+def _parse(data: bytes) -> dict[str, Any] | None:
+    try:
+        record = plistlib.loads(data)
+    except Exception:
+        return None  # damaged: as if there were none (the person can ask for trust again)
+    return record if isinstance(record, dict) and usable(record) else None
+
+
+def read_record(data_dir: Path, udid: str, codec: Codec | None = None) -> dict[str, Any] | None:
+    """SafetyCheck's own record for this phone, or None; ``codec`` is the folder's
+    (``CaseWork.codec``), plain when it has no passphrase.
+
+    A protected folder's record is read sealed; a plain one left there is sealed on the way
+    (and one sealed under a retired key sealed again).  Raises KeyLockedError when the
+    record is sealed and ``codec`` cannot open it, so that a scan never pairs again over a
+    record it merely could not read.
+    """
+    codec = codec or PlainCodec()
+    plain, sealed = record_path(data_dir, udid), sealed_path(data_dir, udid)
+    if sealed.is_file():
+        if not _seals(codec):
+            raise KeyLockedError()
+        data = sealed.read_bytes()
         try:
-            ours = plistlib.loads(path.read_bytes())
-        except Exception:
-            ours = None
-        if isinstance(ours, dict) and usable(ours):
-            return ours, "safetycheck"
+            record = _parse(codec.decode(data, context=_context(sealed)))
+        except KeyMissingError as exc:
+            raise KeyOtherPassphraseError() from exc
+        except CodecError:
+            record = None
+        if record is not None:
+            if record_key_id(data) != codec.current_key_id:
+                _write_sealed(sealed, record, codec)
+            plain.unlink(missing_ok=True)  # a migration that was cut off
+            return record
+    if not plain.is_file():
+        return None
+    record = _parse(plain.read_bytes())
+    if record is not None and _seals(codec):
+        save_record(data_dir, udid, record, codec)
+    return record
+
+
+def load_record(
+    data_dir: Path, mux: Usbmux, udid: str, codec: Codec | None = None
+) -> tuple[dict[str, Any], str] | None:
+    """Our own record for this phone, else the system's; with where it came from."""
+    ours = read_record(data_dir, udid, codec)
+    if ours is not None:
+        return ours, "safetycheck"
     system = mux.pair_record(udid)
     if system is not None and usable(system):
         return system, "system"
     return None
 
 
-def save_record(data_dir: Path, udid: str, record: dict[str, Any]) -> Path:
+def _write_sealed(path: Path, record: dict[str, Any], codec: Codec) -> None:
+    payload = plistlib.dumps(record, fmt=plistlib.FMT_BINARY)
+    write_atomic(path, codec.encode(payload, context=_context(path)))
+
+
+def save_record(
+    data_dir: Path, udid: str, record: dict[str, Any], codec: Codec | None = None
+) -> Path:
+    """Keep ``record``: sealed when ``codec`` seals (then any plain copy is removed)."""
+    codec = codec or PlainCodec()
     path = record_path(data_dir, udid)
     ensure_private_dir(path.parent)
-    write_atomic(path, plistlib.dumps(record, fmt=plistlib.FMT_BINARY))
-    return path
+    if not _seals(codec):
+        write_atomic(path, plistlib.dumps(record, fmt=plistlib.FMT_BINARY))
+        return path
+    sealed = sealed_path(data_dir, udid)
+    _write_sealed(sealed, record, codec)
+    path.unlink(missing_ok=True)
+    return sealed
+
+
+def seal_all(data_dir: Path, codec: Codec) -> int:
+    """Seal every record in the folder under ``codec``'s current key (a passphrase was set
+    or changed); returns how many were rewritten.  Damaged or foreign ones are left alone."""
+    folder = data_dir / PAIRING_FOLDER
+    if not _seals(codec) or not folder.is_dir():
+        return 0
+    rewritten = 0
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.suffix == PLAIN_SUFFIX:
+            record = _parse(path.read_bytes())
+            if record is None:
+                continue
+            _write_sealed(path.with_suffix(SEALED_SUFFIX), record, codec)
+            path.unlink()
+            rewritten += 1
+        elif path.suffix == SEALED_SUFFIX:
+            data = path.read_bytes()
+            if record_key_id(data) == codec.current_key_id:
+                continue
+            try:
+                record = _parse(codec.decode(data, context=_context(path)))
+            except CodecError:
+                continue
+            if record is not None:
+                _write_sealed(path, record, codec)
+                rewritten += 1
+    return rewritten
 
 
 def forget_record(data_dir: Path, udid: str) -> bool:
-    """Delete SafetyCheck's own record for this phone; True if there was one."""
-    path = record_path(data_dir, udid)
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    return True
+    """Delete SafetyCheck's own record for this phone (sealed or not); True if there was one."""
+    forgot = False
+    for path in (record_path(data_dir, udid), sealed_path(data_dir, udid)):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        forgot = True
+    return forgot
 
 
 def _certificate(
@@ -166,11 +288,13 @@ def pair(
     data_dir: Path,
     on_waiting: Callable[[str], None] | None = None,
     wait_seconds: float = TRUST_WAIT_SECONDS,
+    codec: Codec | None = None,
 ) -> dict[str, Any]:
     """Ask the phone to trust this computer; wait (bounded, cancellable) for Trust.
 
     The phone asks only when it is unlocked.  Raises LockedError, TrustDeniedError or
-    TrustTimeoutError with a plain sentence.  On success the record is saved in our folder.
+    TrustTimeoutError with a plain sentence.  On success the record is saved in our folder
+    (sealed with ``codec`` when the folder has a passphrase).
     """
     public_key = lockdown.get_value(key="DevicePublicKey")
     if not isinstance(public_key, bytes):
@@ -212,5 +336,5 @@ def pair(
     escrow = answer.get("EscrowBag")
     if isinstance(escrow, bytes):
         record["EscrowBag"] = escrow
-    save_record(data_dir, lockdown.device.udid, record)
+    save_record(data_dir, lockdown.device.udid, record, codec)
     return record

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from safetycheck.android.indicators import CREDIT, IndicatorIndex, IndicatorList, Match
+from safetycheck.codec import Codec
 from safetycheck.iphone.collect import SCAN_DEADLINE_SECONDS, Reading, collect
 from safetycheck.iphone.pairing import TRUST_WAIT_SECONDS
 from safetycheck.iphone.parse import (
@@ -434,8 +435,12 @@ def run_scan(
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     trust_wait: float = TRUST_WAIT_SECONDS,
     deadline: float = SCAN_DEADLINE_SECONDS,
+    codec: Codec | None = None,
 ) -> ScanResult:
-    """Pick the phone, read it, analyse it.  Raises IPhoneError with a plain message."""
+    """Pick the phone, read it, analyse it.  Raises IPhoneError with a plain message.
+
+    ``codec`` is the data folder's (``CaseWork.codec``), which seals the pair record when the
+    folder has a passphrase; without one the record is kept plain."""
     work_dir = ensure_private_dir(data_dir / WORK_FOLDER)
     clear_work_dir(work_dir)
     device = choose_device(mux.devices(), udid)
@@ -449,5 +454,6 @@ def run_scan(
         timeout=timeout,
         trust_wait=trust_wait,
         deadline=deadline,
+        codec=codec,
     )
     return analyse(snapshot(reading), index)
