@@ -26,6 +26,9 @@ def main(argv: list[str]) -> int:
         log.write(json.dumps(args) + "\n")
     config = tomllib.loads((scenario / "scenario.toml").read_text(encoding="utf-8"))
     if args == ["devices", "-l"]:
+        if config.get("devices_hang"):
+            time.sleep(3600)  # an adb server that never answers: only Cancel ends the look
+            return 1
         sys.stdout.write((scenario / config["devices"]).read_text(encoding="utf-8"))
         return 0
     if len(args) < 3 or args[0] != "-s":

@@ -239,6 +239,11 @@ class FakeUsbmuxd:
             op = request.get("MessageType")
             self._note("usbmuxd", op)
             if op == "ListDevices":
+                if any(p.spec.get("hang_list") for p in self.phones):
+                    # A helper that never answers: only Cancel (or the time limit) ends it.
+                    while not self._closing and conn.recv(1):
+                        pass
+                    return
                 entries = [self._device_entry(p) for p in self.phones]
                 for p in self.phones:
                     if p.spec.get("also_wifi"):  # the same phone, also seen over Wi-Fi sync

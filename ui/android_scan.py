@@ -1,8 +1,9 @@
 """The Android phone scan page: find adb, choose the phone, scan, save the leads to the case.
 
 Everything slow (adb, the phone, the one download) runs in the background (``ui.background``),
-so the window stays responsive and Quick Exit always works: a Quick Exit during a scan does
-not wait for the phone to answer, and nothing from the phone is written anywhere until the
+so the window stays responsive and Quick Exit always works: Cancel stops a look for phones or
+a scan (adb's command is ended at once), a Quick Exit during either does not wait for the
+phone to answer, and nothing from the phone is written anywhere until the
 person presses "Save to the evidence log" (``CaseWork.record_scan``).
 """
 
@@ -24,7 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.android.adb import Adb, AdbMissingError, AndroidError, find_adb, scan_text
+from safetycheck.android.adb import (
+    Adb,
+    AdbMissingError,
+    AndroidError,
+    ScanCancelled,
+    find_adb,
+    scan_text,
+)
 from safetycheck.android.collect import choose_device
 from safetycheck.android.indicators import (
     CREDIT,
@@ -68,7 +76,8 @@ class AndroidScanPage(QWidget):
         self.devices: list[Device] = []
         self.result: ScanResult | None = None
         self.busy = False
-        self._cancel: threading.Event | None = None  # set while a scan runs
+        self._cancel: threading.Event | None = None  # set while a look or a scan runs
+        self._stopping = ""  # what Cancel says while it stops the running work
 
         layout = scrolling_page(
             self,
@@ -163,9 +172,10 @@ class AndroidScanPage(QWidget):
         self.scan_button.setAutoDefault(False)
         row.addWidget(self.scan_button)
         self.cancel_button = describe(
-            QPushButton("Ca&ncel the scan"),
-            "Cancel the scan",
-            "Stop reading the phone now. Nothing from this scan is saved.",
+            QPushButton("Ca&ncel"),
+            "Cancel",
+            "Stop looking for phones, or stop reading the phone, now. Nothing from the phone "
+            "is saved.",
         )
         self.cancel_button.setAutoDefault(False)
         row.addWidget(self.cancel_button)
@@ -391,7 +401,15 @@ class AndroidScanPage(QWidget):
             return
         self._forget_result()
         self.device_status.setText("")
-        self._run(lambda _job: adb.devices(), self._show_devices)
+
+        def look(job: background.Job[Any]) -> list[Device]:
+            # Cancel ends adb's command at once, as in a scan (adb can wait long for a phone).
+            try:
+                return Adb(adb.path, adb.timeout, cancel=job.stop).devices()
+            except ScanCancelled as exc:
+                raise AndroidError("Stopped looking for phones.") from exc
+
+        self._watch(self._run(look, self._show_devices), "Stopping the search for phones…")
 
     def _show_devices(self, devices: object) -> None:
         self.devices = list(devices)  # type: ignore[call-overload]
@@ -435,15 +453,20 @@ class AndroidScanPage(QWidget):
             ),
             self._show_result,
         )
+        self._watch(job, "Stopping the scan…")
+
+    def _watch(self, job: background.Job[Any], stopping: str) -> None:
+        """Cancel stops ``job`` (the runner's own flag, which Quick Exit sets too)."""
         self._cancel = job.stop
+        self._stopping = stopping
         self._update_buttons()
 
     def cancel_scan(self) -> None:
-        """Stop the running scan: the adb command waiting for the phone is ended at once."""
+        """Stop looking for phones, or the running scan: adb's command is ended at once."""
         if self._cancel is not None:
             self._cancel.set()
             self.cancel_button.setEnabled(False)
-            self.progress.setText("Stopping the scan…")
+            self.progress.setText(self._stopping)
 
     def _show_result(self, value: object) -> None:
         result: ScanResult = value  # type: ignore[assignment]

@@ -50,10 +50,24 @@ class Job(Generic[T]):
         #: Set to stop the work; the work passes it on (e.g. to a phone scan) or checks it.
         self.stop = threading.Event()
         self.finished = False
+        self._on_stop: list[Callable[[], object]] = []
 
     @property
     def stopped(self) -> bool:
         return self.stop.is_set()
+
+    def when_stopped(self, action: Callable[[], object]) -> None:
+        """Run ``action`` too when the job is stopped (Cancel or Quick Exit): for work that
+        waits on something a flag cannot wake, such as a socket to a phone."""
+        self._on_stop.append(action)
+        if self.stopped:
+            action()
+
+    def request_stop(self) -> None:
+        """Stop the work (Cancel, or Quick Exit through :func:`stop_all`)."""
+        self.stop.set()
+        for action in list(self._on_stop):
+            action()
 
     def say(self, message: str) -> None:
         """Report progress from the worker thread; shown on the GUI thread."""
@@ -113,7 +127,7 @@ class Background(QObject):
     def stop_all(self) -> None:
         for job in list(self.jobs):
             job.abandoned = True
-            job.stop.set()
+            job.request_stop()
 
 
 _runner: Background | None = None

@@ -1,10 +1,10 @@
 """The iPhone scan page: trust, choose the iPhone, scan, keep the leads chosen.
 
-Everything that talks to the phone runs on a daemon worker thread that reports back
-through queued Qt signals, as on the Android page: the window stays responsive, Quick Exit
-never waits for the phone, and a Cancel shuts the open connections at once.  Nothing from
-the phone is written anywhere until the person presses "Save to the evidence log", and
-then only the leads left ticked, through the case service.
+Everything that talks to the phone runs on the app's one background runner
+(``ui.background``), as on the Android page: the window stays responsive, and Cancel or Quick
+Exit shuts the open connections at once (a trust wait or a scan ends, and nothing is kept).
+Nothing from the phone is written anywhere until the person presses "Save to the evidence
+log", and then only the leads left ticked, through the case service.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ class IPhoneScanPage(QWidget):
         self.devices: list[MuxDevice] = []
         self.result: ScanResult | None = None
         self.busy = False
-        self._cancel: Cancel | None = None  # while a scan runs
+        self._job: background.Job[Any] | None = None  # while something runs that Cancel stops
+        self._stopping = ""  # what Cancel says while it stops it
 
         layout = scrolling_page(
             self,
@@ -148,7 +149,7 @@ class IPhoneScanPage(QWidget):
             "on the iPhone: it then remembers this computer.",
         )
         self.cancel_button = _button(
-            "Ca&ncel", "Cancel the scan", "Stop at once. Nothing from the iPhone is saved."
+            "Ca&ncel", "Cancel", "Stop at once. Nothing from the iPhone is saved."
         )
         for button in (self.scan_button, self.trust_button, self.cancel_button):
             row.addWidget(button)
@@ -255,7 +256,7 @@ class IPhoneScanPage(QWidget):
         self.scan_button.setEnabled(idle and chosen)
         self.trust_button.setEnabled(idle and chosen)
         self.forget_button.setEnabled(idle and chosen)
-        self.cancel_button.setEnabled(self.busy and self._cancel is not None)
+        self.cancel_button.setEnabled(self.busy and self._job is not None)
         self.save_button.setEnabled(
             idle and self.result is not None and self.session.case is not None
         )
@@ -268,36 +269,40 @@ class IPhoneScanPage(QWidget):
 
     def _run(
         self,
-        work: Callable[[Callable[[str], None]], object],
+        work: Callable[[Cancel, Callable[[str], None]], object],
         on_done: Callable[[object], None],
-        cancel: Cancel | None = None,
+        stopping: str,
     ) -> None:
-        """Run ``work(progress)`` in the background (``ui.background``); ``on_done`` runs here."""
+        """Run ``work(cancel, progress)`` on the app's runner (``ui.background``); ``on_done``
+        runs here.  Cancel and Quick Exit stop the job, and the job's stop shuts the
+        connections ``cancel`` watches, so no wait for the phone outlasts them."""
         self.busy = True
-        self._cancel = cancel
-        self._update_buttons()
-        background.run(
-            lambda job: work(job.say),
+        cancel = Cancel()
+        self._stopping = stopping
+        self._job = background.run(
+            lambda job: work(cancel, job.say),
             lambda value: self._finished(on_done, value),
             self._failed,
             on_progress=self._progress,
             owner=self,
             name="iphone",
         )
+        self._job.when_stopped(cancel.cancel)
+        self._update_buttons()
 
     def _progress(self, text: str) -> None:
         self.progress.setText(text if text.endswith(".") else text + "…")
 
     def _finished(self, on_done: Callable[[object], None], value: object) -> None:
         self.busy = False
-        self._cancel = None
+        self._job = None
         self.progress.setText("")
         on_done(value)
         self._update_buttons()
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
-        self._cancel = None
+        self._job = None
         if not isinstance(error, IPhoneError):  # never a traceback on screen, never lost
             error = IPhoneError(f"Something went wrong ({type(error).__name__}).")
         text = str(error)
@@ -314,7 +319,11 @@ class IPhoneScanPage(QWidget):
         self.device_status.setText("")
         self.results.hide()
         self.result = None
-        self._run(lambda _say: Usbmux().devices(), self._show_devices)
+        self._run(
+            lambda cancel, _say: Usbmux(cancel=cancel).devices(),
+            self._show_devices,
+            self.words["stopping_find"],
+        )
 
     def _show_devices(self, value: object) -> None:
         found: list[MuxDevice] = value  # type: ignore[assignment]
@@ -338,7 +347,6 @@ class IPhoneScanPage(QWidget):
         device = self._chosen()
         if device is None:
             return
-        cancel = Cancel()
         index = IndicatorStore(self.session.data_dir).index()
         data_dir = self.session.data_dir
         codec = self.session.work.codec  # seals SafetyCheck's key for the phone, if protected
@@ -346,7 +354,7 @@ class IPhoneScanPage(QWidget):
         self.result = None
         self.forget_status.setText("")
         self._run(
-            lambda say: run_scan(
+            lambda cancel, say: run_scan(
                 Usbmux(cancel=cancel),
                 index,
                 data_dir,
@@ -356,7 +364,7 @@ class IPhoneScanPage(QWidget):
                 codec=codec,
             ),
             self._show_result,
-            cancel,
+            self.words["stopping"],
         )
 
     def ask_to_trust(self) -> None:
@@ -371,11 +379,12 @@ class IPhoneScanPage(QWidget):
             self.scan(allow_pair=True)
 
     def cancel_scan(self) -> None:
-        """Stop the running scan: the connections waiting for the iPhone are shut at once."""
-        if self._cancel is not None:
-            self._cancel.cancel()
+        """Stop the running look or scan: the connections waiting for the iPhone are shut
+        at once."""
+        if self._job is not None:
+            self._job.request_stop()
             self.cancel_button.setEnabled(False)
-            self.progress.setText(self.words["stopping"])
+            self.progress.setText(self._stopping)
 
     def _show_result(self, value: object) -> None:
         result: ScanResult = value  # type: ignore[assignment]

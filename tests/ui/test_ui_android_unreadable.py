@@ -55,3 +55,20 @@ def test_cancel_stops_a_scan_of_a_hung_phone(ui, shipped_content, tmp_path: Path
     assert not page.results.isVisible()
     assert page.scan_button.isEnabled() and not page.cancel_button.isEnabled()
     assert [e for e in ui.store().load(case.id).evidence if e.source == "android-scan"] == []
+
+
+def test_cancel_stops_looking_for_phones(ui, shipped_content, tmp_path: Path) -> None:
+    fake = FakeAdb(tmp_path, "clean")
+    config = fake.scenario / "scenario.toml"
+    config.write_text("devices_hang = true\n" + config.read_text(encoding="utf-8"))
+    _window, page, _case = open_scan_page(ui, str(fake.path))
+    assert not page.cancel_button.isEnabled()  # nothing to cancel yet
+    click(ui.qtbot, page.find_button)
+    ui.qtbot.waitUntil(lambda: fake.calls() != [], timeout=15000)
+    assert page.busy and page.cancel_button.isEnabled()
+    click(ui.qtbot, page.cancel_button)
+    assert page.progress.text() == "Stopping the search for phones…"
+    ui.qtbot.waitUntil(lambda: not page.busy, timeout=10000)
+    assert page.progress.text() == "Stopped looking for phones."
+    assert page.device_list.count() == 0 and not page.cancel_button.isEnabled()
+    assert page.find_button.isEnabled()

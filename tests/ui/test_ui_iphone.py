@@ -211,9 +211,40 @@ def test_quick_exit_during_a_scan_hides_at_once(ui, real_content, phone):
     click(ui.qtbot, window.quick_exit_button)
     assert not window.isVisible() and ui.quit_calls == [1]
     assert page.busy  # hidden while the phone was still silent: it did not wait
-    page.cancel_scan()  # in the real app the process ends here; the test ends the worker
     from ui import background
 
-    # The worker ends; its outcome is dropped (Quick Exit), so nothing reaches the page.
+    # Quick Exit stopped the worker too (the connections are shut, not left to time out);
+    # its outcome is dropped, so nothing reaches the page.
     ui.qtbot.waitUntil(lambda: not background.runner().jobs, timeout=10000)
     assert [e for e in ui.store().load(case.id).evidence if e.source == SOURCE] == []
+
+
+def test_quick_exit_while_waiting_for_trust_keeps_no_key(ui, real_content, phone):
+    """Two minutes of waiting for Trust end at Quick Exit, and no pair record is kept."""
+    fake = phone("not_trusted", trust="never")
+    window, page, _case = open_page(ui)
+    find(ui, page)
+    ui.dialogs.queue("ask", 0)  # Ask the iPhone
+    click(ui.qtbot, page.trust_button)
+    ui.qtbot.waitUntil(lambda: "Pair" in fake.requests("lockdown"), timeout=15000)
+    click(ui.qtbot, window.quick_exit_button)
+    assert not window.isVisible()
+    from ui import background
+
+    ui.qtbot.waitUntil(lambda: not background.runner().jobs, timeout=10000)
+    assert not record_path(ui.data_dir, CLEAN_UDID).parent.exists() or not any(
+        record_path(ui.data_dir, CLEAN_UDID).parent.iterdir()
+    )
+
+
+def test_cancel_stops_looking_for_iphones(ui, real_content, phone):
+    fake = phone("clean", hang_list=True)
+    _window, page, _case = open_page(ui)
+    click(ui.qtbot, page.find_button)
+    ui.qtbot.waitUntil(lambda: "ListDevices" in fake.requests("usbmuxd"), timeout=15000)
+    assert page.busy and page.cancel_button.isEnabled()
+    click(ui.qtbot, page.cancel_button)
+    assert page.progress.text() == scan_text()["page"]["stopping_find"]
+    ui.qtbot.waitUntil(lambda: not page.busy, timeout=10000)
+    assert page.progress.text() == message("cancelled")
+    assert page.device_list.count() == 0 and page.find_button.isEnabled()
