@@ -9,11 +9,15 @@ says "nothing worrying" only when every check in scope was answered and none was
 left unsure (and then that a clean result proves nothing).  With
 ``leave_out_details`` it prints only what would not tell someone who finds the
 paper what was found, but still what to do next and how to reach the advisor.
-Self mode (no advisor) has its own wording throughout (``words_for``).
+Self mode (no advisor) has its own wording throughout (``words_for``), and what it prints
+from the checklists (written for an advisor and a client) names the support services
+instead of "your advisor" (``checklist_words``, :func:`alone`).
 Imported only when a document is exported (it pulls in reportlab).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from safetycheck.case import Case, Progress, Status
 from safetycheck.checklist import Library
@@ -47,7 +51,7 @@ def story(
 ) -> Story:
     w = words["plan"]
     removed = words["common"]["removed"]
-    rows = [row for _, part in common.rows_by_topic(case, library) for row in part]
+    rows = [_reworded(row, w) for _, part in common.rows_by_topic(case, library) for row in part]
     progress = common.progress(case, library)
     concerns = [r for r in rows if r.answer.status is Status.CONCERN]
     look_again = [r for r in rows if r.answer.status in LOOK_AGAIN]
@@ -108,6 +112,28 @@ def story(
     out += _actions(case, w, short, self_mode)
     out += help_section(settings, words, width, self_mode=self_mode)
     return out
+
+
+def alone(text: str, w: Words) -> str:
+    """Checklist text as the plan prints it: unchanged for an advisor's client; in self mode
+    "plan with your advisor" becomes "plan with a support service" (``checklist_words``)."""
+    for written, printed in w.get("checklist_words", []):
+        text = text.replace(written, printed)
+    return text
+
+
+def _reworded(row: common.Row, w: Words) -> common.Row:
+    if not w.get("checklist_words"):
+        return row
+    if row.check is None:
+        return row
+    check = dataclasses.replace(
+        row.check,
+        title=alone(row.check.title, w),
+        if_found=alone(row.check.if_found, w),
+        caution=alone(row.check.caution, w),
+    )
+    return dataclasses.replace(row, check=check)
 
 
 def _item(row: common.Row, removed: str) -> tuple[str, str]:
