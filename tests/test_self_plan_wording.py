@@ -40,9 +40,7 @@ def test_no_checklist_line_says_advisor_once_reworded_for_someone_alone(library)
     assert left == [], "\n".join(left)
 
 
-def test_the_self_mode_plan_names_support_services_not_an_advisor(
-    library, tmp_path: Path
-) -> None:
+def test_the_self_mode_plan_names_support_services_not_an_advisor(library, tmp_path: Path) -> None:
     case = _every_check_a_concern(library)
     path = export_pdf(case, library, Settings(mode=MODE_SELF), "plan", tmp_path / "alone.pdf")
     text = flat(pdftotext(path))
