@@ -102,6 +102,9 @@ def test_enterprise_app_and_watchware(phone, index, tmp_path):
     assert "14 March 2027" in enterprise.detail
     for kind in (scan.DEVELOPER_MODE, scan.WIFI_SYNC, scan.BACKUP_UNENCRYPTED):
         assert kind in by_kind
+    # A computer that syncs or backs up the phone has its own check to do by hand.
+    assert by_kind[scan.WIFI_SYNC].check_id == "iphone-computers"
+    assert by_kind[scan.BACKUP_UNENCRYPTED].check_id == "iphone-computers"
     # App Store apps and Apple's own apps are not leads.
     assert not any(f.bundle_id == "net.whatsapp.WhatsApp" for f in result.findings)
     assert not any(f.bundle_id and f.bundle_id.startswith("com.apple.") for f in result.findings)

@@ -47,7 +47,7 @@ CHECK_PROFILES = "iphone-profiles"
 CHECK_JAILBREAK = "iphone-jailbreak"
 CHECK_APP_PRIVACY = "iphone-app-privacy-report"
 CHECK_HIDDEN_APPS = "iphone-hidden-apps"
-CHECK_ACCOUNT_DEVICES = "iphone-account-devices"
+CHECK_COMPUTERS = "iphone-computers"
 
 # Finding kinds, most serious first (the order findings are shown in).
 STALKERWARE = "stalkerware"
@@ -100,8 +100,8 @@ CHECK_FOR_KIND = {
     HIDDEN_APP: CHECK_HIDDEN_APPS,
     TESTFLIGHT: CHECK_APP_PRIVACY,
     DEVELOPER_MODE: CHECK_JAILBREAK,
-    WIFI_SYNC: CHECK_ACCOUNT_DEVICES,
-    BACKUP_UNENCRYPTED: CHECK_ACCOUNT_DEVICES,
+    WIFI_SYNC: CHECK_COMPUTERS,
+    BACKUP_UNENCRYPTED: CHECK_COMPUTERS,
 }
 
 
