@@ -148,7 +148,19 @@ def take(out: Path, suffix: str) -> None:
                 _save(dialog, out, name, suffix)
                 dialog.close()
             _computer_scan(window, data, out)
+            _android_scan(window, data, out)
         window.close()
+
+
+def _wait(page, seconds: float = 30) -> None:
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + seconds
+    while page.busy and time.monotonic() < deadline:
+        _settle(QApplication.instance())
+        time.sleep(0.02)
 
 
 def _computer_scan(window, data: Path, out: Path) -> None:
@@ -177,6 +189,34 @@ def _computer_scan(window, data: Path, out: Path) -> None:
     _settle(qt, 10)
     page.scroll_area.ensureWidgetVisible(page.detail_box, 0, 0)
     _save(window, out, "computer-scan", "")
+
+
+def _android_scan(window, data: Path, out: Path) -> None:
+    """The "Android scan" page after scanning the test suite's recorded phone with SpyLive360
+    (replayed by the tests' fake adb)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from android_fakes import FakeAdb
+
+    fake = FakeAdb(data / "adb", "stalkerware")
+    window.session.settings.adb_path = str(fake.path)
+    window.session.work.save_settings()
+    window.show_page("android")
+    page = window.page_widget("android")
+    page.on_show()
+    page.find_button.click()
+    _wait(page)
+    page.scan_button.click()
+    _wait(page)
+    _settle(QApplication.instance(), 10)
+    # From "2. Choose the phone" down: the phone, Scan and Cancel, and the leads.
+    area = page.findChild(QScrollArea)
+    top = page.find_button.mapTo(area.widget(), QPoint(0, 0)).y()
+    area.verticalScrollBar().setValue(top - 34)
+    _settle(QApplication.instance(), 10)
+    _save(window, out, "android-scan", "")
 
 
 def main() -> int:
