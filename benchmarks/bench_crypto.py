@@ -83,6 +83,7 @@ def bench_saves(root: Path, answers: int, rounds: int) -> dict:
             start = time.perf_counter()
             writer.encode(case, None, store.codec)
             builds[label].append((time.perf_counter() - start) * 1000)
+    guards = {label: guard_cost(store, cases[label].id, rounds) for label, store in stores.items()}
     size = sealed.path_for(cases["sealed"].id).stat().st_size
     floor = fsync_floor(root, size, rounds)
     result = {"answers": answers, "rounds": rounds, "file_kb": size / 1024}
@@ -91,9 +92,33 @@ def bench_saves(root: Path, answers: int, rounds: int) -> dict:
             "median": statistics.median(saves[label]),
             "p99": percentile(saves[label], 99),
             "build": statistics.median(builds[label]),
+            "guards": guards[label],
         }
     result["floor_median"] = statistics.median(floor)
     return result
+
+
+def guard_cost(store: CaseStore, case_id: str, rounds: int) -> float:
+    """What each save does on top of writing its bytes (issue 12, part B), timed alone.
+
+    The case's lock, the checks before a write (the key file is the one unlocked from;
+    without a passphrase, the file replaced is not sealed), reading the save number of the
+    file on disk, and noting the save in the save log.  Median, in milliseconds.
+    """
+    from safetycheck.storage.casefile import Revision
+
+    path = store.path_for(case_id)
+    timings = []
+    for i in range(rounds):
+        start = time.perf_counter()
+        store._prepare(case_file=path)
+        with store.locks.hold(case_id):
+            store._revision_on_disk(path, case_id)
+            if store._ledger is not None:
+                store._ledger.latest(case_id)
+                store._ledger.record(case_id, Revision(10**6 + i, "bench"))
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
 
 
 def bench_list(root: Path, cases: int, rounds: int, passphrase: str | None) -> dict:
@@ -150,6 +175,9 @@ def report(unlocked: dict, saves: dict, lists: tuple, change: float) -> str:
             "| of which building the bytes (CPU only, no disk) "
             f"| encrypted: median {sealed['build']:.2f} ms "
             f"| no passphrase: median {plain['build']:.2f} ms | - |",
+            "| of which the checks of issue 12 (case lock, key file, save number, save log) "
+            f"| encrypted: median {sealed['guards']:.3f} ms "
+            f"| no passphrase: median {plain['guards']:.3f} ms | - |",
             f"| list {sealed_list['cases']} demo cases, encrypted "
             f"| median {sealed_list['median']:.1f} ms "
             f"| no passphrase: {plain_list['median']:.1f} ms | < 200 ms |",

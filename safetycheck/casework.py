@@ -39,6 +39,7 @@ from safetycheck.case import (
 )
 from safetycheck.case import new_id as _new_id
 from safetycheck.case_topics import refresh_topics
+from safetycheck.durable import Platform, current_platform
 from safetycheck.events import (
     ActionsChanged,
     AnswerChanged,
@@ -63,10 +64,14 @@ from safetycheck.settings import Settings
 
 # The storage errors are the service's own vocabulary: callers catch them from here,
 # never from the store (the interface may not import it).
+from safetycheck.storage.caselock import CaseInUseError
 from safetycheck.storage.errors import (
+    CaseChangedError,
     CaseNotFoundError,
     CorruptCaseError,
+    KeyFileChangedError,
     LockedError,
+    RollbackError,
     SaveError,
     StoreError,
     plain_os_error,
@@ -83,11 +88,15 @@ if TYPE_CHECKING:
     from safetycheck.store import CaseStore
 
 __all__ = [
+    "CaseChangedError",
+    "CaseInUseError",
     "CaseNotFoundError",
     "CaseSummary",
     "CaseWork",
     "CorruptCaseError",
+    "KeyFileChangedError",
     "LockedError",
+    "RollbackError",
     "SaveError",
     "StoreError",
 ]
@@ -106,11 +115,22 @@ class CaseWork:
         *,
         store: CaseStore | None = None,
         retry_later: bool = False,
+        platform: Platform | None = None,
+        uid: int | None = None,
     ) -> None:
         """``content`` is the checklists, or a function that reads them when first needed
         (the case list can show before they are read).  ``store`` is an unlocked store;
-        without one, call :meth:`unlock` first."""
+        without one, call :meth:`unlock` first.  ``platform`` and ``uid`` let tests play
+        another system or another account (``safetycheck.durable.Platform``)."""
         self.data_dir = Path(data_dir)
+        self.platform = platform or (store.platform if store is not None else current_platform())
+        self._uid = uid
+        #: What the person should hear about the data folder before using it (plain
+        #: sentences; ``safetycheck.storage.folder_safety``), once :meth:`check_folder` ran.
+        self.folder_warnings: list[str] = []
+        self._folder_checked = False
+        #: The case this window holds the lock of (the open case).
+        self._claimed: str | None = None
         self.settings = settings if settings is not None else Settings()
         self.retry_later = retry_later
         self.case: Case | None = None
@@ -185,9 +205,25 @@ class CaseWork:
         """
         from safetycheck.passphrase import open_store
 
-        opened = open_store(self.data_dir, passphrase)
+        self.check_folder()
+        locks = self._store.locks if self._store is not None else None
+        opened = open_store(self.data_dir, passphrase, platform=self.platform, locks=locks)
         self._store = opened.store
         return opened.finished_interrupted_change
+
+    def check_folder(self) -> list[str]:
+        """Whether the data folder is safe to use, before anything is read or written.
+
+        Raises :class:`~safetycheck.storage.folder_safety.UnsafeFolderError` (a
+        StoreError) for a folder of another account; returns (and keeps in
+        :attr:`folder_warnings`) what to tell the person otherwise.  Checked once.
+        """
+        from safetycheck.storage.folder_safety import check_data_folder
+
+        if not self._folder_checked:
+            self.folder_warnings = check_data_folder(self.data_dir, self.platform, self._uid)
+            self._folder_checked = True
+        return self.folder_warnings
 
     def check_passphrase(self, passphrase: str) -> None:
         """Raise a VaultError unless ``passphrase`` opens this folder (after the idle lock)."""
@@ -208,7 +244,14 @@ class CaseWork:
         from safetycheck.passphrase import change_passphrase
 
         self.flush()
-        self._store = change_passphrase(self.data_dir, old, new, kdf=kdf)
+        self._store = change_passphrase(
+            self.data_dir,
+            old,
+            new,
+            kdf=kdf,
+            platform=self.platform,
+            locks=self._store.locks if self._store is not None else None,
+        )
         self._seal_other_secrets()
 
     # -- content and scope -------------------------------------------------------------
@@ -295,24 +338,63 @@ class CaseWork:
         ]
 
     def open(self, case_id: str) -> Case:
-        """Open a case (raises the store's errors, each with a plain message)."""
+        """Open a case (raises the store's errors, each with a plain message).
+
+        The case is this window's until it closes (``storage.caselock``): open in another
+        window or command, it raises ``CaseInUseError`` before anything is read.
+        """
         self.load_content()
         self.flush()
-        case = self.store.load(case_id)
-        self._set_case(case)
-        return case
+        return self._open_with(case_id, self.store.load)
 
     def restore_backup(self, case_id: str) -> Case:
         self.load_content()
-        case = self.store.restore_backup(case_id)
+        return self._open_with(case_id, self.store.restore_backup)
+
+    def open_older_copy(self, case_id: str) -> Case:
+        """Open a case that is older than its last save, because the person chose to
+        (``RollbackError``): from now on it is the case's latest save."""
+        self.load_content()
+        self.flush()
+        return self._open_with(case_id, self.store.open_older_copy)
+
+    def _open_with(self, case_id: str, opener: Callable[[str], Case]) -> Case:
+        self._claim(case_id)
+        try:
+            case = opener(case_id)
+        except BaseException:
+            if self._claimed != case_id:
+                self.store.locks.release(case_id)
+            raise
         self._set_case(case)
         return case
+
+    def _claim(self, case_id: str) -> None:
+        """This window's hold on ``case_id`` (kept until another case is opened or closed)."""
+        if self._claimed != case_id:
+            self.store.locks.claim(case_id)
+
+    def let_go(self) -> None:
+        """Let another window open the case this one has open (this window is closing).
+
+        Everything is saved first; nothing is announced.  A later change here takes the
+        case's lock again while it saves, and says so if someone else has it.
+        """
+        self.flush()
+        if self._store is not None:
+            self._store.locks.release_all()
+        self._claimed = None
 
     def create(self, reference: str | None = None) -> Case:
         self.load_content()
         self.flush()
         case = Case.new(reference)
-        self.store.save(case, self.rule.coverage(case))
+        self._claim(case.id)
+        try:
+            self.store.save(case, self.rule.coverage(case))
+        except BaseException:
+            self.store.locks.release(case.id)
+            raise
         self._set_case(case)
         self._emit(CasesChanged())
         return case
@@ -353,10 +435,10 @@ class CaseWork:
 
     def delete(self, case_id: str) -> list[str]:
         """Delete a case and everything of it; returns the PDFs it exported."""
-        if self.case is not None and self.case.id == case_id:
-            self.unsaved = False  # nothing to keep: it is being deleted
-            self._set_case(None)
         exported = self.store.delete(case_id)
+        if self.case is not None and self.case.id == case_id:
+            self.unsaved = False  # nothing to keep: it is deleted
+            self._set_case(None)
         self._emit(CasesChanged())
         return exported
 
@@ -365,6 +447,10 @@ class CaseWork:
             # A split topic (content second edition): choose topics again from the intake.
             # Kept in memory; the next saved change stores it, so opening writes nothing.
             refresh_topics(case, self.library)
+        new_claim = case.id if case is not None else None
+        if self._claimed is not None and self._claimed != new_claim and self._store is not None:
+            self._store.locks.release(self._claimed)
+        self._claimed = new_claim
         self.case = case
         self.unsaved = False
         self._place_unsaved = False

@@ -47,12 +47,69 @@ CODEC_NAME = "aes256gcm"
 # passphrases offline costs an attacker real time and 64 MiB of memory per guess, quick
 # enough that an advisor unlocking between clients does not wait.  The values are stored
 # with each key file, so they can be raised later without breaking older folders.
-ARGON2ID_DEFAULT = {"name": "argon2id", "memory_kib": 65536, "iterations": 6, "lanes": 1}
-SCRYPT_DEFAULT = {"name": "scrypt", "n": 2**16, "r": 8, "p": 1}
+ARGON2ID_DEFAULT: dict[str, Any] = {
+    "name": "argon2id",
+    "memory_kib": 65536,
+    "iterations": 6,
+    "lanes": 1,
+}
+SCRYPT_DEFAULT: dict[str, Any] = {"name": "scrypt", "n": 2**16, "r": 8, "p": 1}
 
 
 class KdfError(Exception):
     """The key file names a key derivation this installation cannot run."""
+
+
+class KdfLimitError(KdfError):
+    """The key file asks for a key derivation outside what SafetyCheck ever writes."""
+
+
+# The bounds on what a key file may ask for.  Every value is read from disk, where anyone
+# who can change a file can write ``iterations: 1e9`` and make unlocking hang for ever, or
+# a memory size that exhausts the computer.  They are wide enough to raise today's cost
+# (about 0.3 s) sixteen-fold later without breaking older folders, and no wider.
+ARGON2ID_LIMITS = {"memory_kib": (8, 2**20), "iterations": (1, 64), "lanes": (1, 8)}
+#: Memory times passes, at most 16 times today's default (6 passes over 64 MiB, ~0.3 s).
+ARGON2ID_MAX_WORK = 16 * ARGON2ID_DEFAULT["memory_kib"] * ARGON2ID_DEFAULT["iterations"]
+SCRYPT_LIMITS = {"n": (2**10, 2**20), "r": (1, 16), "p": (1, 1)}
+#: scrypt uses 128 * n * r bytes: at most 512 MiB, 8 times today's fallback.
+SCRYPT_MAX_WORK = 8 * SCRYPT_DEFAULT["n"] * SCRYPT_DEFAULT["r"]
+
+
+def check_kdf(params: object) -> dict[str, Any]:
+    """The key derivation settings from a key file, checked before any work is done.
+
+    Only whole numbers inside the bounds above are accepted (JSON's ``1e9`` is a float,
+    ``true`` is not a number of passes); anything else raises :class:`KdfLimitError`,
+    and an unknown name :class:`KdfError`.  Returns a clean copy with only the fields used.
+    """
+    if not isinstance(params, dict):
+        raise KdfLimitError("the key derivation settings are not a table")
+    name = params.get("name")
+    if name == "argon2id":
+        limits, keys = ARGON2ID_LIMITS, ("memory_kib", "iterations", "lanes")
+    elif name == "scrypt":
+        limits, keys = SCRYPT_LIMITS, ("n", "r", "p")
+    else:
+        raise KdfError(f"unknown key derivation {name!r}")
+    clean: dict[str, Any] = {"name": name}
+    for key in keys:
+        value = params.get(key, 1 if key == "p" else None)
+        low, high = limits[key]
+        if type(value) is not int or not low <= value <= high:
+            raise KdfLimitError(f"{key} {value!r} is outside {low}..{high}")
+        clean[key] = value
+    if name == "argon2id":
+        if clean["memory_kib"] < 8 * clean["lanes"]:
+            raise KdfLimitError("argon2id needs at least 8 KiB of memory per lane")
+        if clean["memory_kib"] * clean["iterations"] > ARGON2ID_MAX_WORK:
+            raise KdfLimitError("argon2id asks for too much work")
+    else:
+        if clean["n"] & (clean["n"] - 1):
+            raise KdfLimitError("scrypt's n must be a power of two")
+        if clean["n"] * clean["r"] > SCRYPT_MAX_WORK:
+            raise KdfLimitError("scrypt asks for too much memory")
+    return clean
 
 
 def argon2id_available() -> bool:
@@ -79,28 +136,31 @@ def normalise_passphrase(passphrase: str) -> bytes:
 
 
 def derive_key(passphrase: str, salt: bytes, params: dict[str, Any]) -> bytes:
-    """A 256-bit key from ``passphrase``: deliberately slow and memory-hungry."""
+    """A 256-bit key from ``passphrase``: deliberately slow and memory-hungry.
+
+    The settings are checked here too (:func:`check_kdf`), so no caller can start an
+    unbounded derivation by forgetting to.
+    """
     secret = normalise_passphrase(passphrase)
-    name = params.get("name")
+    clean = check_kdf(params)
     try:
-        if name == "argon2id":
+        if clean["name"] == "argon2id":
             from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
             kdf: Argon2id | Scrypt = Argon2id(
                 salt=salt,
                 length=KEY_BYTES,
-                iterations=int(params["iterations"]),
-                lanes=int(params["lanes"]),
-                memory_cost=int(params["memory_kib"]),
+                iterations=clean["iterations"],
+                lanes=clean["lanes"],
+                memory_cost=clean["memory_kib"],
             )
-        elif name == "scrypt":
+        else:
             from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-            kdf = Scrypt(salt=salt, length=KEY_BYTES, n=int(params["n"]), r=int(params["r"]), p=1)
-        else:
-            raise KdfError(f"unknown key derivation {name!r}")
-        return kdf.derive(secret)
-    except (ImportError, UnsupportedAlgorithm, KeyError, ValueError, TypeError) as exc:
+            kdf = Scrypt(salt=salt, length=KEY_BYTES, n=clean["n"], r=clean["r"], p=1)
+        key: bytes = kdf.derive(secret)
+        return key
+    except (ImportError, UnsupportedAlgorithm, ValueError, TypeError) as exc:
         raise KdfError(str(exc)) from exc
 
 

@@ -36,6 +36,9 @@ class Platform:
     # Windows: a virus scanner or indexer may hold the file for a moment, and
     # os.replace then fails with PermissionError.  Retry for up to this long.
     replace_retry_seconds: float
+    # How a case is locked against a second writer (``safetycheck.storage.caselock``):
+    # ``msvcrt.locking`` on Windows, ``flock`` everywhere else.
+    msvcrt_locks: bool = False
 
 
 LINUX = Platform(
@@ -45,7 +48,12 @@ MACOS = Platform(
     "macos", fsync_dir=True, full_fsync=True, posix_modes=True, replace_retry_seconds=0.0
 )
 WINDOWS = Platform(
-    "windows", fsync_dir=False, full_fsync=False, posix_modes=False, replace_retry_seconds=2.0
+    "windows",
+    fsync_dir=False,
+    full_fsync=False,
+    posix_modes=False,
+    replace_retry_seconds=2.0,
+    msvcrt_locks=True,
 )
 
 

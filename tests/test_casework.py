@@ -211,6 +211,7 @@ def test_one_unlock_flow_for_a_protected_folder(data_dir: Path, library) -> None
     first.set_passphrase(PASSPHRASE, kdf=FAST_KDF)
     first.set_answer("start-safe-now", Status.CONCERN, "sealed note")
     assert b"sealed note" not in first.store.path_for(case.id).read_bytes()
+    first.close_case()  # one window at a time has a case open (tests/test_two_writers.py)
 
     locked = CaseWork(data_dir, library)
     assert locked.is_protected and not locked.is_unlocked
@@ -229,6 +230,7 @@ def test_one_unlock_flow_for_a_protected_folder(data_dir: Path, library) -> None
 
     locked.change_passphrase(PASSPHRASE, "green door at the end", kdf=FAST_KDF)
     locked.set_answer("start-safe-now", note="after the change")
+    locked.close_case()
     again = CaseWork(data_dir, library)
     again.unlock("green door at the end")
     assert again.open(case.id).answers["start-safe-now"].note == "after the change"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,9 +167,12 @@ def test_current_platform_follows_the_os(monkeypatch) -> None:
 
 
 def test_store_on_simulated_windows_round_trips(tmp_path: Path, library, monkeypatch) -> None:
+    from fake_msvcrt import FakeMsvcrt
+
     from safetycheck.case import Status
     from safetycheck.store import CaseStore
 
+    monkeypatch.setitem(sys.modules, "msvcrt", FakeMsvcrt())  # the Windows case lock
     rec = Recorder(monkeypatch)
     store = CaseStore(tmp_path, platform=WINDOWS)
     case = store.create("Win")

@@ -259,7 +259,7 @@ def test_an_interrupted_first_passphrase_is_finished_on_next_unlock(
 
     keyring = Keyring.new()
     slot, _ = make_slot(PASSPHRASE, keyring, FAST_KDF)
-    write_vault(data_dir, Vault([slot], pending=True))  # what set_passphrase does first
+    write_vault(data_dir, Vault([slot], pending="set"))  # what set_passphrase does first
     assert leaks(data_dir, SECRETS)
 
     opened = open_store(data_dir, PASSPHRASE)

@@ -109,6 +109,23 @@ def first_start(work: CaseWork) -> bool:
     return True
 
 
+def folder_is_usable(work: CaseWork) -> bool:
+    """Refuse a data folder of another account; say what the person should know about it.
+
+    Before anything is shown or written (``CaseWork.check_folder``).
+    """
+    from safetycheck.casework import StoreError
+
+    try:
+        warnings = work.check_folder()
+    except StoreError as exc:
+        dialogs.tell(None, "This data folder cannot be used", str(exc))
+        return False
+    for warning in warnings:
+        dialogs.tell(None, "About the data folder", warning)
+    return True
+
+
 def window_title(settings: Settings) -> str:
     return NEUTRAL_TITLE if settings.neutral_title else APP_TITLE
 
@@ -168,6 +185,8 @@ def start(
     guard = install_quick_exit(app, listen=not defer_keys)
     # The checklists are read when first needed: an advisor's case list shows first.
     work = CaseWork(data_dir, _load_content, settings, retry_later=True)
+    if not folder_is_usable(work):
+        return None
     set_at_first_start = False
     if not settings.first_start_done:
         if not first_start(work):

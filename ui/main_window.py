@@ -571,10 +571,27 @@ class MainWindow(QMainWindow):
         self.show_page("checks" if case.topics else "intake")
 
     def open_case(self, case_id: str) -> bool:
-        from safetycheck.casework import CorruptCaseError, StoreError
+        from safetycheck.casework import CorruptCaseError, RollbackError, StoreError
 
         try:
             self.session.work.open(case_id)
+        except RollbackError as exc:
+            choice = dialogs.ask(
+                self,
+                "This is an older copy of the case",
+                str(exc),
+                ["Open this older copy", "Not now"],
+                default=1,
+            )
+            if choice != 0:
+                self._refresh_cases()
+                return False
+            try:
+                self.session.work.open_older_copy(case_id)
+            except StoreError as again:
+                dialogs.tell(self, "This case could not be opened", str(again))
+                self._refresh_cases()
+                return False
         except CorruptCaseError as exc:
             if exc.backup is None:
                 dialogs.tell(self, "This case could not be opened", str(exc))
@@ -699,4 +716,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
         self.remember_size()
+
+        if self.session is not None:
+            self.session.work.let_go()  # another window may open this case now
         event.accept()

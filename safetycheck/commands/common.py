@@ -50,6 +50,8 @@ def open_work(args: argparse.Namespace, *, for_writing: bool = False) -> CaseWor
     folder = data_dir(args)
     work = CaseWork(folder, library, load_settings(folder))
     try:
+        for warning in work.check_folder():
+            note(warning)
         protected = work.is_protected
         if work.unlock(ask_passphrase() if protected else None):
             note(

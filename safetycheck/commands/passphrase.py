@@ -11,7 +11,7 @@ from safetycheck.casework import CaseWork
 from safetycheck.cli import UserError
 from safetycheck.commands.common import ask_passphrase, data_dir, library, note
 from safetycheck.passphrase import ENV_NEW_PASSPHRASE, FORGOTTEN_WARNING, PROTECTS_AGAINST
-from safetycheck.vault import VaultError, passphrase_problem
+from safetycheck.vault import MissingVaultError, VaultError, has_key_file, passphrase_problem
 
 
 def register(
@@ -53,10 +53,19 @@ def new_passphrase() -> str:
     return value
 
 
-def run_set(args: argparse.Namespace) -> int:
+def _work(args: argparse.Namespace) -> CaseWork:
     work = CaseWork(data_dir(args), library)
-    if work.is_protected:
+    for warning in work.check_folder():
+        note(warning)
+    return work
+
+
+def run_set(args: argparse.Namespace) -> int:
+    work = _work(args)
+    if has_key_file(work.data_dir):
         raise UserError("This data folder already has a passphrase. Use change-passphrase.")
+    if work.is_protected:  # sealed files, but the key file is gone: never a second key
+        raise UserError(str(MissingVaultError(work.data_dir)))
     note(FORGOTTEN_WARNING)
     note(PROTECTS_AGAINST)
     passphrase = new_passphrase()
@@ -70,7 +79,7 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_change(args: argparse.Namespace) -> int:
-    work = CaseWork(data_dir(args), library)
+    work = _work(args)
     if not work.is_protected:
         raise UserError("This data folder has no passphrase yet. Use set-passphrase.")
     old = ask_passphrase(prompt="Current passphrase: ")

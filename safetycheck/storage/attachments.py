@@ -289,16 +289,21 @@ def stored_key_id(path: Path) -> tuple[str, str | None]:
     return ("record", key_id) if key_id is not None else ("plain", None)
 
 
-def reseal(folder: CaseFolder, codec: Codec, case_id: str, path: Path) -> bool:
+def reseal(
+    folder: CaseFolder, codec: Codec, case_id: str, path: Path, *, accept_plain: bool = False
+) -> bool:
     """Rewrite one attachment under the current key; False when there was nothing to do.
 
     Streams: a file of any size is re-encrypted with about two chunks in memory (a
     whole-file record from an older version is read whole once, then never again).
+    A plaintext file is sealed only while a first passphrase is being set
+    (``accept_plain``): at any other time SafetyCheck did not write it, and sealing it
+    would make it look genuine (issue 12).  It is left as it is, and does not open.
     """
     kind, key_id = stored_key_id(path)
     if kind == "chunked" and key_id == codec.current_key_id:
         return False
-    if kind == "plain" and codec.current_key_id is None:
+    if kind == "plain" and (codec.current_key_id is None or not accept_plain):
         return False
     context = _context(case_id, path.name)
     keys = _keys(codec)

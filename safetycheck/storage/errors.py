@@ -6,6 +6,7 @@ so a full disk or a read-only folder reads the same wherever it happens.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,58 @@ class LockedError(SaveError):
             "This data folder is protected with a passphrase. Unlock SafetyCheck first; "
             "nothing was saved."
         )
+
+
+class MissingKeyFileError(LockedError):
+    """A store without keys in a folder that holds sealed files but no ``vault.json``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        from safetycheck.vault import MissingVaultError
+
+        SaveError.__init__(self, str(MissingVaultError(data_dir)))
+
+
+class KeyFileChangedError(SaveError):
+    """``vault.json`` is not the one this window unlocked: the passphrase changed elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The passphrase of this data folder was changed in another SafetyCheck window "
+            "(or its passphrase file was replaced), so this window cannot save any more. "
+            "Your latest change was not saved: note it down, close SafetyCheck, open it "
+            "again with the new passphrase, and make the change again."
+        )
+
+
+class CaseChangedError(SaveError):
+    """The case was saved by someone else since this window opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This case was changed in another SafetyCheck window since it was opened here, "
+            "so your latest change was not saved (it would have undone theirs). Close the "
+            "case, open it again to see both, and make the change again."
+        )
+
+
+class RollbackError(StoreError):
+    """The case file is an older copy than the last save of the case (``storage.ledger``)."""
+
+    def __init__(self, case_id: str, last_saved: dt.datetime | None) -> None:
+        when = (
+            " on " + last_saved.astimezone().strftime("%d %B %Y at %H:%M")
+            if last_saved is not None
+            else ""
+        )
+        super().__init__(
+            f"This is an older copy of the case than the one SafetyCheck last saved{when}. "
+            "Someone may have put an older copy back, or a backup or sync program may have "
+            "restored one. Nothing has been changed. In SafetyCheck's window you can open "
+            "this older copy (it then becomes the case from now on), or leave it and look "
+            "for the newer one, for example in a backup."
+        )
+        self.case_id = case_id
+        self.last_saved = last_saved
 
 
 class CorruptCaseError(StoreError):

@@ -7,6 +7,8 @@ Layout under the data folder (created 0700, files 0600)::
     cases/<id>.case.v<N>.bak the file as it was before an upgrade from version N
     attachments/<id>/<name>  files copied into the evidence log (random names)
     damaged/                 unreadable case files, set aside untouched
+    locks/<id>.lock          empty; the system lock on it says who is writing the case
+    saves.log                with a passphrase: the latest save of each case, sealed
 
 File names hold only a random id, never the case reference.  Files are
 written with ``safetycheck.durable.write_atomic`` (temp file, fsync, rename).
@@ -17,7 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import shutil
+import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from safetycheck.durable import Platform, fsync_dir, is_temp_for, replace
@@ -53,6 +58,7 @@ class CaseFolder:
         self.cases_dir = self.data_dir / "cases"
         self.attachments_dir = self.data_dir / "attachments"
         self.damaged_dir = self.data_dir / "damaged"
+        self.locks_dir = self.data_dir / "locks"
 
     # -- names -------------------------------------------------------------------
 
@@ -125,19 +131,104 @@ class CaseFolder:
                 pass
 
     def remove_case(self, case_id: str) -> None:
-        """Every file of the case: its versions, temp files, damaged copies, attachments."""
+        """Every file of the case: its versions, temp files, damaged copies, attachments.
+
+        Links are never followed (issue 12): an attachment folder that someone replaced
+        with a link to the person's own files loses the link, never those files.
+        """
         path = self.case_path(case_id)
         if self.cases_dir.is_dir():
             for candidate in list(self.cases_dir.glob(f"*{case_id}{SUFFIX}*")):
                 if candidate.name.startswith(path.name) or is_temp_for(candidate, path):
-                    candidate.unlink(missing_ok=True)
+                    remove_no_follow(candidate)
         if self.damaged_dir.is_dir():
             for candidate in list(self.damaged_dir.glob(f"{case_id}{SUFFIX}*")):
-                candidate.unlink(missing_ok=True)
-        attachments = self.attachment_dir(case_id)
-        if attachments.is_dir():
-            for child in attachments.iterdir():
-                child.unlink(missing_ok=True)
-            attachments.rmdir()
+                remove_no_follow(candidate)
+        remove_no_follow(self.attachment_dir(case_id))
         if self.cases_dir.is_dir():
             fsync_dir(self.cases_dir, self.platform)
+
+
+def _is_link(info: os.stat_result) -> bool:
+    """A symbolic link, or on Windows any reparse point (a junction, a mount point)."""
+    attributes = getattr(info, "st_file_attributes", 0)
+    return stat.S_ISLNK(info.st_mode) or bool(attributes & 0x400)  # REPARSE_POINT
+
+
+def remove_no_follow(path: Path) -> None:
+    """Remove ``path``; a link is removed itself, never what it points to.
+
+    A real folder is removed with ``shutil.rmtree``, which does not follow the links
+    inside it either (it works through folder handles where the system allows).
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if _is_link(info):
+        try:
+            os.unlink(path)
+        except (IsADirectoryError, PermissionError):
+            os.rmdir(path)  # a Windows directory link or junction: rmdir removes only the link
+    elif stat.S_ISDIR(info.st_mode):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
+
+
+def entries(folder: Path) -> Iterator[os.DirEntry[str]]:
+    """The entries of ``folder``, sorted by name; nothing when it is missing or a link."""
+    try:
+        if _is_link(os.lstat(folder)):
+            return
+        with os.scandir(folder) as scan:
+            found = sorted(scan, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    yield from found
+
+
+def regular_files(folder: Path) -> Iterator[Path]:
+    """The plain files directly in ``folder``, never through a link."""
+    for entry in entries(folder):
+        if entry.is_file(follow_symlinks=False):
+            yield Path(entry.path)
+
+
+def real_folders(folder: Path) -> Iterator[Path]:
+    """The folders directly in ``folder`` that are not links."""
+    for entry in entries(folder):
+        if entry.is_dir(follow_symlinks=False) and not _is_link(entry.stat(follow_symlinks=False)):
+            yield Path(entry.path)
+
+
+SNIFF_BYTES = 64
+
+
+def holds_sealed_files(data_dir: Path) -> bool:
+    """Whether any file in the data folder is sealed with a passphrase.
+
+    Such a folder is protected whatever happened to its key file: this is what stops
+    a deleted ``vault.json`` turning it into a plaintext folder (issue 12).  Reads the
+    first bytes of each case, attachment and damaged file, and stops at the first
+    sealed one, so a protected folder answers at once; a plain one reads every file's
+    first line (about 5 ms for 500 cases).
+    """
+    from safetycheck.storage.casefile import looks_sealed
+
+    data_dir = Path(data_dir)
+    log = data_dir / "saves.log"  # the save log is only ever written under a passphrase
+    if log.is_file() and not log.is_symlink() and log.stat().st_size > 0:
+        return True
+    folders = [data_dir / "cases", data_dir / "damaged"]
+    folders += list(real_folders(data_dir / "attachments"))
+    for folder in folders:
+        for path in regular_files(folder):
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(SNIFF_BYTES)
+            except OSError:
+                continue
+            if looks_sealed(head):
+                return True
+    return False

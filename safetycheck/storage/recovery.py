@@ -14,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from safetycheck.codec import Codec, PlainCodec
+from safetycheck.durable import write_atomic
 from safetycheck.storage import casefile
 from safetycheck.storage.errors import CorruptCaseError
 from safetycheck.storage.folder import SUFFIX, CaseFolder
@@ -37,15 +39,46 @@ def finish_cut_off_save(folder: CaseFolder, path: Path, codecs: casefile.Codecs)
             return
 
 
+#: A plaintext case file in a protected folder (``casefile.NotSealedError``).
+NOT_SEALED = (
+    "This case file was not locked with this folder's passphrase, so SafetyCheck will not "
+    "open it: someone may have put it here."
+)
+
+
 def set_aside(
-    folder: CaseFolder, case_id: str, path: Path, backup: CaseSummary | None
+    folder: CaseFolder,
+    case_id: str,
+    path: Path,
+    backup: CaseSummary | None,
+    *,
+    codec: Codec | None = None,
+    not_sealed: bool = False,
 ) -> CorruptCaseError:
-    """Move an unreadable case file into ``damaged/`` and say what can be done."""
+    """Move an unreadable case file into ``damaged/`` and say what can be done.
+
+    In a protected folder (``codec`` holds keys) the moved file is sealed whole, so no
+    readable copy of anything is left; ``CaseStore.read_damaged`` gives its bytes back.
+    """
     try:
         moved: Path | None = folder.move_to_damaged(path)
     except OSError:
         moved = None
-    if backup is not None:
+    if moved is not None and codec is not None and codec.name != PlainCodec.name:
+        try:
+            sealed = casefile.seal_whole(moved.read_bytes(), codec)
+            if sealed is not None:
+                write_atomic(moved, sealed, platform=folder.platform)
+        except OSError:
+            pass  # it is aside either way; a sweep at the next passphrase change seals it
+    if not_sealed:
+        message = (
+            f"{NOT_SEALED} It has been set aside in the 'damaged' folder of the data folder "
+            "and locked with your passphrase."
+        )
+        if backup is not None:
+            message += " An earlier copy can be opened instead."
+    elif backup is not None:
         when = backup.updated.astimezone().strftime("%d %B %Y at %H:%M") if backup.updated else ""
         message = (
             "This case file is damaged and cannot be opened. "

@@ -9,44 +9,81 @@ damaged files are sealed whole, so that nothing readable stays behind.
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from safetycheck.durable import write_atomic
 from safetycheck.storage import attachments, casefile, recovery
+from safetycheck.storage.caselock import CaseLocks
 from safetycheck.storage.errors import saving
-from safetycheck.storage.folder import SUFFIX, CaseFolder, case_id_of, is_temp_name
+from safetycheck.storage.folder import (
+    CaseFolder,
+    case_id_of,
+    entries,
+    is_case_id,
+    is_temp_name,
+    real_folders,
+    remove_no_follow,
+)
 
 
-def reencode_folder(folder: CaseFolder, codecs: casefile.Codecs) -> int:
-    """Returns how many files were rewritten."""
+def reencode_folder(folder: CaseFolder, codecs: casefile.Codecs, locks: CaseLocks) -> int:
+    """Returns how many files were rewritten.
+
+    Each case's files are rewritten holding that case's lock, so no save from another
+    window lands half-way.  Links are never followed: a file or folder someone replaced
+    with a link is left alone, so nothing outside the data folder is rewritten.
+    """
     rewritten = 0
-    if folder.cases_dir.is_dir():
-        for entry in sorted(folder.cases_dir.iterdir()):
-            main = folder.cases_dir / entry.name[1:].rsplit(".", 2)[0]
-            if is_temp_name(entry.name) and main.name.endswith(SUFFIX):
+    by_case: dict[str, list[os.DirEntry[str]]] = {}
+    for entry in entries(folder.cases_dir):
+        name = entry.name[1:] if is_temp_name(entry.name) else entry.name
+        case_id = case_id_of(name)
+        if case_id:
+            by_case.setdefault(case_id, []).append(entry)
+    for case_id, found in sorted(by_case.items()):
+        with locks.hold(case_id):
+            main = folder.case_path(case_id)
+            if any(is_temp_name(e.name) for e in found):
                 # A cut-off save's temp file may be the latest state: put it back first.
                 recovery.finish_cut_off_save(folder, main, codecs)
-        for entry in sorted(folder.cases_dir.iterdir()):
-            if is_temp_name(entry.name):
-                entry.unlink(missing_ok=True)
-            elif entry.is_file() and case_id_of(entry.name):
-                rewritten += _reseal_case_file(folder, codecs, entry, case_id_of(entry.name))
-    if folder.attachments_dir.is_dir():
-        for case_folder in sorted(folder.attachments_dir.iterdir()):
-            if not case_folder.is_dir():
-                continue
-            for entry in sorted(case_folder.iterdir()):
+            for entry in entries(folder.cases_dir):
+                path = Path(entry.path)
+                name = entry.name[1:] if is_temp_name(entry.name) else entry.name
+                if case_id_of(name) != case_id:
+                    continue
                 if is_temp_name(entry.name):
-                    entry.unlink(missing_ok=True)
-                else:
-                    rewritten += attachments.reseal(folder, codecs.codec, case_folder.name, entry)
-    if folder.damaged_dir.is_dir():
-        for entry in sorted(folder.damaged_dir.iterdir()):
-            if is_temp_name(entry.name):
-                entry.unlink(missing_ok=True)
-            elif entry.is_file():
-                rewritten += _seal_damaged(folder, codecs, entry)
+                    remove_no_follow(path)  # it may hold plaintext
+                elif entry.is_file(follow_symlinks=False):
+                    rewritten += _reseal_case_file(folder, codecs, path, case_id)
+    for case_folder in real_folders(folder.attachments_dir):
+        with locks.hold(case_folder.name) if is_case_id(case_folder.name) else _nothing():
+            for entry in entries(case_folder):
+                path = Path(entry.path)
+                if is_temp_name(entry.name):
+                    remove_no_follow(path)
+                elif entry.is_file(follow_symlinks=False):
+                    rewritten += attachments.reseal(
+                        folder,
+                        codecs.codec,
+                        case_folder.name,
+                        path,
+                        accept_plain=codecs.accept_plain,
+                    )
+    for entry in entries(folder.damaged_dir):
+        path = Path(entry.path)
+        if is_temp_name(entry.name):
+            remove_no_follow(path)
+        elif entry.is_file(follow_symlinks=False):
+            rewritten += _seal_damaged(folder, codecs, path)
     return rewritten
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 def _reseal_case_file(folder: CaseFolder, codecs: casefile.Codecs, path: Path, case_id: str) -> int:
