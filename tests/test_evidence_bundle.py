@@ -141,6 +141,7 @@ def test_the_commands_export_and_verify(
     work: CaseWork, tmp_path: Path, out: Path, data_dir
 ) -> None:
     filled(work, tmp_path)
+    work.close_case()  # a command may not write a case another window has open
     bundle = out / "handover.zip"
     exported = run_cli("export-evidence", "Client A", "-o", str(bundle))
     assert exported.returncode == 0, exported.stderr

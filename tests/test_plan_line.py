@@ -85,6 +85,7 @@ def test_the_encoder_writes_a_changed_plan_line(library) -> None:
 def test_a_version_4_file_opens_and_is_saved_as_version_5(work: CaseWork) -> None:
     case = work.create("Old")
     work.set_answer("start-safe-now", Status.LOOKS_OK, "fine")
+    work.close_case()  # the upgrade is saved by this store: the service must let go first
     store = CaseStore(work.data_dir)
     path = store.path_for(case.id)
     lines = path.read_bytes().split(b"\n")

@@ -88,7 +88,7 @@ def tree(tmp_path_factory) -> dict:
     # Reopen on a check with a caution and a sign-in warning: the parts that must be heard.
     check = next(c for _t, c in work.view().checks() if c.caution and c.signs_in)
     work.set_place(check.id)
-    work.flush()
+    work.let_go()  # saved; the app (another process) may open the case now
     out = data.parent / "tree.json"
     run = subprocess.run(
         [

@@ -29,7 +29,7 @@ def test_a_case_open_in_another_window_is_said_and_not_opened(ui) -> None:
 
     window = ui.start(mode="advisor")
     assert not window.open_case(case.id)
-    title, text = ui.dialogs.told[-1]
+    _title, text = ui.dialogs.told[-1]
     assert "open in another SafetyCheck window" in text
     assert window.session.case is None
 
@@ -59,7 +59,7 @@ def test_an_older_copy_put_back_is_said_and_opened_only_when_chosen(ui) -> None:
     window = ui.start()
     ui.dialogs.queue("ask", 1)  # "Not now"
     assert not window.open_case(case.id)
-    title, text, choices = ui.dialogs.asked[-1]
+    _title, text, choices = ui.dialogs.asked[-1]
     assert choices == ["Open this older copy", "Not now"] and "older copy" in text
     assert window.session.case is None
 
