@@ -716,7 +716,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
         self.remember_size()
-
-        if self.session is not None:
-            self.session.work.let_go()  # another window may open this case now
+        self.session.work.let_go()  # another window may open this case now
         event.accept()
