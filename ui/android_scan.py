@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -87,7 +88,9 @@ class AndroidScanPage(QWidget):
                 "Page Down to read on, Tab to go from one button to the next.",
             ),
         )
-        self.scroll = self.findChild(QScrollArea)
+        area = self.findChild(QScrollArea)
+        assert area is not None  # scrolling_page made it
+        self.scroll_area = area
 
         layout.addWidget(heading("Scan an Android phone"))
         layout.addWidget(
@@ -282,7 +285,7 @@ class AndroidScanPage(QWidget):
         self._show_lists()
         self._update_buttons()
 
-    def _find_adb(self):
+    def _find_adb(self) -> Path:
         return find_adb(self.session.settings.adb_path or None)
 
     def _show_adb(self) -> None:
@@ -516,8 +519,10 @@ class AndroidScanPage(QWidget):
         self.results.show()
         self._update_buttons()
         # The results are below the steps: bring them into view, and the keyboard with them.
-        self.scroll.widget().layout().activate()
-        self.scroll.ensureWidgetVisible(self.results_heading, 0, 0)
+        body = self.scroll_area.widget()
+        if body is not None and (body_layout := body.layout()) is not None:
+            body_layout.activate()
+        self.scroll_area.ensureWidgetVisible(self.results_heading, 0, 0)
         self.headline.setFocus()
 
     def save_to_case(self) -> None:

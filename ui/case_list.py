@@ -161,8 +161,9 @@ class CaseListPage(QWidget):
             self.table.addTopLevelItem(item)
             if summary.id == selected:
                 self.table.setCurrentItem(item)
-        if self.table.currentItem() is None and self.table.topLevelItemCount():
-            self.table.setCurrentItem(self.table.topLevelItem(0))
+        first = self.table.topLevelItem(0)
+        if self.table.currentItem() is None and first is not None:
+            self.table.setCurrentItem(first)
         self._filter(self.search.text())
 
     def _filter(self, text: str) -> None:
@@ -170,6 +171,8 @@ class CaseListPage(QWidget):
         first_visible = None
         for index in range(self.table.topLevelItemCount()):
             item = self.table.topLevelItem(index)
+            if item is None:
+                continue
             hidden = bool(wanted) and wanted not in item.text(0).casefold()
             item.setHidden(hidden)
             if not hidden and first_visible is None:
@@ -186,11 +189,17 @@ class CaseListPage(QWidget):
         self.empty.setVisible(first_visible is None)
         self._update_buttons()
 
-    def selected_id(self) -> str | None:
+    def _selected(self) -> tuple[str, str] | None:
+        """The chosen case's id and reference (None when none is chosen, or it is hidden)."""
         item = self.table.currentItem()
         if item is None or item.isHidden():
             return None
-        return item.data(0, ID_ROLE)
+        case_id = item.data(0, ID_ROLE)
+        return (case_id, item.text(0)) if isinstance(case_id, str) and case_id else None
+
+    def selected_id(self) -> str | None:
+        chosen = self._selected()
+        return chosen[0] if chosen else None
 
     def _update_buttons(self) -> None:
         has = self.selected_id() is not None
@@ -221,10 +230,10 @@ class CaseListPage(QWidget):
         self.open_requested.emit(case.id)
 
     def rename_selected(self) -> None:
-        case_id = self.selected_id()
-        if not case_id:
+        chosen = self._selected()
+        if chosen is None:
             return
-        current = self.table.currentItem().text(0)
+        case_id, current = chosen
         reference = dialogs.ask_text(self, "Rename case", "New reference for this case:", current)
         if not reference or not reference.strip():
             return
@@ -235,10 +244,10 @@ class CaseListPage(QWidget):
         self.refresh()
 
     def delete_selected(self) -> None:
-        case_id = self.selected_id()
-        if not case_id:
+        chosen = self._selected()
+        if chosen is None:
             return
-        reference = self.table.currentItem().text(0)
+        case_id, reference = chosen
         choice = dialogs.ask(
             self,
             "Delete this case?",

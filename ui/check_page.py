@@ -127,14 +127,14 @@ class CheckPage(QWidget):
         outer.addWidget(self.parts, 1)
         # One Tab stop that scrolls with the keys, so the caution and "What to record" can be
         # brought into view without a mouse (see ui.reading).
-        self.scroll = ReadingArea(
+        self.scroll_area = ReadingArea(
             "Guidance for this check",
             "Why it matters, the steps, what to look for, cautions and what to record. "
             "Use the arrow keys, Page Down and Page Up, or Space, to read on. "
             "Press Tab to go on to your answer.",
         )
-        layout = self.scroll.body_layout
-        self.parts.addWidget(self.scroll)
+        layout = self.scroll_area.body_layout
+        self.parts.addWidget(self.scroll_area)
 
         self.where = muted(paragraph())
         self.title = heading("")
@@ -345,6 +345,8 @@ class CheckPage(QWidget):
         if total <= 0 or len(sizes) != 2:
             return
         body = self.answer_scroll.widget()
+        if body is None:
+            return
         wanted = body.sizeHint().height() + 2 * self.answer_scroll.frameWidth()
         answer = min(wanted, int(total * (1 - self.GUIDANCE_SHARE)))
         if answer > sizes[1]:
@@ -353,6 +355,8 @@ class CheckPage(QWidget):
     # -- filling in -------------------------------------------------------------------
 
     def show_check(self, topic: Topic, check: Check, position: int, total: int) -> None:
+        case = self.session.case
+        assert case is not None, "a check is shown only in an open case"
         self.flush_note()
         self._filling = True
         try:
@@ -371,7 +375,7 @@ class CheckPage(QWidget):
             if len(check.variants) > 1:
                 self.variant.addItems([v.label for v in check.variants])
                 # The make or version chosen before, on this or a check offering the same.
-                self.variant.setCurrentIndex(chosen_index(self.session.case, check))
+                self.variant.setCurrentIndex(chosen_index(case, check))
             self.variant_row.setVisible(len(check.variants) > 1)
             self._show_steps()
             self.look_for.setText(list_html(check.look_for, ordered=False))
@@ -379,7 +383,7 @@ class CheckPage(QWidget):
             self.caution.setText(check.caution)
             self.if_found.setText(check.if_found)
             self.evidence_hint.setText(check.evidence)
-            answer = self.session.case.answer(check.id)
+            answer = case.answer(check.id)
             self._check_only(answer.status)
             self._show_current()
             self.notes.setPlainText(answer.note)
@@ -395,7 +399,7 @@ class CheckPage(QWidget):
             self._show_evidence()
         finally:
             self._filling = False
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def _show_steps(self) -> None:
         if self.check is None:
@@ -429,7 +433,10 @@ class CheckPage(QWidget):
             button.setFont(font)
 
     def _show_current(self) -> None:
-        status = self.session.case.status(self.check.id)
+        case = self.session.case
+        if case is None or self.check is None:
+            return
+        status = case.status(self.check.id)
         if status is Status.NOT_CHECKED:
             self.current.setText("Not checked yet.")
             self.current.setStyleSheet("")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.case import EvidenceEntry, Status
+from safetycheck.case import Action, Case, EvidenceEntry, Status
 from ui.accessible import describe
 from ui.action_dialog import ActionDialog
 from ui.evidence_dialog import EvidenceDialog
@@ -72,7 +72,7 @@ def _visible_rows(tree: QTreeWidget) -> int:
     for index in range(tree.topLevelItemCount()):
         item = tree.topLevelItem(index)
         count += 1
-        if item.isExpanded():
+        if item is not None and item.isExpanded():
             count += item.childCount()
     return count
 
@@ -129,18 +129,18 @@ class SummaryPage(QWidget):
                 )
             )
         )
-        self.actions = describe(
+        self.action_list = describe(
             QTreeWidget(),
             "Action plan",
             "Each action with who does it and by when. Press Space to tick it as done.",
         )
-        self.actions.setRootIsDecorated(False)
-        self.actions.setHeaderLabels(["Done", "What to do", "Who", "By when"])
-        self.actions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.actions.setAllColumnsShowFocus(True)
-        self.actions.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.actions.header().setStretchLastSection(False)
-        layout.addWidget(self.actions)
+        self.action_list.setRootIsDecorated(False)
+        self.action_list.setHeaderLabels(["Done", "What to do", "Who", "By when"])
+        self.action_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.action_list.setAllColumnsShowFocus(True)
+        self.action_list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.action_list.header().setStretchLastSection(False)
+        layout.addWidget(self.action_list)
         action_buttons = QHBoxLayout()
         self.add_action_button = describe(
             QPushButton("Add an ac&tion…"), "Add an action", "Add a step to the plan."
@@ -198,9 +198,9 @@ class SummaryPage(QWidget):
         self.findings.itemActivated.connect(self._open_finding)
         self.findings.itemExpanded.connect(lambda _item: _fit_height(self.findings))
         self.findings.itemCollapsed.connect(lambda _item: _fit_height(self.findings))
-        self.actions.itemChanged.connect(self._action_ticked)
-        self.actions.itemActivated.connect(lambda *_: self.edit_action())
-        self.actions.itemSelectionChanged.connect(self._update_buttons)
+        self.action_list.itemChanged.connect(self._action_ticked)
+        self.action_list.itemActivated.connect(lambda *_: self.edit_action())
+        self.action_list.itemSelectionChanged.connect(self._update_buttons)
         self.add_action_button.clicked.connect(self.add_action)
         self.edit_action_button.clicked.connect(self.edit_action)
         self.remove_action_button.clicked.connect(self.remove_action)
@@ -233,9 +233,9 @@ class SummaryPage(QWidget):
         case = self.session.case
         if case is None:
             return
-        self._fill_findings()
-        self._fill_actions()
-        self._fill_evidence()
+        self._fill_findings(case)
+        self._fill_actions(case)
+        self._fill_evidence(case)
         progress = self.session.scope().progress(case)
         self.counts.setText(
             f"{progress.answered} of {progress.total} checks done · "
@@ -244,8 +244,7 @@ class SummaryPage(QWidget):
             f"{len(case.evidence)} evidence entr{'ies' if len(case.evidence) != 1 else 'y'}"
         )
 
-    def _fill_findings(self) -> None:
-        case = self.session.case
+    def _fill_findings(self, case: Case) -> None:
         self.findings.clear()
         # Every check the case covers (the scope rule's), with a title for each: answers to
         # checks no longer in the checklists are listed under their id, as the record does.
@@ -282,10 +281,10 @@ class SummaryPage(QWidget):
         self.findings.setColumnWidth(0, min(self.findings.columnWidth(0), 420))
         _fit_height(self.findings)
 
-    def _fill_actions(self) -> None:
-        self.actions.blockSignals(True)
-        self.actions.clear()
-        for action in self.session.case.actions:
+    def _fill_actions(self, case: Case) -> None:
+        self.action_list.blockSignals(True)
+        self.action_list.clear()
+        for action in case.actions:
             item = QTreeWidgetItem(["", action.what, action.who, action.by_when])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked if action.done else Qt.CheckState.Unchecked)
@@ -295,16 +294,16 @@ class SummaryPage(QWidget):
                 Qt.ItemDataRole.AccessibleTextRole,
                 "Done" if action.done else "Not done yet",
             )
-            self.actions.addTopLevelItem(item)
-        self.actions.blockSignals(False)
+            self.action_list.addTopLevelItem(item)
+        self.action_list.blockSignals(False)
         for column in (0, 2, 3):
-            self.actions.resizeColumnToContents(column)
-        _fit_height(self.actions, 2)
+            self.action_list.resizeColumnToContents(column)
+        _fit_height(self.action_list, 2)
         self._update_buttons()
 
-    def _fill_evidence(self) -> None:
+    def _fill_evidence(self, case: Case) -> None:
         self.evidence.clear()
-        for entry in self.session.case.evidence:
+        for entry in case.evidence:
             self.evidence.addTopLevelItem(evidence_row(entry))
         for column in (0, 1, 3, 4):
             self.evidence.resizeColumnToContents(column)
@@ -339,7 +338,7 @@ class SummaryPage(QWidget):
         run_export_evidence(self.session, self, say)
 
     def _update_buttons(self) -> None:
-        has = self.actions.currentItem() is not None
+        has = self.action_list.currentItem() is not None
         self.edit_action_button.setEnabled(has)
         self.remove_action_button.setEnabled(has)
 
@@ -349,20 +348,27 @@ class SummaryPage(QWidget):
             self.check_requested.emit(check_id)
 
     def _selected_action_id(self) -> str | None:
-        item = self.actions.currentItem()
-        return item.data(0, CHECK_ROLE) if item is not None else None
+        item = self.action_list.currentItem()
+        action_id = item.data(0, CHECK_ROLE) if item is not None else None
+        return action_id if isinstance(action_id, str) else None
+
+    def _action(self, action_id: object) -> Action | None:
+        """The open case's action with this id (None: no case, or no such action)."""
+        case = self.session.case
+        if case is None:
+            return None
+        return next((a for a in case.actions if a.id == action_id), None)
 
     def _action_ticked(self, item: QTreeWidgetItem, column: int) -> None:
         if column != 0:
             return
         done = item.checkState(0) == Qt.CheckState.Checked
-        action_id = item.data(0, CHECK_ROLE)
-        action = next((a for a in self.session.case.actions if a.id == action_id), None)
+        action = self._action(item.data(0, CHECK_ROLE))
         if action is not None and action.done != done:
             # Refreshing would delete this item while Qt is still inside its signal.
             self._quiet = True
             try:
-                self.session.work.update_action(action_id, done=done)
+                self.session.work.update_action(action.id, done=done)
             finally:
                 self._quiet = False
             item.setData(0, Qt.ItemDataRole.AccessibleTextRole, "Done" if done else "Not done yet")
@@ -371,7 +377,7 @@ class SummaryPage(QWidget):
         if is_exiting():
             return
         dialog = ActionDialog(None, self)
-        added = []
+        added: list[bool] = []
 
         def add() -> None:
             if not added and dialog.values()["what"]:
@@ -383,13 +389,12 @@ class SummaryPage(QWidget):
             add()
 
     def edit_action(self) -> None:
-        action_id = self._selected_action_id()
-        action = next((a for a in self.session.case.actions if a.id == action_id), None)
+        action = self._action(self._selected_action_id())
         if action is None or is_exiting():
             return
         dialog = ActionDialog(action, self)
         if dialog.exec():
-            self.session.work.update_action(action_id, **dialog.values())
+            self.session.work.update_action(action.id, **dialog.values())
 
     def remove_action(self) -> None:
         action_id = self._selected_action_id()

@@ -254,9 +254,9 @@ def test_the_page_chooses_adb_itself_and_names_apps(ui, real_content, tmp_path: 
     find_and_scan(ui, page)
     # The results are in view, and the keyboard is on the headline.
     ui.qtbot.waitUntil(lambda: page.headline.hasFocus())
-    top = page.results_heading.mapTo(page.scroll.widget(), QPoint(0, 0)).y()
-    bar = page.scroll.verticalScrollBar()
-    assert bar.value() <= top < bar.value() + page.scroll.viewport().height()
+    top = page.results_heading.mapTo(page.scroll_area.widget(), QPoint(0, 0)).y()
+    bar = page.scroll_area.verticalScrollBar()
+    assert bar.value() <= top < bar.value() + page.scroll_area.viewport().height()
     texts = [page.findings.item(i).text() for i in range(page.findings.count())]
     assert any("SpyLive360 (com.wifi0)" in t for t in texts)
     assert any("org.jitsi.meet (app name not known)" in t for t in texts)

@@ -370,7 +370,7 @@ def test_every_part_of_a_check_can_be_read_by_keyboard(ui, monkeypatch, screen) 
     for widget in (page.next_button, page.previous_button, window.saved_label):
         corner = widget.mapTo(window, widget.rect().bottomRight())
         assert window.rect().contains(corner), widget.accessibleName()
-    area = page.scroll
+    area = page.scroll_area
     # Keyboard only: from the first answer, Shift+Tab back into the guidance.
     page.status_buttons[Status.LOOKS_OK].setFocus()
     for _ in range(6):
@@ -423,7 +423,7 @@ def test_the_guidance_shows_where_the_keyboard_is(ui) -> None:
     window = ui.start(mode="self")
     window.session.work.set_intake(["android"])
     window.show_page("checks")
-    area = window.checking.page.scroll
+    area = window.checking.page.scroll_area
     window.checking.page.status_buttons[Status.LOOKS_OK].setFocus()
     unfocused = area.grab().toImage()
     area.setFocus()

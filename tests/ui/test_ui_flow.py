@@ -109,8 +109,8 @@ def test_first_start_to_restart_with_the_mouse(ui, tmp_path: Path) -> None:
 
     ui.when_modal(fill_action)
     click(qtbot, window.summary.add_action_button)
-    assert window.summary.actions.topLevelItemCount() == 1
-    item = window.summary.actions.topLevelItem(0)
+    assert window.summary.action_list.topLevelItemCount() == 1
+    item = window.summary.action_list.topLevelItem(0)
     item.setCheckState(0, Qt.CheckState.Checked)
     assert window.session.case.actions[0].done
     assert window.summary.evidence.topLevelItemCount() == 1
@@ -231,7 +231,7 @@ def test_keyboard_only(ui) -> None:
     tab_to(qtbot, window.summary.add_action_button)
     key(qtbot, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(window.session.case.actions) == 1)
-    tab_to(qtbot, window.summary.actions)
+    tab_to(qtbot, window.summary.action_list)
     key(qtbot, Qt.Key.Key_Down)
     key(qtbot, Qt.Key.Key_Space)  # tick it
     assert window.session.case.actions[0].done
