@@ -1,5 +1,6 @@
-"""A person checking alone gets a plan that never says "your advisor" or "we agreed", while
-the checklists still read as written for an advisor's client (``checklist_words``)."""
+"""A person checking alone never reads "your advisor" or "we agreed", on paper or on the check
+page, while the checklists still read as written for an advisor's client (``checklist_words``,
+``safetycheck.self_wording``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from report_helpers import flat, pdftotext
 
 from safetycheck.case import Case, Status
 from safetycheck.report.export import export_pdf
-from safetycheck.report.plan import alone
-from safetycheck.report.texts import words_for
+from safetycheck.self_wording import check_alone, topic_alone
 from safetycheck.settings import MODE_ADVISOR, MODE_SELF, Settings
 
 ADVISOR = re.compile(r"\badvis[eo]r", re.IGNORECASE)
@@ -28,16 +28,40 @@ def _every_check_a_concern(library) -> Case:
     return case
 
 
+def _texts(topic, check) -> list[tuple[str, str]]:
+    """Every text a person reads of a check, with where it is."""
+    texts = [("title", check.title), ("why", check.why), ("if_found", check.if_found)]
+    texts += [("evidence", check.evidence), ("caution", check.caution)]
+    texts += [("look_for", line) for line in check.look_for]
+    texts += [(f"steps ({v.label})", step) for v in check.variants for step in v.steps]
+    return [(f"{topic.id}/{check.id} {field}", text) for field, text in texts]
+
+
 def test_no_checklist_line_says_advisor_once_reworded_for_someone_alone(library) -> None:
-    w = words_for(self_mode=True)["plan"]
-    left = [
-        f"{check.id} {field}: {alone(getattr(check, field), w)}"
-        for topic in library.topics
-        for check in topic.checks
-        for field in ("title", "if_found", "caution")
-        if ADVISOR.search(alone(getattr(check, field), w))
-    ]
+    left: list[str] = []
+    for topic in library.topics:
+        alone_topic = topic_alone(topic)
+        for where, text in (("intro", alone_topic.intro), ("sign-in", alone_topic.sign_in_warning)):
+            if ADVISOR.search(text):
+                left.append(f"{topic.id} {where}: {text}")
+        for check in topic.checks:
+            for where, text in _texts(topic, check_alone(check)):
+                if ADVISOR.search(text):
+                    left.append(f"{where}: {text}")
     assert left == [], "\n".join(left)
+
+
+def test_rewording_changes_nothing_but_the_words(library) -> None:
+    check = library.check("start-known-passwords")
+    assert check is not None
+    alone = check_alone(check)
+    assert (alone.id, alone.minutes, alone.essential, alone.verified) == (
+        check.id,
+        check.minutes,
+        check.essential,
+        check.verified,
+    )
+    assert [v.label for v in alone.variants] == [v.label for v in check.variants]
 
 
 def test_the_self_mode_plan_names_support_services_not_an_advisor(library, tmp_path: Path) -> None:

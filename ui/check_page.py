@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from safetycheck.case import Status
 from safetycheck.checklist import Check, Topic
+from safetycheck.self_wording import check_alone, topic_alone
 from safetycheck.settings import MODE_SELF
 from safetycheck.steps_choice import chosen_index
 from safetycheck.user_text import problem
@@ -358,6 +359,10 @@ class CheckPage(QWidget):
         case = self.session.case
         assert case is not None, "a check is shown only in an open case"
         self.flush_note()
+        if self.session.settings.mode == MODE_SELF:
+            # Someone on their own: the advice names a support service, not "your advisor"
+            # (the same words their printed plan uses).
+            topic, check = topic_alone(topic), check_alone(check)
         self._filling = True
         try:
             self.topic, self.check = topic, check

@@ -11,7 +11,7 @@ left unsure (and then that a clean result proves nothing).  With
 paper what was found, but still what to do next and how to reach the advisor.
 Self mode (no advisor) has its own wording throughout (``words_for``), and what it prints
 from the checklists (written for an advisor and a client) names the support services
-instead of "your advisor" (``checklist_words``, :func:`alone`).
+instead of "your advisor" (``checklist_words``, ``safetycheck.self_wording``).
 Imported only when a document is exported (it pulls in reportlab).
 """
 
@@ -34,6 +34,7 @@ from safetycheck.report.layout import (
     writing_line,
 )
 from safetycheck.report.texts import Story, Words, counted
+from safetycheck.self_wording import check_alone
 from safetycheck.settings import Settings
 
 LOOK_AGAIN = (Status.NOT_SURE, Status.CANT_CHECK_SAFELY)
@@ -114,26 +115,12 @@ def story(
     return out
 
 
-def alone(text: str, w: Words) -> str:
-    """Checklist text as the plan prints it: unchanged for an advisor's client; in self mode
-    "plan with your advisor" becomes "plan with a support service" (``checklist_words``)."""
-    for written, printed in w.get("checklist_words", []):
-        text = text.replace(written, printed)
-    return text
-
-
 def _reworded(row: common.Row, w: Words) -> common.Row:
-    if not w.get("checklist_words"):
+    """In self mode the checklist's words name a support service, not "your advisor"
+    (``safetycheck.self_wording``, the same words the check page shows)."""
+    if not w.get("checklist_words") or row.check is None:
         return row
-    if row.check is None:
-        return row
-    check = dataclasses.replace(
-        row.check,
-        title=alone(row.check.title, w),
-        if_found=alone(row.check.if_found, w),
-        caution=alone(row.check.caution, w),
-    )
-    return dataclasses.replace(row, check=check)
+    return dataclasses.replace(row, check=check_alone(row.check))
 
 
 def _item(row: common.Row, removed: str) -> tuple[str, str]:
