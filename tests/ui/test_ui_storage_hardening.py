@@ -79,3 +79,57 @@ def test_a_data_folder_others_can_change_is_said_at_start(ui) -> None:
     titles = [title for title, _text in ui.dialogs.told]
     assert "About the data folder" in titles
     assert os.stat(ui.data_dir).st_mode & 0o777 == 0o700
+
+
+def test_a_cut_off_change_asks_for_the_new_passphrase_when_the_old_is_typed(
+    ui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import write_settings
+
+    from safetycheck.passphrase import change_passphrase
+    from safetycheck.storage import reencrypt
+    from ui.unlock import UnlockDialog
+
+    write_settings(ui.data_dir, mode="advisor")
+    store = set_passphrase(CaseStore(ui.data_dir), PASSPHRASE, kdf=FAST_KDF)
+    for n in range(3):
+        store.create(f"IDVA-{n}")
+
+    class Killed(BaseException):
+        pass
+
+    real_write = reencrypt.write_atomic
+    written = []
+
+    def write_then_die(*args: object, **kwargs: object) -> None:
+        if written:
+            raise Killed()
+        written.append(1)
+        real_write(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reencrypt, "write_atomic", write_then_die)
+    with pytest.raises(Killed):
+        change_passphrase(ui.data_dir, PASSPHRASE, "the new one she chose", kdf=FAST_KDF)
+    monkeypatch.setattr(reencrypt, "write_atomic", real_write)
+
+    heard = []
+
+    def unlock(dialog) -> None:
+        assert isinstance(dialog, UnlockDialog)
+        dialog.passphrase.setText(PASSPHRASE)  # the old one
+        dialog.open_button.click()
+        ui.qtbot.waitUntil(lambda: dialog.problem.isVisible() and dialog.problem.text() != "")
+        heard.append(dialog.problem.text())
+        assert dialog.isVisible()
+        dialog.passphrase.setText("the new one she chose")
+        dialog.open_button.click()
+
+    ui.when_modal(unlock)
+    window = ui.start()
+    assert window is not None
+    assert "new passphrase" in heard[0]
+    assert sorted(s.reference for s in window.session.work.list_cases()) == [
+        "IDVA-0",
+        "IDVA-1",
+        "IDVA-2",
+    ]
