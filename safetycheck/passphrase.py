@@ -163,7 +163,7 @@ def _settle(
 ) -> Unlocked:
     """Finish whatever the key file says is not finished; return the finished state."""
     vault = unlocked.vault
-    if vault.pending is None:
+    if vault.pending is None and not _changed_by_version_1(unlocked):
         return unlocked
     if vault.pending == PENDING_CHANGE and unlocked.index == 0:
         # The old passphrase, on a change that was cut off.  It does not hold the new key,
@@ -176,8 +176,8 @@ def _settle(
     elif vault.pending == PENDING_CHANGE and vault.version >= 2:
         _rewriting(data_dir, keyring, vault, platform, locks).reencode_all()
     else:
-        # PENDING_REKEY, or a change begun by version 1 (whose old slot held the new key):
-        # move every file to a key that no key file before this one has ever held.
+        # PENDING_REKEY, or a change made or begun by version 1 (whose old slot held the
+        # new key): move every file to a key that no key file before this one ever held.
         keyring = keyring.rotated()
         slot = reseal_slot(slot, unlocked.kek, keyring)
         rekey = Vault([slot], PENDING_REKEY)
@@ -186,6 +186,17 @@ def _settle(
     final = Vault([slot])
     write_vault(data_dir, final)
     return Unlocked(keyring, slot, unlocked.kek, 0, final)
+
+
+def _changed_by_version_1(unlocked: Unlocked) -> bool:
+    """A finished key file of version 1 whose passphrase was changed at least once.
+
+    Version 1 sealed the new keyring under the old passphrase too while it changed, so
+    the data key in use may be known to whoever knew the passphrase before and kept that
+    key file.  Such a folder is moved to a fresh key once, at its next unlock (as
+    ``"rekey"``); a folder whose passphrase was only ever set holds one key and is left.
+    """
+    return unlocked.vault.version == 1 and len(unlocked.keyring.keys) > 1
 
 
 def set_passphrase(

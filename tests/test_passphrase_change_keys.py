@@ -165,3 +165,36 @@ def test_a_cut_off_change_finished_with_the_new_passphrase_leaves_nothing_for_th
     assert not keys_the_old_passphrase_gets(every_key_file) & key_ids_in_use(data_dir)
     with pytest.raises(VaultError):
         unlock(data_dir, OLD)
+
+
+def test_a_folder_changed_by_version_1_moves_to_a_key_the_old_passphrase_never_had(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Version 1 sealed the new keys under the old passphrase during a change: a folder it
+    changed is moved to a fresh key at its next unlock, once, without a word."""
+    from safetycheck.vault import Vault, make_slot, reseal_slot, write_vault
+
+    _, ids = make_folder(data_dir, tmp_path)
+    unlocked = unlock(data_dir, OLD)
+    # What version 1 did: one new keyring, sealed under BOTH passphrases while it changed.
+    keyring = unlocked.keyring.rotated()
+    old_slot = reseal_slot(unlocked.slot, unlocked.kek, keyring)
+    new_slot, _ = make_slot(NEW, keyring, FAST_KDF)
+
+    def version_1(vault: Vault) -> bytes:
+        raw = json.loads(vault.to_bytes())
+        raw["version"], raw["pending"] = 1, bool(vault.pending)
+        return json.dumps(raw).encode()
+
+    copied = version_1(Vault([old_slot, new_slot], "change"))  # a backup program kept this
+    write_vault(data_dir, Vault([old_slot, new_slot], "change"))
+    CaseStore(data_dir, codec=keyring.codec()).reencode_all()
+    (data_dir / "vault.json").write_bytes(version_1(Vault([new_slot])))
+
+    opened = open_store(data_dir, NEW)
+    assert opened.finished_interrupted_change is False  # nothing to tell the person
+    for n, case_id in enumerate(ids):
+        assert opened.store.load(case_id).answers["check-a"].note == f"before {n}"
+    assert keyring.current not in key_ids_in_use(data_dir)
+    assert not keys_the_old_passphrase_gets([copied]) & key_ids_in_use(data_dir)
+    assert json.loads((data_dir / "vault.json").read_bytes())["version"] == 2
