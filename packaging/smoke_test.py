@@ -8,8 +8,12 @@ its own HOME (and XDG folders, TEMP and APPDATA) in a fresh temporary folder, so
 touches the real profile and can see what the program wrote.
 
 Steps: ``--version``; ``check-content``; ``demo-case``; ``export`` of both PDFs (read back:
-header, end marker, the case reference in the text when ``pdftotext`` is present); and the app
-itself started offscreen, left to run, and asked to quit (``SAFETYCHECK_QUIT_AFTER``).
+header, end marker, the case reference in the text when ``pdftotext`` is present);
+``export-evidence`` of the demo case, plain and protected with a passphrase (AES, through
+pyzipper and pycryptodomex, which are imported only then), each checked by
+``verify-evidence`` and opened with ``zipfile``, and a copy with one byte changed refused;
+and the app itself started offscreen, left to run, and asked to quit
+(``SAFETYCHECK_QUIT_AFTER``).
 
 ``--portable`` copies the program folder, puts a ``portable`` file next to the program, runs the
 same steps with no data folder given, and then checks that nothing at all was written under the
@@ -26,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 QUIT_AFTER_SECONDS = "3"
@@ -83,11 +88,11 @@ def isolated_env(base: Path) -> dict[str, str]:
 RUN_AS: list[str] = []
 
 
-def run(program: Path, args: list[str], env: dict[str, str], what: str):
+def run(program: Path, args: list[str], env: dict[str, str], what: str, expect: int = 0):
     result = subprocess.run(
         [*RUN_AS, str(program), *args], capture_output=True, text=True, env=env, timeout=TIMEOUT
     )
-    if result.returncode != 0:
+    if result.returncode != expect:
         raise SmokeFailure(
             f"{what}: exit status {result.returncode}\n{result.stdout}\n{result.stderr}"
         )
@@ -137,8 +142,64 @@ def smoke(program: Path, env: dict[str, str], data_args: list[str], out: Path) -
             f"export --kind {kind}",
         )
         check_pdf(pdf, reference, f"{kind} PDF")
+    check_evidence(program, env, data_args, reference, out)
     gui_env = {**env, "SAFETYCHECK_QUIT_AFTER": QUIT_AFTER_SECONDS}
     run(program, [*data_args], gui_env, "app starts offscreen and quits")
+
+
+#: Only for the smoke test's protected bundle (the program reads it instead of asking).
+BUNDLE_PASSPHRASE = "smoke test passphrase"
+
+
+def check_evidence(
+    program: Path, env: dict[str, str], data_args: list[str], reference: str, out: Path
+) -> None:
+    """The demo case's evidence as a bundle, plain and protected, checked by the program."""
+    protected_env = {**env, "SAFETYCHECK_BUNDLE_PASSPHRASE": BUNDLE_PASSPHRASE}
+    for kind, extra, use_env in (
+        ("plain", [], env),
+        ("protected", ["--protect"], protected_env),
+    ):
+        bundle = out / f"evidence-{kind}.zip"
+        exported = run(
+            program,
+            [*data_args, "export-evidence", reference, "-o", str(bundle), *extra],
+            use_env,
+            f"export-evidence ({kind})",
+        )
+        if "unchanged since they were recorded" not in exported.stdout:
+            raise SmokeFailure(f"export-evidence ({kind}) printed {exported.stdout!r}")
+        with zipfile.ZipFile(bundle) as archive:
+            names = set(archive.namelist())
+            if archive.infolist()[0].flag_bits & 1 != (kind == "protected"):
+                raise SmokeFailure(f"export-evidence ({kind}): the zip's encryption is wrong")
+        if not {"record.pdf", "manifest.json", "manifest.csv", "README.txt"} <= names:
+            raise SmokeFailure(f"export-evidence ({kind}): the bundle holds only {sorted(names)}")
+        verified = run(
+            program, ["verify-evidence", str(bundle)], use_env, f"verify-evidence ({kind})"
+        )
+        if not verified.stdout.startswith("Bundle intact"):
+            raise SmokeFailure(f"verify-evidence ({kind}) printed {verified.stdout!r}")
+    # A copy with one byte of the manifest changed (the zip itself still whole).
+    tampered = out / "evidence-tampered.zip"
+    with (
+        zipfile.ZipFile(out / "evidence-plain.zip") as source,
+        zipfile.ZipFile(tampered, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "manifest.csv":
+                data = data.replace(b"Photo", b"photo", 1)
+            copy.writestr(info, data)
+    refused = run(
+        program,
+        ["verify-evidence", str(tampered)],
+        env,
+        "verify-evidence refuses a bundle with one byte changed",
+        expect=1,
+    )
+    if not refused.stdout.startswith("Bundle NOT intact"):
+        raise SmokeFailure(f"verify-evidence on a changed bundle printed {refused.stdout!r}")
 
 
 def copy_to_stick(program: Path, stick_root: Path) -> tuple[Path, Path]:
