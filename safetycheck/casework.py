@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -716,18 +716,35 @@ class CaseWork:
             self.store.destroy_attachment(case, attachment)
         return list(case.exported_files)
 
-    def check_evidence(self, *, files: bool = True) -> LogCheck:
-        """Is the evidence log (and every file, with ``files``) as it was recorded?"""
-        from safetycheck.evidence.check import check_log
+    def check_evidence(
+        self,
+        *,
+        files: bool = True,
+        case: Case | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> LogCheck:
+        """Is the evidence log (and every file, with ``files``) as it was recorded?
 
-        case = self._open_case()
+        Reads only, so it may run on another thread given ``case``, a copy of the open
+        case taken on the service's thread (hashing files can take a while).
+        ``should_stop()`` is asked before each piece of a file is read; when it says yes
+        the check ends with :class:`~safetycheck.evidence.check.CheckStopped`.
+        """
+        from safetycheck.evidence.check import CheckStopped, check_log
+
+        case = case or self._open_case()
         read = None
         if files:
             store = self.store
 
-            def read(attachment: Attachment) -> Iterable[bytes]:
-                return store.attachment_chunks(case, attachment)
+            def read(attachment: Attachment) -> Iterator[bytes]:
+                for piece in store.attachment_chunks(case, attachment):
+                    if should_stop is not None and should_stop():
+                        raise CheckStopped()
+                    yield piece
 
+        if should_stop is not None and should_stop():
+            raise CheckStopped()
         return check_log(case.id, case.evidence_log, case.stored_head, read)
 
     def add_action(

@@ -344,3 +344,26 @@ def test_an_older_log_is_chained_when_upgraded_and_corrections_become_revisions(
     assert check_log(case.id, case.evidence_log, case.stored_head).line() == (
         "Evidence log checked: 2 entries, unchanged since they were recorded (files not checked)."
     )
+
+
+def test_a_check_asked_to_stop_ends_at_the_next_piece_and_names_no_file(
+    work: CaseWork, tmp_path: Path
+) -> None:
+    """Quick Exit stops the summary's check; a stop is not a damaged file."""
+    from safetycheck.evidence.check import CheckStopped
+
+    filled(work, tmp_path)
+    assert work.case is not None
+    asked: list[int] = []
+
+    def stop_at_the_first_piece() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # the first ask is before any file is read
+
+    with pytest.raises(CheckStopped):
+        work.check_evidence(should_stop=stop_at_the_first_piece)
+    assert len(asked) == 2
+    # A copy of the case, as the summary hands it to its thread, is checked the same.
+    copy = work.case.__class__.from_dict(work.case.to_dict())
+    copy.stored_head = work.case.stored_head
+    assert work.check_evidence(case=copy, should_stop=lambda: False).line() == OK.format(n=4)

@@ -7,6 +7,9 @@ looks OK.  Choosing a finding opens that check.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from safetycheck.case import Action, Case, EvidenceEntry, Status
+from safetycheck.evidence.check import CheckStopped, LogCheck
+from ui import background
 from ui.accessible import describe
 from ui.action_dialog import ActionDialog
 from ui.evidence_dialog import EvidenceDialog
@@ -29,6 +34,8 @@ from ui.style import concern_color, heading, muted, paragraph, scrolling_page
 CHECK_ROLE = Qt.ItemDataRole.UserRole
 #: The summary hashes every file of the log when they add up to no more than this.
 CHECK_FILES_UP_TO = 200 * 1000**2
+#: Shown while the log and its files are checked (in the background).
+CHECKING = "Evidence log: checking that nothing has changed…"
 
 #: (heading, statuses) in the order they are shown.
 GROUPS: list[tuple[str, tuple[Status, ...]]] = [
@@ -87,6 +94,8 @@ class SummaryPage(QWidget):
         super().__init__(parent)
         self.session = session
         self._quiet = False
+        #: The check of the evidence log running now (on the app's background runner).
+        self._check_job: background.Job[LogCheck] | None = None
         layout = scrolling_page(self)
 
         top = QHBoxLayout()
@@ -311,15 +320,50 @@ class SummaryPage(QWidget):
         self._show_check()
 
     def _show_check(self) -> None:
+        """Check the log, and its files when they are not too many, off the GUI thread.
+
+        Hashing 200 MB takes seconds; on the GUI thread it would hold up Quick Exit.
+        The check reads a copy of the log taken now; a newer check replaces it (its
+        outcome is dropped), and Quick Exit stops it at the next piece of a file.
+        """
+        if self._check_job is not None:
+            self._check_job.request_stop()
+            self._check_job = None
         case = self.session.case
         if case is None or not case.evidence:
             self.evidence_check.setText("")
             return
+        self.open_entry_button.setEnabled(True)
         total = sum(a.size for e in case.evidence for a in e.all_attachments())
         # Files are hashed here when that is quick; a bundle export always hashes them.
-        check = self.session.work.check_evidence(files=total <= CHECK_FILES_UP_TO)
-        self.evidence_check.setText(check.line())
-        self.open_entry_button.setEnabled(True)
+        files = total <= CHECK_FILES_UP_TO
+        snapshot = replace(
+            case,
+            evidence_log=list(case.evidence_log),
+            stored_head=copy.deepcopy(case.stored_head),
+        )
+        work = self.session.work
+        self.evidence_check.setText(CHECKING)
+
+        def check(job: background.Job[LogCheck]) -> LogCheck:
+            return work.check_evidence(files=files, case=snapshot, should_stop=lambda: job.stopped)
+
+        job: background.Job[LogCheck] | None = None
+
+        def done(result: LogCheck) -> None:
+            if job is self._check_job:
+                self._check_job = None
+                self.evidence_check.setText(result.line())
+
+        def failed(exc: BaseException) -> None:
+            if job is self._check_job and not isinstance(exc, CheckStopped):
+                self._check_job = None
+                self.evidence_check.setText(
+                    "The evidence log could not be checked just now. Nothing in it was changed."
+                )
+
+        job = background.run(check, done, failed, owner=self, name="evidence-check")
+        self._check_job = job
 
     def open_entry(self) -> None:
         from ui.entry_dialog import EntryDialog

@@ -36,6 +36,10 @@ from safetycheck.timestamps import local_and_utc
 ChunkReader = Callable[[Attachment], Iterable[bytes]]
 
 
+class CheckStopped(Exception):
+    """The check was asked to stop (Quick Exit, or the log changed meanwhile)."""
+
+
 @dataclass(frozen=True)
 class Mismatch:
     what: str  # for people: "entry 4 was changed after it was recorded"
@@ -228,6 +232,8 @@ def _file_problem(attachment: Attachment, read: ChunkReader) -> str | None:
         for piece in read(attachment):
             sha.update(piece)
             size += len(piece)
+    except CheckStopped:
+        raise
     except Exception as exc:  # missing, damaged, locked: each said in the store's words
         text = str(exc)
         if "missing" in text:

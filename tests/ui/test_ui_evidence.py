@@ -41,6 +41,15 @@ def summary_with_case(ui):
     return window
 
 
+def checked_line(ui, window) -> str:
+    """The summary's log check line, once the background check is done."""
+    from ui.summary import CHECKING
+
+    label = window.summary.evidence_check
+    ui.qtbot.waitUntil(lambda: label.text() != CHECKING, timeout=10000)
+    return label.text()
+
+
 def drop(widget, paths: list[Path]) -> None:
     """Drag files from a file manager and let go over ``widget``."""
     mime = QMimeData()
@@ -101,7 +110,8 @@ def test_add_several_files_by_choosing_and_dropping(ui, tmp_path: Path) -> None:
     assert {a.how for a in entry.attachments} == {"screenshot"}
     assert {a.by for a in entry.attachments} == {"advisor"}
     assert window.summary.evidence.topLevelItem(0).text(4) == "shot1.png, shot2.png, shot3.png"
-    assert "unchanged since they were recorded" in window.summary.evidence_check.text()
+    line = checked_line(ui, window)
+    assert "unchanged since they were recorded" in line
 
 
 def test_view_a_file_inside_the_app(ui, tmp_path: Path) -> None:
@@ -177,7 +187,7 @@ def test_correct_withdraw_and_delete_for_good(ui, tmp_path: Path) -> None:
     assert third.is_deleted and not stored.exists()
     assert window.summary.evidence.topLevelItem(2).text(2).startswith("Deleted for good")
     assert ui.dialogs.asked[-1][0] == "Delete for good"
-    line = window.summary.evidence_check.text()
+    line = checked_line(ui, window)
     assert line.startswith("Evidence log checked: 3 entries, unchanged since they were recorded")
 
 

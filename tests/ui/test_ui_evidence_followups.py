@@ -1,0 +1,97 @@
+"""Evidence follow-ups (issue 16): the summary's log check runs in the background, so
+Quick Exit acts at once however long the files take to hash."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from test_ui_evidence import picture, summary_with_case
+
+from ui.summary import CHECKING
+
+
+class SlowFiles:
+    """The store's file reader, held at its first piece until ``release`` (a big file on a
+    slow USB stick).  The hold ends by itself after a while, so that a check made on the
+    GUI thread still finishes, and the test fails on what it sees instead of hanging."""
+
+    def __init__(self, store) -> None:
+        self.read = store.attachment_chunks
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, case, attachment):
+        first = True
+        for piece in self.read(case, attachment):
+            if first:
+                first = False
+                self.started.set()
+                self.release.wait(8)
+            yield piece
+
+
+def test_the_summary_checks_the_log_in_the_background_and_quick_exit_acts_at_once(
+    ui, tmp_path: Path, monkeypatch
+) -> None:
+    window = summary_with_case(ui)
+    work = window.session.work
+    slow = SlowFiles(work.store)
+    monkeypatch.setattr(work.store, "attachment_chunks", slow)
+    work.add_evidence("Photo of the app list", files=[picture(tmp_path / "apps.png")])
+    # The summary is shown: the check has started, and says so until it is done.
+    summary = window.summary
+    assert summary.evidence_check.text() == CHECKING
+    ui.qtbot.waitUntil(slow.started.is_set, timeout=5000)
+    job = summary._check_job
+    assert job is not None and not job.finished
+    # The person moves on while the file is still being read, then leaves in a hurry.
+    window.show_page("checks")
+    focus = QApplication.focusWidget() or window
+    ui.qtbot.keyClick(focus, Qt.Key.Key_Escape)
+    ui.qtbot.keyClick(focus, Qt.Key.Key_Escape)
+    # Hidden in the same turn, with the check still running.
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
+    assert ui.quit_calls == [1]
+    assert not job.finished and job.stopped
+    # The check stops at its next piece, and its outcome reaches nothing.
+    slow.release.set()
+    ui.qtbot.waitUntil(lambda: job.finished, timeout=5000)
+    assert summary.evidence_check.text() == CHECKING
+
+
+def test_the_check_line_comes_when_the_files_are_hashed(ui, tmp_path: Path, monkeypatch) -> None:
+    window = summary_with_case(ui)
+    work = window.session.work
+    slow = SlowFiles(work.store)
+    monkeypatch.setattr(work.store, "attachment_chunks", slow)
+    work.add_evidence("Photo of the app list", files=[picture(tmp_path / "apps.png")])
+    summary = window.summary
+    assert summary.evidence_check.text() == CHECKING
+    ui.qtbot.waitUntil(slow.started.is_set, timeout=5000)
+    slow.release.set()
+    ui.qtbot.waitUntil(lambda: summary.evidence_check.text() != CHECKING, timeout=5000)
+    assert summary.evidence_check.text() == (
+        "Evidence log checked: 1 entry, unchanged since they were recorded."
+    )
+
+
+def test_a_newer_check_replaces_one_still_running(ui, tmp_path: Path, monkeypatch) -> None:
+    """A change to the log while its files are hashed starts a new check; the old one stops
+    and its (now out of date) line is never shown."""
+    window = summary_with_case(ui)
+    work = window.session.work
+    slow = SlowFiles(work.store)
+    monkeypatch.setattr(work.store, "attachment_chunks", slow)
+    work.add_evidence("Photo of the app list", files=[picture(tmp_path / "apps.png")])
+    ui.qtbot.waitUntil(slow.started.is_set, timeout=5000)
+    first = window.summary._check_job
+    work.add_evidence("A second thing seen")
+    assert first is not None and first.stopped
+    assert window.summary._check_job is not first
+    slow.release.set()
+    ui.qtbot.waitUntil(lambda: window.summary.evidence_check.text() != CHECKING, timeout=5000)
+    assert window.summary.evidence_check.text().startswith("Evidence log checked: 2 entries,")
+    assert first.finished
