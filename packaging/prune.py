@@ -98,6 +98,23 @@ KEPT_QT_PLUGINS = {
     # and without it libQt6OpenGL goes too.
     "accessiblebridge": ["*"],  # screen readers
 }
+# pycryptodomex is here only for pyzipper's AES zips (a protected evidence bundle): AES in
+# CTR mode, HMAC-SHA1, PBKDF2 (whose module loads scrypt and Salsa20).  Its public-key maths
+# and the other ciphers are never loaded (checked in /proc/self/maps during a protected
+# export and verify); the smoke test exports and verifies a protected bundle with the built
+# program, so a pycryptodomex that starts to need one of these fails the build, not a person.
+UNUSED_CRYPTODOME = [
+    "Cryptodome/PublicKey/*",
+    "Cryptodome/Cipher/_ARC4.*",
+    "Cryptodome/Cipher/_chacha20.*",
+    "Cryptodome/Cipher/_pkcs1_decode.*",
+    "Cryptodome/Cipher/_raw_arc2.*",
+    "Cryptodome/Cipher/_raw_blowfish.*",
+    "Cryptodome/Cipher/_raw_cast.*",
+    "Cryptodome/Cipher/_raw_des.*",
+    "Cryptodome/Cipher/_raw_des3.*",
+    "Cryptodome/Cipher/_raw_eksblowfish.*",
+]
 # Qt's own translations only translate Qt's built-in dialogs; the app's text is English.
 DROPPED_DATA = ["PySide6/Qt/translations/*", "PySide6/translations/*"]
 
@@ -123,6 +140,10 @@ def is_unwanted_plugin(dest: str) -> bool:
     if patterns is None:
         return True
     return not any(fnmatch.fnmatch(stem, p) for p in patterns)
+
+
+def is_unused_cryptodome(dest: str) -> bool:
+    return any(fnmatch.fnmatch(_posix(dest), p) for p in UNUSED_CRYPTODOME)
 
 
 def is_unwanted_data(dest: str) -> bool:
@@ -168,6 +189,7 @@ def prune(
         e
         for e in binaries
         if is_unwanted_plugin(e[0])
+        or is_unused_cryptodome(e[0])
         or os.path.basename(e[0]) in OS_PROVIDED_LIBRARIES + UNUSED_LIBRARIES
     ]
     dropped += [e for e in datas if is_unwanted_data(e[0])]

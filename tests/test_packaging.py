@@ -51,6 +51,27 @@ def test_plugin_rules(dest: str, unwanted: bool) -> None:
     assert prune.is_unwanted_plugin(dest) is unwanted
 
 
+@pytest.mark.parametrize(
+    ("dest", "unused"),
+    [
+        ("Cryptodome/PublicKey/_ec_ws.abi3.so", True),
+        ("Cryptodome\\PublicKey\\_ed25519.pyd", True),
+        ("Cryptodome/Cipher/_raw_des3.abi3.so", True),
+        ("Cryptodome/Cipher/_raw_aes.abi3.so", False),  # AES: the zip's cipher
+        ("Cryptodome/Cipher/_raw_aesni.abi3.so", False),
+        ("Cryptodome/Cipher/_raw_ctr.abi3.so", False),
+        ("Cryptodome/Cipher/_Salsa20.abi3.so", False),  # loaded with PBKDF2's module
+        ("Cryptodome/Hash/_SHA1.abi3.so", False),
+        ("Cryptodome/Protocol/_scrypt.abi3.so", False),
+        ("Cryptodome/Util/_strxor.abi3.so", False),
+    ],
+)
+def test_only_what_an_aes_zip_needs_of_pycryptodomex_stays(dest: str, unused: bool) -> None:
+    assert prune.is_unused_cryptodome(dest) is unused
+    kept, _datas, dropped = prune.prune([(dest, "/nowhere", "BINARY")], [], None)
+    assert (dropped if unused else kept) == [(dest, "/nowhere", "BINARY")]
+
+
 def test_translations_are_dropped_on_every_layout() -> None:
     assert prune.is_unwanted_data("PySide6/Qt/translations/qtbase_de.qm")
     assert prune.is_unwanted_data("PySide6\\translations\\qtbase_de.qm")
