@@ -899,8 +899,12 @@ class CaseWork:
         page_size: str | None = None,
         progress: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        for_police: bool = True,
     ) -> BundleResult:
         """Write an evidence bundle of the open case (``safetycheck.evidence.bundle``).
+
+        ``for_police`` (the default) puts the police copy of the case record in it: a
+        bundle is for handing over, and what is handed over may be disclosed in court.
 
         Reads only (the files a piece at a time), so it may run on another thread, given
         ``case``, a copy of the open case taken on the service's thread; call
@@ -914,7 +918,15 @@ class CaseWork:
         size = page_size or default_page_size(settings)
 
         def pdf(shown: Case) -> bytes:
-            return render_pdf(shown, library, settings, "record", attachments=self, page_size=size)
+            return render_pdf(
+                shown,
+                library,
+                settings,
+                "record",
+                for_police=for_police,
+                attachments=self,
+                page_size=size,
+            )
 
         return export_bundle(
             case,
@@ -926,6 +938,7 @@ class CaseWork:
             passphrase=passphrase,
             progress=progress,
             should_stop=should_stop,
+            for_police=for_police,
         )
 
     def read_attachment(self, case: Case, attachment: Attachment) -> bytes:

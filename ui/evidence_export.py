@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +37,7 @@ from safetycheck.evidence.bundle import (
     suggested_name,
 )
 from safetycheck.evidence.manifest import Selection
+from safetycheck.settings import MODE_SELF
 from ui import background, dialogs
 from ui.accessible import describe
 from ui.quick_exit import is_exiting
@@ -101,6 +104,30 @@ class ExportEvidenceDialog(QDialog):
         )
         self.withdrawn.setChecked(True)
         layout.addWidget(self.withdrawn)
+        # The police copy by default: a bundle is for handing over, and what is handed
+        # over may be shown in court (docs/decisions.md, evidence follow-ups).
+        notes = (
+            "your notes and your own plans"
+            if session.settings.mode == MODE_SELF
+            else "the advisor's notes and the action plan"
+        )
+        layout.addWidget(paragraph("Which case record goes in?"))
+        self.police_record = describe(
+            QRadioButton(f"The copy for the p&olice: without {notes}"),
+            "The case record for the police",
+            f"Leaves out {notes}, and adds a page on how the evidence was collected. For "
+            "handing over.",
+        )
+        self.full_record = describe(
+            QRadioButton(f"The &full case record, with {notes}"),
+            "The full case record",
+            "For your own case file. Anyone who gets the zip can read the notes.",
+        )
+        self.records = QButtonGroup(self)
+        for choice in (self.police_record, self.full_record):
+            self.records.addButton(choice)
+            layout.addWidget(choice)
+        self.police_record.setChecked(True)
         self.protect = describe(
             QCheckBox("&Protect the zip with a passphrase"), "Protect the zip with a passphrase"
         )
@@ -159,6 +186,9 @@ class ExportEvidenceDialog(QDialog):
             until = _day(self.until.date())
         return Selection(ids, since, until, self.withdrawn.isChecked())
 
+    def for_police(self) -> bool:
+        return self.police_record.isChecked()
+
     def chosen_passphrase(self) -> str | None:
         return self.passphrase.text() if self.protect.isChecked() else None
 
@@ -204,6 +234,7 @@ def run_export_evidence(
     if not dialog.exec():
         return None
     selection, passphrase = dialog.selection(), dialog.chosen_passphrase()
+    for_police = dialog.for_police()
     path = dialogs.ask_save_bundle(parent, "Save the evidence bundle", suggested_name())
     if not path:
         return None
@@ -229,6 +260,7 @@ def run_export_evidence(
             passphrase=passphrase,
             progress=progress,
             should_stop=lambda: job.stopped,
+            for_police=for_police,
         )
 
     def done(result: BundleResult) -> None:
@@ -239,7 +271,7 @@ def run_export_evidence(
             parent,
             "Evidence bundle saved",
             f"Saved {result.path}: {result.entries} entries and {result.files} files.\n\n"
-            f"{result.check.line()}",
+            f"The record in it: {result.record_copy()}.\n\n{result.check.line()}",
         )
 
     def failed(exc: BaseException) -> None:

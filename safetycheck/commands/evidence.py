@@ -39,6 +39,19 @@ def register(
     export.add_argument(
         "--leave-out-withdrawn", action="store_true", help="leave withdrawn entries out"
     )
+    copy = export.add_mutually_exclusive_group()
+    copy.add_argument(
+        "--for-police",
+        action="store_true",
+        help="put the copy of the case record for the police in the bundle: no private "
+        "notes or action plan, and a page on how the evidence was collected (the default)",
+    )
+    copy.add_argument(
+        "--full-record",
+        action="store_true",
+        help="put the full case record in the bundle instead, with the private notes and "
+        "the action plan (for the case file, not for handing over)",
+    )
     export.add_argument(
         "--protect",
         action="store_true",
@@ -113,11 +126,14 @@ def run_export(args: argparse.Namespace) -> int:
     output = args.output if args.output.lower().endswith(".zip") else args.output + ".zip"
     passphrase = _bundle_passphrase(twice=True) if args.protect else None
     try:
-        result = work.export_evidence(Path(output), selection, passphrase=passphrase)
+        result = work.export_evidence(
+            Path(output), selection, passphrase=passphrase, for_police=not args.full_record
+        )
     except (BundleError, ReportError) as exc:
         raise UserError(str(exc)) from exc
     work.record_export(result.path)
     print(f"Saved {result.path} ({result.entries} entries, {result.files} files).")
+    print(f"The record in it: {result.record_copy()}.")
     print(result.check.line())
     print(
         "Anyone who has this file can read it"

@@ -1,9 +1,11 @@
 """Export evidence: one zip that ordinary tools open, to hand to the police or a court.
 
 Inside: ``record.pdf`` (the case record, its evidence log showing the chosen
-entries), each file under ``attachments/`` with a safe version of its original name,
-``manifest.json`` and ``manifest.csv`` (``safetycheck.evidence.manifest``), and
-``README.txt`` saying how to check any file by hand.
+entries: by default the copy for the police, without private notes or the action
+plan and with a page on how the evidence was collected), each file under
+``attachments/`` with a safe version of its original name, ``manifest.json`` and
+``manifest.csv`` (``safetycheck.evidence.manifest``), and ``README.txt`` saying how
+to check any file by hand.
 
 Written a piece at a time: each file is streamed from the case (decrypted chunk by
 chunk with a passphrase), hashed on the way and compared with the hash recorded when
@@ -41,6 +43,13 @@ ChunkReader = Callable[[Case, Attachment], Iterable[bytes]]
 Progress = Callable[[int, int], None]
 MIN_PASSPHRASE = 10
 README = "README.txt"
+#: Which case record is inside, as the manifest says it (``record_pdf.copy``).
+RECORD_POLICE, RECORD_FULL = "police", "full"
+RECORD_COPIES = {
+    RECORD_POLICE: "the case record, the copy for the police (no private notes or action "
+    "plan; a page on how the evidence was collected)",
+    RECORD_FULL: "the full case record, with the private notes and the action plan",
+}
 
 
 class BundleError(Exception):
@@ -60,6 +69,11 @@ class BundleResult:
     bytes: int
     check: LogCheck
     protected: bool
+    for_police: bool = True
+
+    def record_copy(self) -> str:
+        """Which record is inside, in words for the person who made the bundle."""
+        return RECORD_COPIES[RECORD_POLICE if self.for_police else RECORD_FULL]
 
 
 def _open_zip(path: Path, passphrase: str | None) -> zipfile.ZipFile:
@@ -114,10 +128,12 @@ def export_bundle(
     passphrase: str | None = None,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    for_police: bool = True,
 ) -> BundleResult:
     """Write the bundle for the chosen entries of ``case`` to ``target``.
 
-    ``pdf`` makes the case record for a case whose log shows only the chosen entries;
+    ``pdf`` makes the case record for a case whose log shows only the chosen entries
+    (the police copy when ``for_police``: the manifest says which copy it made);
     ``read`` streams a stored file.  ``progress(done, total)`` is told the bytes of
     files written so far; ``should_stop()`` ends it early (raising :class:`Stopped`).
     """
@@ -181,6 +197,7 @@ def export_bundle(
                     "path": "record.pdf",
                     "size": len(record_pdf),
                     "sha256": hashlib.sha256(record_pdf).hexdigest(),
+                    "copy": RECORD_POLICE if for_police else RECORD_FULL,
                 },
                 "chain": chain,
                 "records": contents,
@@ -204,7 +221,7 @@ def export_bundle(
                 "Choose another place."
             ) from exc
         raise
-    return BundleResult(path, len(chosen), len(files), total, check, protected)
+    return BundleResult(path, len(chosen), len(files), total, check, protected, for_police)
 
 
 class _Counter:
@@ -264,7 +281,7 @@ def readme(manifest: dict[str, Any]) -> str:
         manifest["log_check"],
         f"Log fingerprint (the hash of the log's last record): {manifest['log_fingerprint']}",
         "",
-        "record.pdf     the case record",
+        f"record.pdf     {_record_words(manifest['record_pdf'])}",
         "attachments/   each file, as it was added (named by entry number)",
         "manifest.csv   every entry, version, time, capture detail and hash (opens in a "
         "spreadsheet)",
@@ -282,6 +299,12 @@ def readme(manifest: dict[str, Any]) -> str:
     lines += [f"  {f['sha256']}  {f['path']}" for f in manifest["files"]]
     lines.append(f"  {manifest['record_pdf']['sha256']}  record.pdf")
     return "\r\n".join(lines) + "\r\n"
+
+
+def _record_words(record: dict[str, Any]) -> str:
+    # A bundle made before the choice was offered says nothing (it held the full record),
+    # and its README said only this: it must still read the same to verify-evidence.
+    return RECORD_COPIES.get(str(record.get("copy", "")), "the case record")
 
 
 def suggested_name(today: dt.date | None = None) -> str:

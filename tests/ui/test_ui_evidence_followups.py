@@ -95,3 +95,58 @@ def test_a_newer_check_replaces_one_still_running(ui, tmp_path: Path, monkeypatc
     ui.qtbot.waitUntil(lambda: window.summary.evidence_check.text() != CHECKING, timeout=5000)
     assert window.summary.evidence_check.text().startswith("Evidence log checked: 2 entries,")
     assert first.finished
+
+
+def export_with(ui, tmp_path: Path, choose) -> dict:
+    """Export evidence from the summary with ``choose(dialog)``; the bundle's manifest."""
+    import json
+    import zipfile
+
+    from test_ui_evidence import click
+
+    from ui.evidence_export import ExportEvidenceDialog
+
+    window = summary_with_case(ui)
+    window.session.work.add_evidence("One")
+    target = tmp_path / "out" / "evidence.zip"
+    target.parent.mkdir(exist_ok=True)
+    target.unlink(missing_ok=True)
+    ui.dialogs.queue("ask_save_bundle", str(target))
+    seen: list[str] = []
+
+    def act(dialog) -> None:
+        assert isinstance(dialog, ExportEvidenceDialog)
+        choose(dialog)
+        seen.append(dialog.police_record.text())
+        click(ui.qtbot, dialog.ok)
+
+    ui.when_modal(act)
+    click(ui.qtbot, window.summary.export_evidence_button)
+    ui.qtbot.waitUntil(lambda: bool(ui.dialogs.told), timeout=20000)
+    assert ui.dialogs.told[-1][0] == "Evidence bundle saved", ui.dialogs.told[-1]
+    with zipfile.ZipFile(target) as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+    manifest["told"] = ui.dialogs.told[-1][1]
+    manifest["police_label"] = seen[0]
+    return manifest
+
+
+def test_export_evidence_offers_the_police_copy_first(ui, tmp_path: Path) -> None:
+    def as_offered(dialog) -> None:
+        assert dialog.police_record.isChecked() and not dialog.full_record.isChecked()
+
+    manifest = export_with(ui, tmp_path, as_offered)
+    assert manifest["record_pdf"]["copy"] == "police"
+    assert "The record in it: the case record, the copy for the police" in manifest["told"]
+    assert "the advisor's notes and the action plan" in manifest["police_label"]
+
+
+def test_export_evidence_with_the_full_record_by_keyboard(ui, tmp_path: Path) -> None:
+    def full_by_alt_f(dialog) -> None:
+        ui.qtbot.keyClick(dialog, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+        ui.qtbot.waitUntil(dialog.full_record.isChecked, timeout=3000)
+        assert not dialog.police_record.isChecked()
+
+    manifest = export_with(ui, tmp_path, full_by_alt_f)
+    assert manifest["record_pdf"]["copy"] == "full"
+    assert "The record in it: the full case record" in manifest["told"]

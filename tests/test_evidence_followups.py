@@ -1,0 +1,121 @@
+"""Evidence follow-ups (issue 16): the bundle holds the police copy of the record unless
+the full record is asked for, and its manifest says which copy is inside."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from report_helpers import page_texts
+from test_evidence_bundle import rewrite
+from test_evidence_log import filled
+
+from safetycheck.case import Status
+from safetycheck.casework import CaseWork
+from safetycheck.evidence.bundle import readme
+from safetycheck.evidence.verify import verify_bundle
+from safetycheck.settings import MODE_ADVISOR
+
+PRIVATE = "She is staying at her sister's in Leeds from Friday"
+
+
+@pytest.fixture
+def work(data_dir: Path, library) -> CaseWork:
+    work = CaseWork(data_dir, library)
+    work.settings.mode = MODE_ADVISOR
+    work.unlock(None)
+    return work
+
+
+def with_private_note(work: CaseWork, tmp_path: Path) -> None:
+    filled(work, tmp_path)
+    work.set_intake(["android"])
+    work.set_answer("android-unknown-apps", Status.CONCERN, note=PRIVATE)
+    work.add_action("Move to the refuge on Friday", "Advisor")
+
+
+def bundle_record(path: Path, out: Path) -> tuple[dict, str, str]:
+    with zipfile.ZipFile(path) as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+        readme_text = bundle.read("README.txt").decode()
+        (out / "record.pdf").write_bytes(bundle.read("record.pdf"))
+    text = " ".join(" ".join(page.split()) for page in page_texts(out / "record.pdf"))
+    return manifest, readme_text, text
+
+
+def test_the_bundle_holds_the_police_copy_unless_asked(work: CaseWork, tmp_path: Path) -> None:
+    with_private_note(work, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = work.export_evidence(out / "evidence.zip")
+    assert result.for_police
+    manifest, readme_text, text = bundle_record(result.path, out)
+    assert manifest["record_pdf"]["copy"] == "police"
+    assert "Case record for the police" in text
+    assert "How the evidence was collected" in text
+    assert PRIVATE not in text and "refuge" not in text
+    assert "record.pdf     the case record, the copy for the police" in readme_text
+    assert verify_bundle(result.path).ok
+
+    full = work.export_evidence(out / "full.zip", for_police=False)
+    assert not full.for_police
+    manifest, readme_text, text = bundle_record(full.path, out)
+    assert manifest["record_pdf"]["copy"] == "full"
+    assert PRIVATE in text and "How the evidence was collected" not in text
+    assert "record.pdf     the full case record, with the private notes" in readme_text
+    assert verify_bundle(full.path).ok
+
+
+def test_the_copy_named_in_the_manifest_is_checked(work: CaseWork, tmp_path: Path) -> None:
+    """Saying "police" over a full record is a change verify-evidence names."""
+    filled(work, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    path = work.export_evidence(out / "full.zip", for_police=False).path
+    with zipfile.ZipFile(path) as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+    manifest["record_pdf"]["copy"] = "police"
+    rewrite(path, {"manifest.json": json.dumps(manifest).encode()})
+    check = verify_bundle(path)
+    assert not check.ok and "README.txt was changed" in check.line()
+
+
+def test_a_bundle_made_before_the_choice_still_reads_the_same() -> None:
+    """Bundles from before say nothing about the copy; their README is what it was."""
+    manifest = {
+        "case": {"reference": "Client A"},
+        "made": {"text": "2 Dec 2026"},
+        "selection": "all 1 entries",
+        "log_check": "Evidence log checked: 1 entry, unchanged since they were recorded.",
+        "log_fingerprint": "ab" * 32,
+        "files": [],
+        "record_pdf": {"path": "record.pdf", "size": 1, "sha256": "cd" * 32},
+    }
+    assert "record.pdf     the case record\r\n" in readme(manifest)
+
+
+def test_the_command_chooses_the_copy(work: CaseWork, tmp_path: Path) -> None:
+    with_private_note(work, tmp_path)
+    work.close_case()  # a command may not write a case another window has open
+    out = tmp_path / "out"
+    out.mkdir()
+    police = run_cli("export-evidence", "Client A", "-o", str(out / "a.zip"), "--for-police")
+    assert police.returncode == 0, police.stderr
+    assert "The record in it: the case record, the copy for the police" in police.stdout
+    default = run_cli("export-evidence", "Client A", "-o", str(out / "b.zip"))
+    assert default.returncode == 0, default.stderr
+    full = run_cli("export-evidence", "Client A", "-o", str(out / "c.zip"), "--full-record")
+    assert full.returncode == 0, full.stderr
+    assert "the full case record, with the private notes" in full.stdout
+    copies = []
+    for name in ("a", "b", "c"):
+        with zipfile.ZipFile(out / f"{name}.zip") as bundle:
+            copies.append(json.loads(bundle.read("manifest.json"))["record_pdf"]["copy"])
+    assert copies == ["police", "police", "full"]
+    both = run_cli(
+        "export-evidence", "Client A", "-o", str(out / "d.zip"), "--for-police", "--full-record"
+    )
+    assert both.returncode != 0 and not (out / "d.zip").exists()
