@@ -26,19 +26,6 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safetycheck.app_use import current_use
-from safetycheck.case import (
-    Action,
-    Answer,
-    Attachment,
-    Case,
-    Coverage,
-    EvidenceEntry,
-    ScanRecord,
-    Status,
-)
-from safetycheck.case import new_id as _new_id
-from safetycheck.case_topics import refresh_topics
 from safetycheck.durable import Platform, current_platform
 from safetycheck.events import (
     ActionsChanged,
@@ -57,9 +44,6 @@ from safetycheck.events import (
     StepsChosen,
     TopicsChanged,
 )
-from safetycheck.evidence.capture import NewFile
-from safetycheck.evidence.log import SCAN_RESULT
-from safetycheck.scope import Scope, ScopeRule, holds_something
 from safetycheck.settings import Settings
 
 # The storage errors are the service's own vocabulary: callers catch them from here,
@@ -76,15 +60,29 @@ from safetycheck.storage.errors import (
     StoreError,
     plain_os_error,
 )
-from safetycheck.storage.summary import CaseSummary
 
+# The case model, the scope rule and the evidence log are imported where they are first
+# used (opening a case), not here: the window's frame, with Quick Exit, is drawn before
+# they load (docs/performance.md, start-up).  tests/ui/test_ui_real_start.py checks it.
 if TYPE_CHECKING:
+    from safetycheck.case import (
+        Action,
+        Answer,
+        Attachment,
+        Case,
+        EvidenceEntry,
+        ScanRecord,
+        Status,
+    )
     from safetycheck.checklist import Library
     from safetycheck.codec import Codec
     from safetycheck.evidence.bundle import BundleResult
+    from safetycheck.evidence.capture import NewFile
     from safetycheck.evidence.check import LogCheck
     from safetycheck.evidence.manifest import Selection
     from safetycheck.scans import ScanReport
+    from safetycheck.scope import Scope, ScopeRule
+    from safetycheck.storage.summary import CaseSummary  # a type only: re-exported
     from safetycheck.store import CaseStore
 
 __all__ = [
@@ -274,11 +272,15 @@ class CaseWork:
     @property
     def rule(self) -> ScopeRule:
         if self._rule is None:
+            from safetycheck.scope import ScopeRule
+
             self._rule = ScopeRule(self.library)
         return self._rule
 
     def scope(self) -> Scope:
         """What the open case covers (see ``safetycheck.scope``); empty with no case open."""
+        from safetycheck.scope import Scope
+
         if self.case is None:
             return Scope((), ())
         if self._scope is None or self._scope[0] != self._changes:
@@ -289,6 +291,7 @@ class CaseWork:
         """The checks the checks page walks: all of the scope, or the most important
         first (``safetycheck.essentials``).  Counting always uses :meth:`scope`."""
         from safetycheck.essentials import view
+        from safetycheck.scope import Scope
 
         if self.case is None:
             return Scope((), ())
@@ -386,6 +389,8 @@ class CaseWork:
         self._claimed = None
 
     def create(self, reference: str | None = None) -> Case:
+        from safetycheck.case import Case
+
         self.load_content()
         self.flush()
         case = Case.new(reference)
@@ -443,6 +448,8 @@ class CaseWork:
         return exported
 
     def _set_case(self, case: Case | None) -> None:
+        from safetycheck.case_topics import refresh_topics
+
         if case is not None:
             # A split topic (content second edition): choose topics again from the intake.
             # Kept in memory; the next saved change stores it, so opening writes nothing.
@@ -461,6 +468,9 @@ class CaseWork:
 
     def save(self) -> bool:
         """Save the open case now; False (with a SaveFailed event) when it could not be."""
+        from safetycheck.app_use import current_use
+        from safetycheck.case import Coverage
+
         case = self.case
         if case is None:
             return True
@@ -565,6 +575,8 @@ class CaseWork:
     def set_answer(
         self, check_id: str, status: Status | None = None, note: str | None = None
     ) -> Answer:
+        from safetycheck.scope import holds_something
+
         case = self._open_case()
         before = case.answers.get(check_id)
         old = (before.status, before.note, before.steps) if before else None
@@ -585,6 +597,8 @@ class CaseWork:
 
         The plan never prints a case note; this is what it says instead.
         """
+        from safetycheck.scope import holds_something
+
         case = self._open_case()
         before = case.answers.get(check_id)
         old = before.plan_line if before else None
@@ -644,6 +658,7 @@ class CaseWork:
         defaults to who uses the app (the advisor, or the person on their own).
         """
         from safetycheck.evidence.files import as_new_files, copy_in
+        from safetycheck.evidence.log import SCAN_RESULT
 
         case = self._open_case()
         by = self.default_by() if by is None else by
@@ -770,6 +785,9 @@ class CaseWork:
         them when None).  Answers are left alone on purpose: the person confirms each
         check themselves.  Returns the scan's record in the case.
         """
+        from safetycheck.case import ScanRecord
+        from safetycheck.case import new_id as _new_id
+
         case = self._open_case()
         by = self.default_by()
         chosen = range(len(report.leads)) if keep is None else sorted(set(keep))

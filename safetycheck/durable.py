@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -124,7 +123,8 @@ def replace(
 
 
 def temp_path_for(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # os.urandom, as secrets.token_hex uses: ``secrets`` would load OpenSSL's hashes at start-up.
+    return path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
 
 
 def is_temp_for(candidate: Path, path: Path) -> bool:

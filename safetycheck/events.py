@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from safetycheck.case import Case
+if TYPE_CHECKING:
+    from safetycheck.case import Case
 
 
 @dataclass(frozen=True)

@@ -178,11 +178,14 @@ def start(
     app = app or application()
     data_dir = Path(data_dir) if data_dir else resolve_data_dir(None)
     settings = load_settings(data_dir)
-    # A returning person's window shows before Quick Exit starts watching key presses
-    # (the button works at once; the keys from the next turn, before anything else
-    # runs). At first start, and in tests, it watches from the very beginning.
-    defer_keys = progressive and settings.first_start_done
-    guard = install_quick_exit(app, listen=not defer_keys)
+    # The first window (the safety notice, or the main window) shows before Quick Exit
+    # starts watching key presses: its filter is a Python call for every event, and the
+    # window's hundreds of start-up events took tens of milliseconds longer through it.
+    # The button works at once; the keys from the first turn of the event loop, which
+    # runs this before any key press is read.  In tests it watches from the beginning.
+    guard = install_quick_exit(app, listen=not progressive)
+    if progressive:
+        QTimer.singleShot(0, guard, guard.listen)
     # The checklists are read when first needed: an advisor's case list shows first.
     work = CaseWork(data_dir, _load_content, settings, retry_later=True)
     if not folder_is_usable(work):
@@ -217,7 +220,6 @@ def start(
 
     if progressive:
         window.show()
-        QTimer.singleShot(0, window, guard.listen)  # before on_shown and finish: same turn
         if on_shown is not None:
             QTimer.singleShot(0, window, on_shown)
         QTimer.singleShot(0, window, finish)

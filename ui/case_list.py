@@ -8,6 +8,7 @@ type.  Deleting asks once, because it cannot be undone.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,11 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from safetycheck.case import suggest_reference
-from safetycheck.casework import CaseSummary, StoreError
+from safetycheck.casework import StoreError
 from ui import dialogs
 from ui.accessible import describe
 from ui.session import Session
 from ui.style import concern_color, heading, muted, paragraph
+
+if TYPE_CHECKING:
+    from safetycheck.casework import CaseSummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 

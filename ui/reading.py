@@ -11,11 +11,11 @@ and reads the labels inside it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ui.accessible import describe
+from ui.style import STRONG_FOCUS
 
 READING_NAME = "reading"
 # A transparent border when not focused, so gaining focus does not move the text.
@@ -31,7 +31,7 @@ class ReadingArea(QScrollArea):
         self.setObjectName(READING_NAME)
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setProperty("focusPolicy", STRONG_FOCUS)  # no Qt enums before the first window
         self.setStyleSheet(FOCUS_STYLE)
         describe(self, name, description)
         body = QWidget()
@@ -40,6 +40,8 @@ class ReadingArea(QScrollArea):
         self.body_layout.setSpacing(8)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        from PySide6.QtCore import Qt
+
         bar = self.verticalScrollBar()
         key, shift = event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if key == Qt.Key.Key_Home:

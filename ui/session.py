@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from safetycheck import events
-from safetycheck.casework import CaseWork
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from safetycheck.case import Case
+    from safetycheck.casework import CaseWork
     from safetycheck.checklist import Check, Library, Topic
     from safetycheck.scope import Scope
     from safetycheck.settings import Settings

@@ -7,10 +7,8 @@ size, dark mode and 200% zoom all keep working.  Only a real concern is red.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,6 +18,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+# Qt's enum namespace (``PySide6.QtCore.Qt``) takes 12-25 ms to build when first touched,
+# and the first window (the safety notice, or the main window's frame) is drawn before
+# anything needs it.  The few values that window needs are set by property name, as the
+# numbers Qt defines (tests/ui/test_ui_real_start.py checks both: the numbers, and that the
+# namespace is not built before the first window shows).
+PLAIN_TEXT = 0  # Qt.TextFormat.PlainText
+SELECTABLE_BY_MOUSE = 1  # Qt.TextInteractionFlag.TextSelectableByMouse
+NO_FOCUS = 0  # Qt.FocusPolicy.NoFocus
+STRONG_FOCUS = 11  # Qt.FocusPolicy.StrongFocus
 
 # Statuses are matched by their stored values ("concern"...), so that this module does not
 # import the case model: the window's frame is drawn before any case code is loaded.
@@ -78,17 +86,17 @@ def scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
 
 def list_html(items: Iterable[str], *, ordered: bool) -> str:
     """Steps or signs as a list a label shows (rich text), each item escaped."""
+    import html
+
     tag = "ol" if ordered else "ul"
     rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
     return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
 
 
 def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
-    from PySide6.QtCore import Qt  # Qt's enum namespace costs ~25 ms: not in the frame
-
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setProperty("textFormat", PLAIN_TEXT)
     factor = {1: 1.6, 2: 1.25, 3: 1.05}.get(level, 1.0)
     label.setFont(scaled_font(label.font(), factor, bold=True))
     label.setAccessibleName(text)
@@ -96,12 +104,10 @@ def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
 
 
 def paragraph(text: str = "", parent: QWidget | None = None) -> QLabel:
-    from PySide6.QtCore import Qt
-
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setProperty("textFormat", PLAIN_TEXT)
+    label.setProperty("textInteractionFlags", SELECTABLE_BY_MOUSE)
     return label
 
 
@@ -140,7 +146,7 @@ def scrolling_area(*, focusable: bool = False) -> tuple[QScrollArea, QVBoxLayout
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     if not focusable:
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setProperty("focusPolicy", NO_FOCUS)
     body = QWidget()
     scroll.setWidget(body)
     layout = QVBoxLayout(body)

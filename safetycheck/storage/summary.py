@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from safetycheck.case import Coverage, Progress
+if TYPE_CHECKING:
+    from safetycheck.case import Coverage, Progress
 
 
 @dataclass
