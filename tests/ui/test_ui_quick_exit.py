@@ -129,3 +129,43 @@ def test_real_start_listens_for_the_keys_from_the_first_turn(ui, monkeypatch) ->
     assert visible_windows() == [] and ui.quit_calls == [1]
     QApplication.instance().removeEventFilter(fresh)
     fixture_guard.listen()
+
+
+def test_first_start_listens_for_the_keys_from_the_first_turn(ui, monkeypatch) -> None:
+    """At first start the safety notice is the first window: it too shows before the key
+    filter starts (the filter doubled the time it took to build), and Esc twice works in
+    it from the first turn of its event loop."""
+    from ui import app
+    from ui.first_start import FirstStartDialog
+
+    fixture_guard = app._quick_exit  # stop it listening: only the fresh one may act
+    QApplication.instance().removeEventFilter(fixture_guard)
+    monkeypatch.setattr(fixture_guard, "listening", False)
+    fresh = quick_exit.QuickExit(app.application(), listen=False)
+    monkeypatch.setattr(app, "_quick_exit", fresh)
+    monkeypatch.setattr(fresh, "quit", lambda: ui.quit_calls.append(1))
+    listening_when_shown = []
+
+    def press(dialog) -> None:
+        assert isinstance(dialog, FirstStartDialog)
+        listening_when_shown.append(fresh.listening)  # polled after the first turn
+        target = QApplication.focusWidget() or dialog
+        ui.qtbot.keyClick(target, Qt.Key.Key_Escape)
+        ui.qtbot.keyClick(target, Qt.Key.Key_Escape)
+
+    shown_early = []
+    original = FirstStartDialog.showEvent
+
+    def show_event(self, event) -> None:
+        shown_early.append(fresh.listening)
+        original(self, event)
+
+    monkeypatch.setattr(FirstStartDialog, "showEvent", show_event)
+    ui.when_modal(press)
+    try:
+        assert app.start(ui.data_dir, progressive=True) is None  # closed by Quick Exit
+        assert shown_early[:1] == [False] and listening_when_shown == [True]
+        assert visible_windows() == [] and ui.quit_calls == [1]
+    finally:
+        QApplication.instance().removeEventFilter(fresh)
+        fixture_guard.listen()

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 SCRIPT = """
@@ -53,3 +55,109 @@ def test_the_real_app_starts_shows_and_opens_the_case(tmp_path: Path) -> None:
     cases = list((data / "cases").glob("*.case"))
     assert len(cases) == 1
     assert b'"reference":"My check"' in cases[0].read_bytes()  # not "Case 7F3K" (issue 14)
+
+
+#: Run in a fresh process: what had been loaded when the first window was shown.
+FIRST_WINDOW = """
+import json, sys
+import PySide6.QtCore
+from PySide6.QtCore import QTimer
+
+first_start = sys.argv.pop(1) == "first"
+if first_start:
+    from ui.first_start import FirstStartDialog as Window
+else:
+    from ui.main_window import MainWindow as Window
+original = Window.showEvent
+
+def showEvent(self, event):
+    original(self, event)
+    if getattr(Window, "reported", False):
+        return
+    Window.reported = True
+    print("loaded", json.dumps({
+        "modules": sorted(sys.modules),
+        "qt_enums": "Qt" in vars(PySide6.QtCore),
+    }), flush=True)
+    if first_start:
+        QTimer.singleShot(0, self.reject)
+
+Window.showEvent = showEvent
+from ui.launch import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+#: Not needed to draw the first window, and slow to load (tens of milliseconds in all):
+#: the case model and the scope rule, the storage code and the cryptography it uses, the
+#: checklists and their parsers, the PDF code.  Each loads once the window is on screen.
+NOT_BEFORE_THE_FIRST_WINDOW = (
+    "safetycheck.case",
+    "safetycheck.scope",
+    "safetycheck.evidence",
+    "safetycheck.store",
+    "safetycheck.storage.casefile",
+    "safetycheck.vault",
+    "safetycheck.crypto",
+    "safetycheck.checklist",
+    "cryptography",
+    "argon2",
+    "tomllib",
+    "yaml",
+    "reportlab",
+    "secrets",
+    "uuid",
+)
+
+
+def loaded_at_first_window(data_dir: Path, which: str) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SAFETYCHECK_STARTUP_PROBE": "1"}
+    env.pop("SAFETYCHECK_DATA_DIR", None)
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_WINDOW, which, "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    line = next(x for x in result.stdout.splitlines() if x.startswith("loaded "))
+    return json.loads(line.removeprefix("loaded "))
+
+
+@pytest.mark.parametrize("mode", ["advisor", "self", None])
+def test_the_first_window_shows_before_the_slow_parts_load(tmp_path: Path, mode) -> None:
+    """Start-up is what a frightened person waits for: the first window (the safety notice
+    at first start, else the main window's frame with Quick Exit) is drawn with PySide6's
+    three basic modules and our small modules only (docs/performance.md, start-up)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    if mode is not None:
+        (data / "settings.json").write_text(
+            json.dumps({"first_start_done": True, "mode": mode}), encoding="utf-8"
+        )
+    loaded = loaded_at_first_window(data, "main" if mode else "first")
+    modules = set(loaded["modules"])
+    early = sorted(
+        m
+        for m in modules
+        if any(m == x or m.startswith(x + ".") for x in NOT_BEFORE_THE_FIRST_WINDOW)
+    )
+    assert early == []
+    qt = {m.split(".")[1] for m in modules if m.startswith("PySide6.Qt")}
+    assert qt == {"QtCore", "QtGui", "QtWidgets"}
+    assert not loaded["qt_enums"], "Qt's enum namespace was built before the first window"
+
+
+def test_the_numbers_set_before_qt_enums_load_mean_what_they_say(qapp) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui import style
+
+    assert Qt.TextFormat.PlainText.value == style.PLAIN_TEXT
+    assert Qt.TextInteractionFlag.TextSelectableByMouse.value == style.SELECTABLE_BY_MOUSE
+    assert Qt.FocusPolicy.NoFocus.value == style.NO_FOCUS
+    assert Qt.FocusPolicy.StrongFocus.value == style.STRONG_FOCUS
+    label = style.paragraph("<b>not bold</b>")
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
