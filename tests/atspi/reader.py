@@ -6,6 +6,14 @@ starts SafetyCheck on it (the project's Python, the xcb platform, Qt's AT-SPI br
 then walks the tree of each main screen, moving between screens only through AT-SPI
 actions (what a screen reader user's "press" does).  Standard library and pyatspi only.
 
+Everything waits on state, never on time: the accessibility bus is used once its socket
+is there, a button is pressed once it is showing and enabled, and a screen is read once
+its sign shows and two readings in a row agree (the app may fill a page over several
+turns of its event loop, later still on a loaded machine).  The bus gets a runtime folder
+of its own: at-spi-bus-launcher puts its socket at ``$XDG_RUNTIME_DIR/at-spi/bus``
+(``~/.cache/at-spi/bus`` without one), so two runs at once (other suites on the same
+machine) took each other's bus, and both hung until the test's timeout.
+
     reader.py APP_PYTHON MAIN_PY DATA_DIR OUT_JSON
 """
 
@@ -13,8 +21,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 TIMEOUT = 40.0
@@ -59,15 +69,26 @@ def wait_for(what, timeout: float = TIMEOUT):
 
 def main() -> int:
     app_python, main_py, data_dir, out = sys.argv[1:5]
+    # This run's own accessibility bus, found through this run's session bus only: no
+    # other display's AT_SPI_BUS property, no bus address from outside.
+    runtime = tempfile.mkdtemp(prefix="sc-atspi-")  # short: a socket path has ~100 bytes
+    os.environ["XDG_RUNTIME_DIR"] = runtime
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "AT_SPI_BUS_ADDRESS"):
+        os.environ.pop(name, None)
     x_server, display = start_x()
     bus = subprocess.Popen(
         ["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    app = None
+    app = app_log = None
     try:
-        time.sleep(1.0)  # the bus launcher registers itself on the session bus
+        # The launcher owns its name on the session bus before it starts the bus itself.
+        socket = os.path.join(runtime, "at-spi", "bus")
+        if not wait_for(lambda: os.path.exists(socket) or bus.poll() is not None):
+            raise SystemExit("the accessibility bus did not start")
+        if bus.poll() is not None:
+            raise SystemExit(f"at-spi-bus-launcher exited ({bus.returncode})")
         import pyatspi  # after the bus is up: it connects on import
 
         env = dict(os.environ)
@@ -78,8 +99,9 @@ def main() -> int:
             QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
             SAFETYCHECK_DATA_DIR=data_dir,
         )
-        env.pop("WAYLAND_DISPLAY", None)
-        app = subprocess.Popen([app_python, main_py], env=env, stderr=subprocess.PIPE)
+        # To a file, not a pipe nobody reads: a full pipe would block the app mid-write.
+        app_log = open(os.path.join(runtime, "app.log"), "wb")  # noqa: SIM115
+        app = subprocess.Popen([app_python, main_py], env=env, stderr=app_log)
 
         def frame():
             desktop = pyatspi.Registry.getDesktop(0)
@@ -95,13 +117,11 @@ def main() -> int:
 
         window = wait_for(frame)
         if window is None:
-            raise SystemExit("the app did not appear on the accessibility bus")
+            raise SystemExit(f"the app did not appear on the accessibility bus: {app_said()}")
         screens = {}
         for name, press, sign in SCREENS:
             if press is not None:
-                button = find(
-                    window, lambda n, p=press: is_button(n) and n.name == p and showing(n)
-                )
+                button = wait_for(lambda p=press: usable_button(window, p))
                 if button is None:
                     seen = [(n["role"], n["name"]) for n in walk(window) if n["depth"] < 6][:40]
                     raise SystemExit(f"no button named {press!r} to reach {name}: {seen}")
@@ -109,8 +129,9 @@ def main() -> int:
             if not wait_for(lambda s=sign: shown_by_name(window, s)):
                 seen = [(n["role"], n["name"]) for n in walk(window) if n["name"]][:60]
                 raise SystemExit(f"screen {name} did not show ({sign!r}): {seen}")
-            time.sleep(0.5)  # let the page finish filling in
-            screens[name] = walk(window)
+            screens[name] = settled(window)
+            if screens[name] is None:
+                raise SystemExit(f"screen {name} kept changing for {TIMEOUT:.0f} s")
         with open(out, "w", encoding="utf-8") as handle:
             json.dump({"screens": screens, "title": window.name}, handle, indent=1)
         return 0
@@ -118,6 +139,8 @@ def main() -> int:
         if app is not None:
             app.kill()
             app.wait()
+        if app_log is not None:
+            app_log.close()
         bus.terminate()
         x_server.terminate()
         for process in (bus, x_server):
@@ -125,6 +148,16 @@ def main() -> int:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def app_said() -> str:
+    """The end of what the app wrote to stderr, for a failure message."""
+    try:
+        with open(os.path.join(os.environ["XDG_RUNTIME_DIR"], "app.log"), "rb") as log:
+            return log.read()[-1500:].decode("utf-8", "replace")
+    except OSError:
+        return "(nothing)"
 
 
 def is_button(node) -> bool:
@@ -136,6 +169,31 @@ def showing(node) -> bool:
     import pyatspi
 
     return node.getState().contains(pyatspi.STATE_SHOWING)
+
+
+def usable(node) -> bool:
+    """Showing and enabled: "Open" is disabled until the case list has chosen a case."""
+    import pyatspi
+
+    states = node.getState()
+    return states.contains(pyatspi.STATE_SHOWING) and states.contains(pyatspi.STATE_ENABLED)
+
+
+def usable_button(root, name: str):
+    return find(root, lambda node: is_button(node) and node.name == name and usable(node))
+
+
+def settled(root) -> list[dict] | None:
+    """The screen's nodes once two readings in a row agree (None: still changing)."""
+    before = walk(root)
+    end = time.monotonic() + TIMEOUT
+    while time.monotonic() < end:
+        time.sleep(0.2)
+        now = walk(root)
+        if now == before:
+            return now
+        before = now
+    return None
 
 
 def shown_by_name(root, name: str):

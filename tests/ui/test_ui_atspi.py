@@ -14,8 +14,11 @@ missing.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -90,27 +93,44 @@ def tree(tmp_path_factory) -> dict:
     work.set_place(check.id)
     work.let_go()  # saved; the app (another process) may open the case now
     out = data.parent / "tree.json"
-    run = subprocess.run(
-        [
-            "dbus-run-session",
-            "--",
-            SYSTEM_PYTHON,
-            str(READER),
-            sys.executable,
-            str(ROOT / "main.py"),
-            str(data),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    command = [
+        "dbus-run-session",
+        "--",
+        SYSTEM_PYTHON,
+        str(READER),
+        sys.executable,
+        str(ROOT / "main.py"),
+        str(data),
+        str(out),
+    ]
+    returncode, said = run_in_own_group(command, timeout=300)
+    assert returncode == 0, said
     result = json.loads(out.read_text(encoding="utf-8"))
     result["check"] = check
     result["topic"] = library.topic(check.topic_id)
     return result
+
+
+def run_in_own_group(command: list[str], timeout: float) -> tuple[int, str]:
+    """Run ``command`` in a process group of its own; on a timeout, end all of it.
+
+    The reader starts an X server, the app and a bus launcher: killing only the first
+    process on a timeout left them all running, loading the machine for the tests after.
+    The timeout only guards against a hang: the reader waits on state, not on time.
+    """
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        said, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        said, _ = process.communicate()
+        return -1, f"timed out after {timeout:.0f} s\n" + said.decode("utf-8", "replace")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # anything it left behind
+    return process.returncode, said.decode("utf-8", "replace")
 
 
 SCREENS = ["cases", "checks", "summary", "intake", "android", "iphone", "computer"]
