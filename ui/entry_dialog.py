@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -28,13 +29,13 @@ from PySide6.QtWidgets import (
 from safetycheck.case import EvidenceEntry
 from safetycheck.casework import StoreError
 from safetycheck.evidence.capture import describe_taken
-from safetycheck.evidence.log import BY_LABELS, HOW_LABELS, Attachment
+from safetycheck.evidence.log import Attachment
 from safetycheck.timestamps import local_and_utc, parse_time
 from safetycheck.user_text import problem
 from ui import dialogs
 from ui.accessible import describe
 from ui.attachment_viewer import AttachmentViewer
-from ui.evidence_dialog import FileList, dropped_files, how_box
+from ui.evidence_dialog import FilesWithCapture, capture_words, dropped_files
 from ui.quick_exit import is_exiting
 from ui.session import Session
 from ui.style import heading, muted, paragraph
@@ -59,8 +60,7 @@ def file_facts(attachment: Attachment) -> str:
     elif attachment.exif == "none":
         lines.append("The photo has no details of when or with what it was taken.")
     if attachment.how or attachment.by:
-        how = HOW_LABELS.get(attachment.how, attachment.how)
-        lines.append(f"Captured: {how}, by {BY_LABELS.get(attachment.by, attachment.by).lower()}")
+        lines.append(f"Captured: {capture_words(attachment.how, attachment.by)}")
     return "\n".join(lines)
 
 
@@ -136,25 +136,19 @@ class CorrectionDialog(QDialog):
 
 
 class AddFilesDialog(QDialog):
-    """Add files to an entry (a correction that adds them); drag them here too."""
+    """Add files to an entry (a correction that adds them); drag them here too.  How each
+    was captured and by whom is chosen per file, as when the entry was made."""
 
-    def __init__(self, entry: EvidenceEntry, parent: QWidget | None) -> None:
+    def __init__(self, entry: EvidenceEntry, parent: QWidget | None, by: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Add files to entry {entry.number}")
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.addWidget(paragraph("Choose files or drag them here. The entry before is kept."))
-        self.files = describe(FileList(), "Files to add")
-        layout.addWidget(self.files)
-        choose = describe(QPushButton("Choose &files…"), "Choose files")
-        choose.clicked.connect(
-            lambda: self.files.add(dialogs.ask_open_files(self, "Choose files to add"))
-        )
-        layout.addWidget(choose)
-        form = QFormLayout()
-        self.how = how_box()
-        form.addRow("Ho&w captured:", self.how)
-        layout.addLayout(form)
+        self.capture = FilesWithCapture(by, "Choose &files…", "Files to add", "F&iles to add:")
+        self.files = self.capture.files
+        self.how, self.by = self.capture.how, self.capture.by
+        layout.addWidget(self.capture)
         buttons = QDialogButtonBox()
         describe(buttons.addButton("Add them", QDialogButtonBox.ButtonRole.AcceptRole), "Add them")
         describe(buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.RejectRole), "Cancel")
@@ -169,7 +163,7 @@ class AddFilesDialog(QDialog):
     def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_files(event)
         if paths:
-            self.files.add(paths)
+            self.capture.add(paths)
             event.acceptProposedAction()
 
 
@@ -186,10 +180,15 @@ class EntryDialog(QDialog):
         )
         self.body.setReadOnly(True)
         layout.addWidget(self.body, 2)
-        layout.addWidget(muted(paragraph("Files:")))
+        files_label = muted(QLabel("F&iles:"))  # not paragraph(): it underlines the i
+        layout.addWidget(files_label)
         self.file_list = describe(
-            QListWidget(), "Files", "Press Enter on a file to see it inside SafetyCheck."
+            QListWidget(),
+            "Files",
+            "Each file with how it was captured and by whom. Press Enter on a file to see it "
+            "inside SafetyCheck.",
         )
+        files_label.setBuddy(self.file_list)
         layout.addWidget(self.file_list, 1)
         self.facts = describe(QPlainTextEdit(), "About the selected file")
         self.facts.setReadOnly(True)
@@ -259,8 +258,10 @@ class EntryDialog(QDialog):
         self.file_list.clear()
         for attachment in entry.all_attachments():
             current = attachment in entry.attachments
+            # How and by whom in the line itself, so a screen reader says it with the name.
             item = QListWidgetItem(
-                attachment.original_name + ("" if current else " (in an earlier version)")
+                f"{attachment.original_name}: {capture_words(attachment.how, attachment.by)}"
+                + ("" if current else " (in an earlier version)")
             )
             item.setData(STORED_ROLE, attachment.stored_as)
             self.file_list.addItem(item)
@@ -307,15 +308,12 @@ class EntryDialog(QDialog):
     def add_files(self) -> None:
         if is_exiting():
             return
-        dialog = AddFilesDialog(self.entry, self)
+        dialog = AddFilesDialog(self.entry, self, self.session.work.default_by())
         if not dialog.exec() or not dialog.files.paths:
             return
         try:
             self.session.work.correct_evidence(
-                self.entry_id,
-                add_files=list(dialog.files.paths),
-                how=dialog.how.currentData() or "",
-                note="Files added",
+                self.entry_id, add_files=dialog.files.new_files(), note="Files added"
             )
         except StoreError as exc:
             dialogs.tell(self, "The files could not be added", f"{exc} Nothing was changed.")

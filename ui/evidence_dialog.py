@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, QItemSelectionModel, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -49,9 +52,10 @@ def how_box(current: str = "") -> QComboBox:
     box.setCurrentIndex(max(0, box.findData(current)))
     return describe(
         box,
-        "How the files were captured",
+        "How the selected files were captured",
         "A photo of the screen taken with another phone is best: a screenshot stays on "
-        "the device, where the other person may see it.",
+        "the device, where the other person may see it. With no file selected, this is "
+        "for the files you add next.",
     )
 
 
@@ -60,28 +64,195 @@ def by_box(current: str) -> QComboBox:
     for by in ("advisor", "person", ""):
         box.addItem(BY_LABELS[by], by)
     box.setCurrentIndex(max(0, box.findData(current)))
-    return describe(box, "Captured by", "Who took the photos or saved the files.")
+    return describe(
+        box,
+        "Who captured the selected files",
+        "Who took the photos or saved the files. With no file selected, this is for the "
+        "files you add next.",
+    )
+
+
+def capture_words(how: str, by: str) -> str:
+    """How and by whom, as a file's line in the list shows it (and a screen reader reads)."""
+    how_text = HOW_LABELS.get(how, how) if how else "how: not said"
+    by_text = f"by {BY_LABELS.get(by, by).lower()}" if by else "by whom: not said"
+    return f"{how_text}, {by_text}"
 
 
 class FileList(QListWidget):
-    """The files chosen so far; files dropped on it (or on the dialog) join them."""
+    """The files chosen so far, each with how it was captured and by whom; files dropped
+    on it (or on the dialog) join them.  Several can be selected (Shift, Ctrl, Ctrl+A)."""
+
+    PATH_ROLE = Qt.ItemDataRole.UserRole
 
     def __init__(self) -> None:
         super().__init__()
         self.setAcceptDrops(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # A long "how" wraps rather than hiding behind a sideways scroll.
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.paths: list[str] = []
+        #: path -> (how, by), as chosen for that file.
+        self.capture: dict[str, tuple[str, str]] = {}
 
-    def add(self, paths: list[str]) -> None:
+    def add(self, paths: list[str], how: str = "", by: str = "") -> list[str]:
+        """Add the files not already listed, each captured ``how`` and ``by``; returns them."""
+        added = []
         for path in paths:
             if path and path not in self.paths:
                 self.paths.append(path)
-                self.addItem(Path(path).name)
+                self.capture[path] = (how, by)
+                item = QListWidgetItem()
+                item.setData(self.PATH_ROLE, path)
+                self.addItem(item)
+                self._label(item)
+                added.append(path)
+        return added
 
-    def remove_current(self) -> None:
-        row = self.currentRow()
-        if 0 <= row < len(self.paths):
+    def selected_paths(self) -> list[str]:
+        """The selected files, in the list's order."""
+        chosen = {str(item.data(self.PATH_ROLE)) for item in self.selectedItems()}
+        return [p for p in self.paths if p in chosen]
+
+    def select_paths(self, paths: list[str]) -> None:
+        """Select ``paths``, the keyboard's place on the last of them (so Home, Up or a
+        click then picks out one file)."""
+        self.clearSelection()
+        for row in range(self.count()):
+            item = self.item(row)
+            if item.data(self.PATH_ROLE) == paths[-1]:
+                self.setCurrentItem(item, QItemSelectionModel.SelectionFlag.NoUpdate)
+        for row in range(self.count()):
+            item = self.item(row)
+            if item.data(self.PATH_ROLE) in paths:
+                item.setSelected(True)
+
+    def set_capture(self, paths: list[str], how: str | None = None, by: str | None = None) -> None:
+        for row in range(self.count()):
+            item = self.item(row)
+            path = str(item.data(self.PATH_ROLE))
+            if path in paths:
+                old_how, old_by = self.capture[path]
+                self.capture[path] = (old_how if how is None else how, old_by if by is None else by)
+                self._label(item)
+
+    def _label(self, item: QListWidgetItem) -> None:
+        path = str(item.data(self.PATH_ROLE))
+        how, by = self.capture[path]
+        item.setText(f"{Path(path).name}: {capture_words(how, by)}")
+
+    def remove_selected(self) -> None:
+        for path in self.selected_paths():
+            row = self.paths.index(path)
             del self.paths[row]
+            del self.capture[path]
             self.takeItem(row)
+
+    def new_files(self) -> list[NewFile]:
+        return [NewFile(Path(p), *self.capture[p]) for p in self.paths]
+
+
+class FilesWithCapture(QWidget):
+    """The file list with its buttons and, for the files selected in it, how they were
+    captured and by whom: set per file, or for several at once by selecting them.
+
+    With no file selected, the two choices are what the next files added will take.
+    """
+
+    def __init__(
+        self,
+        by: str,
+        add_text: str = "Add &files…",
+        list_name: str = "Files",
+        label: str = "F&iles:",
+    ) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # The list's own Alt+letter: from it, the arrow keys pick the file the two boxes
+        # below describe.
+        # A plain label (not paragraph(): selectable text does not underline its letter).
+        self.label = muted(QLabel(label))
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        self.files = describe(
+            FileList(),
+            list_name,
+            "The photos, screenshots or documents for this entry, each with how it was "
+            "captured and by whom. Drag files here, or use Add files. Select a file to change "
+            "how it was captured; Shift or Ctrl selects several.",
+        )
+        self.files.setMaximumHeight(self.fontMetrics().height() * 7)
+        self.label.setBuddy(self.files)
+        layout.addWidget(self.files)
+        row = QHBoxLayout()
+        self.add_button = describe(
+            QPushButton(add_text),
+            "Add files",
+            "Choose photos, screenshots or documents. A copy of each is kept in the case; "
+            "the originals are not changed.",
+        )
+        self.remove_button = describe(
+            QPushButton("Re&move file"), "Remove file", "Take the selected files off this list."
+        )
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.hint = muted(paragraph(""))
+        layout.addWidget(self.hint)
+        capture = QFormLayout()
+        self.how = how_box()
+        self.by = by_box(by)
+        capture.addRow("How ca&ptured:", self.how)
+        capture.addRow("Captured &by:", self.by)
+        layout.addLayout(capture)
+        self.add_button.clicked.connect(self._choose)
+        self.remove_button.clicked.connect(self._remove)
+        self.files.itemSelectionChanged.connect(self._show_selected)
+        self.how.currentIndexChanged.connect(self._how_chosen)
+        self.by.currentIndexChanged.connect(self._by_chosen)
+        self._show_selected()
+
+    def add(self, paths: list[str]) -> None:
+        """New files take the choices shown now, and are selected, so what the two boxes
+        show is always what the selected files will be saved with."""
+        added = self.files.add(paths, self.how.currentData() or "", self.by.currentData() or "")
+        if added:
+            self.files.select_paths(added)
+
+    def _choose(self) -> None:
+        self.add(dialogs.ask_open_files(self, "Choose photos, screenshots or documents"))
+
+    def _remove(self) -> None:
+        self.files.remove_selected()
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        chosen = self.files.selected_paths()
+        if chosen:
+            how, by = self.files.capture[chosen[0]]
+            for box, value in ((self.how, how), (self.by, by)):
+                box.blockSignals(True)
+                box.setCurrentIndex(max(0, box.findData(value)))
+                box.blockSignals(False)
+        if not self.files.paths:
+            hint = "No files yet. The choices below are for the files you add."
+        elif len(chosen) == 1:
+            hint = f"How “{Path(chosen[0]).name}” was captured, and by whom:"
+        elif chosen:
+            hint = f"How the {len(chosen)} selected files were captured, and by whom:"
+        else:
+            hint = "Select a file to change how it was captured. Files you add next take these:"
+        self.hint.setText(hint)
+        self.remove_button.setEnabled(bool(chosen))
+
+    def _how_chosen(self) -> None:
+        self.files.set_capture(self.files.selected_paths(), how=self.how.currentData() or "")
+
+    def _by_chosen(self) -> None:
+        self.files.set_capture(self.files.selected_paths(), by=self.by.currentData() or "")
 
 
 def dropped_files(event: QDropEvent | QDragEnterEvent) -> list[str]:
@@ -130,35 +301,14 @@ class EvidenceDialog(DraftDialog):
         self.what_problem.setVisible(False)
         layout.addWidget(self.what_problem)
 
-        self.files = describe(
-            FileList(),
-            "Files",
-            "The photos, screenshots or documents for this entry. Drag files here, or use "
-            "Add files.",
+        self.capture = FilesWithCapture(
+            by, label="F&iles (optional): add several, or drag them here."
         )
-        self.files.setMaximumHeight(self.fontMetrics().height() * 6)
-        layout.addWidget(muted(paragraph("Files (optional): add several, or drag them here.")))
-        layout.addWidget(self.files)
-        file_row = QHBoxLayout()
-        self.file_button = describe(
-            QPushButton("Add &files…"),
-            "Add files",
-            "Choose photos, screenshots or documents. A copy of each is kept in the case; "
-            "the originals are not changed.",
-        )
-        self.remove_button = describe(
-            QPushButton("Re&move file"), "Remove file", "Take the selected file off this list."
-        )
-        file_row.addWidget(self.file_button)
-        file_row.addWidget(self.remove_button)
-        file_row.addStretch(1)
-        layout.addLayout(file_row)
-        capture = QFormLayout()
-        self.how = how_box()
-        self.by = by_box(by)
-        capture.addRow("How ca&ptured:", self.how)
-        capture.addRow("Captured &by:", self.by)
-        layout.addLayout(capture)
+        self.files = self.capture.files
+        self.file_button = self.capture.add_button
+        self.remove_button = self.capture.remove_button
+        self.how, self.by = self.capture.how, self.capture.by
+        layout.addWidget(self.capture)
 
         self.buttons = QDialogButtonBox()
         self.ok = describe(
@@ -174,8 +324,6 @@ class EvidenceDialog(DraftDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
-        self.file_button.clicked.connect(self._choose_files)
-        self.remove_button.clicked.connect(self.files.remove_current)
         self.what.textChanged.connect(self._update)
         self._update()
         self.what.setFocus()
@@ -187,7 +335,7 @@ class EvidenceDialog(DraftDialog):
         return self.files.paths[0] if self.files.paths else None
 
     def set_file(self, path: str) -> None:
-        self.files.add([path])
+        self.capture.add([path])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_files(event):
@@ -196,7 +344,7 @@ class EvidenceDialog(DraftDialog):
     def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_files(event)
         if paths:
-            self.files.add(paths)
+            self.capture.add(paths)
             event.acceptProposedAction()
 
     def _update(self) -> None:
@@ -206,16 +354,13 @@ class EvidenceDialog(DraftDialog):
         self.what_problem.setVisible(message is not None)
         self.ok.setEnabled(bool(text.strip()) and message is None)
 
-    def _choose_files(self) -> None:
-        self.files.add(dialogs.ask_open_files(self, "Choose photos, screenshots or documents"))
-
     def _accept(self) -> None:
         if self.ok.isEnabled():
             self.accept()
 
     def new_files(self) -> list[NewFile]:
-        how, by = self.how.currentData() or "", self.by.currentData() or ""
-        return [NewFile(Path(p), how, by) for p in self.files.paths]
+        """Each file with how it was captured and by whom, as chosen for that file."""
+        return self.files.new_files()
 
     @classmethod
     def run(cls, session: Session, check_id: str | None, parent: QWidget | None) -> bool:
@@ -239,7 +384,6 @@ class EvidenceDialog(DraftDialog):
                 check_id,
                 at=at.replace(microsecond=0),
                 files=dialog.new_files(),
-                by=dialog.by.currentData() or "",
             )
 
         # Quick Exit keeps what was typed: the entry is added as it stands.

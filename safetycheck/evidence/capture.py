@@ -34,11 +34,14 @@ class PhotoFacts:
 
 @dataclass(frozen=True)
 class NewFile:
-    """A file to add to an entry, with how it was captured and by whom."""
+    """A file to add to an entry, with how it was captured and by whom.
+
+    None takes the entry's; "" is "not said", as the person chose it for this file.
+    """
 
     path: Path
-    how: str = ""
-    by: str = ""
+    how: str | None = None
+    by: str | None = None
 
 
 def modified_time(seconds: float) -> str:

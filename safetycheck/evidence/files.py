@@ -21,11 +21,18 @@ if TYPE_CHECKING:
 
 
 def as_new_files(files: Sequence[Path | str | NewFile], how: str, by: str) -> list[NewFile]:
-    """Plain paths take the entry's "how" and "by"; a NewFile keeps its own where given."""
+    """Plain paths take the entry's "how" and "by"; a NewFile keeps its own where given
+    (also "", "not said", chosen for that one file)."""
     out: list[NewFile] = []
     for item in files:
         if isinstance(item, NewFile):
-            out.append(NewFile(Path(item.path), item.how or how, item.by or by))
+            out.append(
+                NewFile(
+                    Path(item.path),
+                    how if item.how is None else item.how,
+                    by if item.by is None else item.by,
+                )
+            )
         else:
             out.append(NewFile(Path(item), how, by))
     return out
@@ -41,8 +48,8 @@ def copy_in(store: CaseStore, case: Case, files: Sequence[NewFile]) -> list[Atta
                 replace(
                     added.attachment,
                     modified=modified_time(added.modified),
-                    how=new.how,
-                    by=new.by,
+                    how=new.how or "",
+                    by=new.by or "",
                     exif=facts.exif,
                     taken=facts.taken,
                     taken_offset=facts.taken_offset,

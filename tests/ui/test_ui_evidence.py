@@ -100,6 +100,7 @@ def test_add_several_files_by_choosing_and_dropping(ui, tmp_path: Path) -> None:
         click(qtbot, dialog.file_button)
         drop(dialog, [third])  # dragged onto the window
         assert dialog.files.count() == 3
+        dialog.files.selectAll()  # one choice for all three
         dialog.how.setCurrentIndex(dialog.how.findData("screenshot"))
         click(qtbot, dialog.ok)
 

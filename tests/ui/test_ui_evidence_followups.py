@@ -150,3 +150,104 @@ def test_export_evidence_with_the_full_record_by_keyboard(ui, tmp_path: Path) ->
     manifest = export_with(ui, tmp_path, full_by_alt_f)
     assert manifest["record_pdf"]["copy"] == "full"
     assert "The record in it: the full case record" in manifest["told"]
+
+
+# -- how and by whom, per file ---------------------------------------------------------------
+
+
+def alt(ui, dialog, key: Qt.Key) -> None:
+    ui.qtbot.keyClick(dialog, key, Qt.KeyboardModifier.AltModifier)
+
+
+def choose_by_keyboard(ui, dialog, key: Qt.Key, box, value: str) -> None:
+    """Alt+letter to the box, then the arrow keys until it shows ``value``."""
+    alt(ui, dialog, key)
+    ui.qtbot.waitUntil(box.hasFocus, timeout=3000)
+    ui.qtbot.keyClick(box, Qt.Key.Key_Home)
+    for _ in range(box.count()):
+        if box.currentData() == value:
+            return
+        ui.qtbot.keyClick(box, Qt.Key.Key_Down)
+    raise AssertionError(f"{value} is not offered")
+
+
+def test_how_and_by_whom_are_chosen_per_file_by_keyboard(ui, tmp_path: Path) -> None:
+    from test_ui_evidence import click
+
+    from ui.evidence_dialog import EvidenceDialog
+
+    qtbot = ui.qtbot
+    window = summary_with_case(ui)
+    photo, shot = picture(tmp_path / "photo.png"), picture(tmp_path / "shot.png")
+    ui.dialogs.queue("ask_open_files", [str(photo), str(shot)])
+    names: list[tuple[str, str]] = []
+
+    def fill(dialog) -> None:
+        assert isinstance(dialog, EvidenceDialog)
+        qtbot.keyClicks(dialog.what, "Messages he should not know about")
+        alt(ui, dialog, Qt.Key.Key_F)  # Add files…
+        qtbot.waitUntil(lambda: dialog.files.count() == 2, timeout=3000)
+        # The first file only: a photo of the screen, taken by the person.
+        dialog.files.setFocus()
+        qtbot.keyClick(dialog.files, Qt.Key.Key_Home)
+        assert dialog.files.selected_paths() == [str(photo)]
+        choose_by_keyboard(ui, dialog, Qt.Key.Key_P, dialog.how, "photo-of-screen")
+        choose_by_keyboard(ui, dialog, Qt.Key.Key_B, dialog.by, "person")
+        # The second: a screenshot, by the advisor.
+        dialog.files.setFocus()
+        qtbot.keyClick(dialog.files, Qt.Key.Key_End)
+        assert dialog.files.selected_paths() == [str(shot)]
+        assert dialog.by.currentData() == "advisor"  # its own, not the first file's
+        choose_by_keyboard(ui, dialog, Qt.Key.Key_P, dialog.how, "screenshot")
+        names.extend(
+            (dialog.files.item(i).text(), dialog.files.item(i).text())
+            for i in range(dialog.files.count())
+        )
+        names.append((dialog.how.accessibleName(), dialog.by.accessibleName()))
+        click(qtbot, dialog.ok)
+
+    ui.when_modal(fill)
+    click(qtbot, window.summary.add_evidence_button)
+    [entry] = window.session.case.evidence
+    assert [(a.original_name, a.how, a.by) for a in entry.attachments] == [
+        ("photo.png", "photo-of-screen", "person"),
+        ("shot.png", "screenshot", "advisor"),
+    ]
+    assert entry.current.by == "advisor"  # who wrote the entry down
+    assert names[0][0] == (
+        "photo.png: Photo of the screen, taken with another phone or camera, by the person"
+    )
+    assert names[1][0] == "shot.png: Screenshot, by the advisor"
+    assert names[2] == ("How the selected files were captured", "Who captured the selected files")
+
+
+def test_files_added_to_an_entry_are_described_per_file(ui, tmp_path: Path) -> None:
+    from test_ui_evidence import click, open_entry
+
+    from ui.entry_dialog import AddFilesDialog
+
+    qtbot = ui.qtbot
+    window = summary_with_case(ui)
+    window.session.work.add_evidence("Laptop shared with her sister")
+    window.summary.refresh()
+    scan, saved = picture(tmp_path / "scan.png"), picture(tmp_path / "saved.png")
+    ui.dialogs.queue("ask_open_files", [str(scan), str(saved)])
+
+    def add(entry_dialog) -> None:
+        def choose(dialog) -> None:
+            assert isinstance(dialog, AddFilesDialog)
+            click(qtbot, dialog.capture.add_button)
+            dialog.files.select_paths([str(saved)])
+            dialog.how.setCurrentIndex(dialog.how.findData("saved-file"))
+            dialog.by.setCurrentIndex(dialog.by.findData(""))  # not said, for this one
+            dialog.accept()
+
+        ui.when_modal(choose)
+        click(qtbot, entry_dialog.add_files_button)
+
+    open_entry(ui, window, 1, add)
+    [entry] = window.session.case.evidence
+    assert [(a.original_name, a.how, a.by) for a in entry.attachments] == [
+        ("scan.png", "", "advisor"),  # not said: nobody chose
+        ("saved.png", "saved-file", ""),
+    ]
