@@ -119,3 +119,61 @@ def test_the_command_chooses_the_copy(work: CaseWork, tmp_path: Path) -> None:
         "export-evidence", "Client A", "-o", str(out / "d.zip"), "--for-police", "--full-record"
     )
     assert both.returncode != 0 and not (out / "d.zip").exists()
+
+
+# -- how and by whom, per file ---------------------------------------------------------------
+
+
+def test_each_file_keeps_its_own_capture_in_the_record(work: CaseWork, tmp_path: Path) -> None:
+    """Three files in one entry, each captured differently; both copies of the record say
+    so file by file, and "not said" chosen for one file is not replaced by the entry's."""
+    from safetycheck.evidence.capture import NewFile
+
+    work.create("Client A")
+    names = ("photo.txt", "shot.txt", "saved.txt", "note.txt")
+    photo, shot, saved, note = (tmp_path / n for n in names)
+    for path in (photo, shot, saved, note):
+        path.write_text(f"the contents of {path.name}\n")
+    entry = work.add_evidence(
+        "Messages he should not know about",
+        files=[NewFile(photo, "photo-of-screen", "person"), NewFile(shot, "screenshot")],
+    )
+    work.correct_evidence(
+        entry.id,
+        add_files=[NewFile(saved, "saved-file", ""), NewFile(note, "", "person")],
+        note="more",
+    )
+    [current] = work.case.evidence if work.case else []
+    assert [(a.original_name, a.how, a.by) for a in current.attachments] == [
+        ("photo.txt", "photo-of-screen", "person"),
+        ("shot.txt", "screenshot", "advisor"),  # by: none given, so the entry's
+        ("saved.txt", "saved-file", ""),  # not said, as chosen
+        ("note.txt", "", "person"),
+    ]
+    assert current.current is not None and current.current.by == "advisor"
+    out = tmp_path / "out"
+    out.mkdir()
+    for for_police in (True, False):
+        result = work.export_evidence(out / f"{for_police}.zip", for_police=for_police)
+        manifest, _, text = bundle_record(result.path, out)
+        lines = [(f["original_name"], f["how"], f["by"]) for f in manifest["files"]]
+        assert sorted(lines) == sorted(
+            [
+                ("photo.txt", "photo-of-screen", "person"),
+                ("shot.txt", "screenshot", "advisor"),
+                ("saved.txt", "saved-file", ""),
+                ("note.txt", "", "person"),
+            ]
+        )
+        photo_at, shot_at, saved_at, note_at = (text.index(f"{n}, ") for n in names)
+        assert photo_at < shot_at < saved_at < note_at
+        assert (
+            "Captured: Photo of the screen, taken with another phone or camera, by the person"
+            in text[photo_at:shot_at]
+        )
+        assert "Captured: Screenshot, by the advisor" in text[shot_at:saved_at]
+        assert (
+            "Captured: Saved or exported file. Who captured it was not said."
+            in text[saved_at:note_at]
+        )
+        assert "Captured by the person. How was not said." in text[note_at:]

@@ -179,12 +179,14 @@ def _file_details(attachment: Attachment, w: dict[str, str]) -> str:
             lines.append(w["exif_device"].format(device=attachment.device))
     elif attachment.exif == "none":
         lines.append(w["exif_none"])
-    if attachment.how or attachment.by:
-        lines.append(
-            w["captured"].format(
-                how=HOW_LABELS.get(attachment.how, attachment.how), by=_by(attachment.by)
-            )
-        )
+    # Each file's own: files in one entry may have been captured differently.
+    how, by = HOW_LABELS.get(attachment.how, attachment.how), _by(attachment.by)
+    if attachment.how and attachment.by:
+        lines.append(w["captured"].format(how=how, by=by))
+    elif attachment.how:
+        lines.append(w["captured_how_only"].format(how=how))
+    elif attachment.by:
+        lines.append(w["captured_by_only"].format(by=by))
     return "\n".join(lines)
 
 
