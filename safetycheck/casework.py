@@ -20,6 +20,7 @@ nothing else calls it, and announces nothing.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -628,6 +629,22 @@ class CaseWork:
         if check is None or check.topic_id not in case.topics:
             return False
         return check.essential or case.checks_shown != ESSENTIALS
+
+    def scope_with_intake(self, chosen: Collection[str], shown: str) -> Scope:
+        """What the open case would walk with these answers to "What you have" and this
+        choice of checks (``essentials.ALL`` or ``ESSENTIALS``), changing nothing.
+
+        "What you have" offers its counts before anything is saved; counting them with
+        the same rule as the checks page keeps "82 checks" there from becoming "74" here.
+        """
+        from safetycheck.essentials import view
+
+        now = dt.datetime.now(dt.UTC)
+        trial = copy.copy(self.case) if self.case else Case("", "", now, now)
+        trial.intake = list(chosen)
+        trial.topics = [t.id for t in self.library.topics_for(chosen)]
+        trial.checks_shown = shown
+        return view(self.rule.scope(trial), trial)
 
     def set_intake(self, chosen: Collection[str]) -> None:
         """The person's answers to "What you have": the topics follow from them."""

@@ -150,9 +150,9 @@ class IntakePage(QWidget):
 
     def _show_time(self) -> None:
         """Say how long each choice takes for what is ticked now (and suggest one)."""
-        library = self.session.library
-        checks = [c for t in library.topics_for(self.chosen()) for c in t.checks]
-        first = essentials.essential_checks(checks)
+        work, chosen = self.session.work, self.chosen()
+        checks = [c for _t, c in work.scope_with_intake(chosen, essentials.ALL).checks()]
+        first = [c for _t, c in work.scope_with_intake(chosen, essentials.ESSENTIALS).checks()]
         every, most = essentials.minutes(checks), essentials.minutes(first)
         self.essentials_button.setText(
             f"The most important checks &first: {len(first)} checks, "

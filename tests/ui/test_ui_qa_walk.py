@@ -1,0 +1,37 @@
+"""What a stranger's walk through the app found (QA, 2026-12-02), each pinned by a test."""
+
+from __future__ import annotations
+
+import pytest
+
+from safetycheck import essentials
+from safetycheck.paths import checklists_dir
+
+
+def real_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import app
+
+    monkeypatch.setattr(app, "checklists_dir", checklists_dir)
+
+
+def test_what_you_have_counts_the_checks_the_checks_page_then_shows(ui, monkeypatch) -> None:
+    """The intake said "Every check: 82 checks" and the checks page then said "18 of 74":
+    it counted the iPhone-only checks of a shared topic for an Android user."""
+    real_content(monkeypatch)
+    window = ui.start(mode="self")
+    window.show_page("intake")
+    intake = window.intake
+    for option in ("android", "windows", "google"):
+        intake.boxes[option].setChecked(True)
+    every_text = intake.every_button.text()
+    first_text = intake.essentials_button.text()
+    intake.essentials_button.setChecked(True)
+    intake.continue_button.click()
+    work = window.session.work
+    every = [c for _t, c in work.scope().checks()]
+    shown = [c for _t, c in work.view().checks()]
+    assert work.case.checks_shown == essentials.ESSENTIALS
+    assert len(shown) < len(every)
+    assert f"Every check: {len(every)} checks" in every_text.replace("&", "")
+    assert f"first: {len(shown)} checks" in first_text.replace("&", "")
+    assert f"{len(shown)} of {len(every)}" in window.checking.shown_text.text()
