@@ -81,3 +81,16 @@ def test_an_advisors_plan_keeps_the_checklists_words(library, tmp_path: Path) ->
     assert "Plan with an advisor before you change anything." in text
     assert "Plan with your advisor before you change anything." in text
     assert "support service" not in text.replace("tech support service", "")
+
+
+def test_the_self_mode_record_names_support_services_not_an_advisor(library, tmp_path) -> None:
+    """The record of someone checking alone printed the checklists' "plan it with your
+    advisor first" and "your advisor's office" (what a concern can mean, before signing in)
+    while their check page said "a support service"."""
+    case = _every_check_a_concern(library)
+    path = export_pdf(case, library, Settings(mode=MODE_SELF), "record", tmp_path / "alone.pdf")
+    text = flat(pdftotext(path)).replace("on their own (no advisor)", "on their own")
+    assert not ADVISOR.search(text), [
+        text[max(0, m.start() - 60) : m.end() + 20] for m in ADVISOR.finditer(text)
+    ][:5]
+    assert "a support service's office" in text

@@ -7,6 +7,8 @@ Imported only when a document is exported (it pulls in reportlab).
 
 from __future__ import annotations
 
+import dataclasses
+
 from safetycheck import __version__
 from safetycheck.android.indicators import CREDIT as INDICATOR_CREDIT
 from safetycheck.android.scan import SOURCE as SCAN_SOURCE
@@ -18,6 +20,7 @@ from safetycheck.report.helpcontacts import help_section
 from safetycheck.report.layout import bullets, gap, keep, new_page, para, table
 from safetycheck.report.texts import Story, Words, counted, say
 from safetycheck.scope import Scope, ScopeRule, holds_something
+from safetycheck.self_wording import check_alone, topic_alone
 from safetycheck.settings import Settings
 from safetycheck.steps_choice import steps_followed
 
@@ -50,10 +53,10 @@ def story(
     out: Story = [para(w["title"], "title"), para(w["intro"], "muted")]
     out += _details(case, scope, settings, words, width, self_mode)
     out += _situation(case, library, w)
-    out += _concerns(case, library, w, removed, width, for_police)
+    out += _concerns(case, library, w, removed, width, for_police, self_mode)
     out += _actions(case, w, words["common"], width, for_police)
     out += _evidence(case, library, w, width, store)
-    out += _checked(case, scope, w, words["common"], removed, width, for_police)
+    out += _checked(case, scope, w, words["common"], removed, width, for_police, self_mode)
     out += _unchecked(case, scope, w)
     if for_police:
         out += [new_page(), *_collected(case, settings, w, width, self_mode)]
@@ -130,9 +133,17 @@ def _situation(case: Case, library: Library, w: Words) -> Story:
 
 
 def _concerns(
-    case: Case, library: Library, w: Words, removed: str, width: float, for_police: bool
+    case: Case,
+    library: Library,
+    w: Words,
+    removed: str,
+    width: float,
+    for_police: bool,
+    self_mode: bool,
 ) -> Story:
     rows = common.rows_with(case, library, Status.CONCERN)
+    if self_mode:  # the words the check page showed someone alone (safetycheck.self_wording)
+        rows = [_alone(row) for row in rows]
     out: Story = [para(w["concerns_heading"], "h1")]
     if not rows:
         progress = common.progress(case, library)
@@ -188,8 +199,10 @@ def _checked(
     removed: str,
     width: float,
     for_police: bool,
+    self_mode: bool,
 ) -> Story:
     """A table per topic of the checks that hold something; never a page of empty rows."""
+    alone = check_alone if self_mode else (lambda check: check)
     heading = [para(w["checks_heading"], "h1"), para(w["checks_intro"], "lead")]
     out: Story = []
     if for_police:  # no notes: the check, its answer and when
@@ -201,7 +214,8 @@ def _checked(
     parts: list[tuple[str, list[tuple[str, Answer]]]] = []
     for part in scope.topics:
         title = part.topic.title + ("" if part.chosen else f" {w['not_ticked']}")
-        parts.append((title, [(_check_name(case, c, w), case.answer(c.id)) for c in part.checks]))
+        named = [(_check_name(case, alone(c), w), case.answer(c.id)) for c in part.checks]
+        parts.append((title, named))
     if scope.retired:
         parts.append((w["other_answers"], [(cid, case.answer(cid)) for cid in scope.retired]))
     for title, answers in parts:
@@ -235,6 +249,14 @@ def _checked(
         else:
             out += [gap(4), block]
     return out or heading
+
+
+def _alone(row: common.Row) -> common.Row:
+    return dataclasses.replace(
+        row,
+        check=check_alone(row.check) if row.check else None,
+        topic=topic_alone(row.topic) if row.topic else None,
+    )
 
 
 def _check_name(case: Case, check: Check, w: Words) -> str:
