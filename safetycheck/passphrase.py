@@ -78,6 +78,21 @@ PROTECTS_AGAINST = (
     "can see what is on the screen and what you type, including the passphrase."
 )
 
+#: The same two warnings for someone checking their own devices, who has no cases and no
+#: organisation: "nobody can open these cases again: not your organisation" read as if
+#: written for someone else.
+FORGOTTEN_WARNING_SELF = (
+    "If you forget this passphrase, nobody can open your saved answers again: not you, not "
+    "the people who make SafetyCheck. There is no reset. Keep it somewhere safe that only you "
+    "can reach."
+)
+
+PROTECTS_AGAINST_SELF = (
+    "A passphrase protects your saved answers from someone who later gets hold of this "
+    "computer or its disk. It cannot protect you from spying software already on this "
+    "computer: that can see what is on the screen and what you type, including the passphrase."
+)
+
 
 class PassphraseNeededError(VaultError):
     def __init__(self) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication
 
 from safetycheck.casework import CaseWork
 from safetycheck.paths import checklists_dir, resolve_data_dir
-from safetycheck.settings import MODE_ADVISOR, Settings, load_settings
+from safetycheck.settings import MODE_ADVISOR, MODE_SELF, Settings, load_settings
 from ui import dialogs, quick_exit
 from ui.main_window import APP_TITLE, NEUTRAL_TITLE, MainWindow
 from ui.session import Session
@@ -86,7 +86,11 @@ def first_start(work: CaseWork) -> bool:
         from ui.passphrase_dialog import PassphraseDialog
 
         work.unlock(None)
-        offer = PassphraseDialog(lambda _current, new: work.set_passphrase(new), first_start=True)
+        offer = PassphraseDialog(
+            lambda _current, new: work.set_passphrase(new),
+            first_start=True,
+            self_mode=settings.mode == MODE_SELF,
+        )
         offer.exec()  # "Not now" carries on without a passphrase; Settings can set it later.
         if work.is_protected and not settings.idle_lock_minutes:
             from ui.passphrase_settings import DEFAULT_IDLE_MINUTES

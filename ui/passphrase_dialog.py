@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from safetycheck.casework import StoreError
-from safetycheck.passphrase import FORGOTTEN_WARNING, PROTECTS_AGAINST
+from safetycheck.passphrase import (
+    FORGOTTEN_WARNING,
+    FORGOTTEN_WARNING_SELF,
+    PROTECTS_AGAINST,
+    PROTECTS_AGAINST_SELF,
+)
 from safetycheck.vault import VaultError, passphrase_problem
 from ui import background
 from ui.accessible import describe
@@ -47,6 +52,7 @@ class PassphraseDialog(QDialog):
         *,
         change: bool = False,
         first_start: bool = False,
+        self_mode: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -60,8 +66,13 @@ class PassphraseDialog(QDialog):
         layout.addWidget(heading("Change the passphrase" if change else "Protect your answers"))
         if first_start:
             layout.addWidget(paragraph(FIRST_START_OFFER))
-        layout.addWidget(paragraph(PROTECTS_AGAINST))
-        layout.addWidget(boxed(paragraph(FORGOTTEN_WARNING), caution_color()))
+        protects, forgotten = (
+            (PROTECTS_AGAINST_SELF, FORGOTTEN_WARNING_SELF)
+            if self_mode
+            else (PROTECTS_AGAINST, FORGOTTEN_WARNING)
+        )
+        layout.addWidget(paragraph(protects))
+        layout.addWidget(boxed(paragraph(forgotten), caution_color()))
         form = QFormLayout()
         self.current = password_field("Current passphrase", "The passphrase you use now.")
         if change:
@@ -89,7 +100,7 @@ class PassphraseDialog(QDialog):
         self.ok_button = describe(
             buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole),
             action,
-            "Encrypt every saved case with this passphrase.",
+            "Encrypt everything saved with this passphrase.",
         )
         cancel = "Not now" if first_start else "Cancel"
         self.cancel_button = describe(

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetycheck.settings import Settings
+from safetycheck.settings import MODE_SELF, Settings
 from ui.accessible import describe
 from ui.passphrase_dialog import PassphraseDialog
 from ui.session import Session
@@ -95,10 +95,15 @@ class PassphraseSection(SettingsSection):
 
     def set_or_change(self) -> None:
         work = self.session.work
+        alone = work.settings.mode == MODE_SELF
         if self.protected():
-            dialog = PassphraseDialog(work.change_passphrase, change=True, parent=self)
+            dialog = PassphraseDialog(
+                work.change_passphrase, change=True, self_mode=alone, parent=self
+            )
         else:
-            dialog = PassphraseDialog(lambda _old, new: work.set_passphrase(new), parent=self)
+            dialog = PassphraseDialog(
+                lambda _old, new: work.set_passphrase(new), self_mode=alone, parent=self
+            )
         was_protected = self.protected()
         dialog.exec()  # the service saves what is waiting first, then rewrites the files
         if self.protected() and not was_protected and self.idle_minutes.value() == 0:

@@ -127,7 +127,9 @@ def test_first_start_offers_a_passphrase_with_the_warning(ui) -> None:
     def set_it(dialog) -> None:
         assert isinstance(dialog, PassphraseDialog)
         text = " ".join(label.text() for label in dialog.findChildren(QLabel))
-        assert "nobody can open these cases again" in text
+        # Someone checking their own devices has no cases and no organisation.
+        assert "nobody can open your saved answers again" in text
+        assert "cases" not in text and "organisation" not in text
         assert "spying software already on this computer" in text
         qtbot.keyClicks(dialog.new, PASSPHRASE)
         qtbot.keyClicks(dialog.repeat, PASSPHRASE)
@@ -164,6 +166,8 @@ def test_change_the_passphrase_in_settings(ui) -> None:
 
     def change(dialog) -> None:
         assert isinstance(dialog, PassphraseDialog) and dialog.change
+        text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert "nobody can open these cases again: not you, not your organisation" in text
         qtbot.keyClicks(dialog.current, PASSPHRASE)
         qtbot.keyClicks(dialog.new, new)
         qtbot.keyClicks(dialog.repeat, new)
