@@ -17,7 +17,7 @@ from typing import Any
 from safetycheck.evidence import log as evidence_log
 from safetycheck.evidence.log import Attachment, EvidenceEntry, LogRecord
 from safetycheck.timestamps import iso, local_now, now, parse_time, required_time, zone_name
-from safetycheck.user_text import checked, scrub
+from safetycheck.user_text import checked, one_line, scrub
 
 __all__ = ["Attachment", "EvidenceEntry", "now", "parse_time"]
 
@@ -359,7 +359,7 @@ class Case:
     @classmethod
     def new(cls, reference: str | None = None) -> Case:
         stamp = now()
-        reference = (reference or "").strip() or suggest_reference()
+        reference = one_line(reference or "") or suggest_reference()
         return cls(
             id=new_id(), reference=reference, created=stamp, updated=stamp, sessions=[stamp.date()]
         )

@@ -427,7 +427,9 @@ class CaseWork:
         return self.create(PRIVATE_REFERENCE)
 
     def rename(self, case_id: str, reference: str) -> None:
-        reference = reference.strip()
+        from safetycheck.user_text import one_line
+
+        reference = one_line(reference)
         if not reference:
             return
         if self.case is not None and self.case.id == case_id:
@@ -637,6 +639,7 @@ class CaseWork:
         "What you have" offers its counts before anything is saved; counting them with
         the same rule as the checks page keeps "82 checks" there from becoming "74" here.
         """
+        from safetycheck.case import Case
         from safetycheck.essentials import view
 
         now = dt.datetime.now(dt.UTC)

@@ -24,6 +24,15 @@ MAX_CHARS = 100_000
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: The longest case reference kept: it heads every printed page and names files.
+MAX_REFERENCE_CHARS = 200
+#: What a label on one line cannot hold: line breaks, tabs and other control characters,
+#: and the marks that change the direction of the text around them (a reference pasted as
+#: "Evil<RLO>FDP.exe" shows as "Evilexe.PDF").
+_NOT_IN_A_LABEL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
 
 class TextTooLongError(ValueError):
     """A text is longer than :data:`MAX_CHARS`; the message is for the person."""
@@ -55,3 +64,9 @@ def checked(text: str) -> str:
 def problem(text: str) -> str | None:
     """The plain message that :func:`checked` would raise for ``text``, or None."""
     return too_long_message(len(text)) if len(text) > MAX_CHARS else None
+
+
+def one_line(text: str, limit: int = MAX_REFERENCE_CHARS) -> str:
+    """``text`` as a label on one line: every line break, tab, control or direction mark
+    becomes a space, runs of spaces one space, and it is cut to ``limit`` characters."""
+    return " ".join(_NOT_IN_A_LABEL.sub(" ", scrub(text)).split())[:limit].rstrip()
