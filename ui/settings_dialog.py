@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -171,6 +172,9 @@ class SettingsDialog(QDialog):
         self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Tab goes straight to the controls, and Qt scrolls to the one with focus: as a Tab
+        # stop of its own, the area was read out as an unnamed "filler".
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         self.sections: list[SettingsSection] = []

@@ -35,3 +35,41 @@ def test_what_you_have_counts_the_checks_the_checks_page_then_shows(ui, monkeypa
     assert f"Every check: {len(every)} checks" in every_text.replace("&", "")
     assert f"first: {len(shown)} checks" in first_text.replace("&", "")
     assert f"{len(shown)} of {len(every)}" in window.checking.shown_text.text()
+
+
+def tab_stops_without_a_name(dialog) -> list[str]:
+    """Every widget Tab can land on that a screen reader would announce with no name.
+
+    AT-SPI read the Settings window's scrolling area as an unnamed, focusable "filler".
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    found = []
+    for widget in [dialog, *dialog.findChildren(QWidget)]:
+        takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        if takes_tab and widget.isEnabled() and not widget.accessibleName().strip():
+            text = getattr(widget, "text", lambda: "")()
+            found.append(f"{type(widget).__name__} {widget.objectName()!r} {text!r}")
+    return found
+
+
+def test_every_tab_stop_in_the_dialogs_has_a_name(ui, qtbot) -> None:
+    from ui.export_dialog import ExportDialog
+    from ui.first_start import FirstStartDialog
+    from ui.passphrase_dialog import PassphraseDialog
+    from ui.service_dialog import ServiceDetailsDialog
+    from ui.settings_dialog import SettingsDialog
+
+    window = ui.start(mode="advisor")
+    settings = window.session.settings
+    for dialog in (
+        FirstStartDialog(ui.data_dir, "SafetyCheck"),
+        SettingsDialog(window.session),
+        PassphraseDialog(lambda _old, _new: None),
+        PassphraseDialog(lambda _old, _new: None, change=True),
+        ExportDialog(),
+        ServiceDetailsDialog(settings, "SafetyCheck"),
+    ):
+        qtbot.addWidget(dialog)
+        assert tab_stops_without_a_name(dialog) == [], type(dialog).__name__
