@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,51 @@ def test_each_file_keeps_its_own_capture_in_the_record(work: CaseWork, tmp_path:
             in text[saved_at:note_at]
         )
         assert "Captured by the person. How was not said." in text[note_at:]
+
+
+def printed_lines(pdf: Path) -> list[tuple[int, float, float, str]]:
+    """Every line of text: its page, how far down and across the page it starts (points),
+    its words; in reading order down each page."""
+    from pypdf import PdfReader
+
+    found: list[tuple[int, float, float, str]] = []
+    for number, page in enumerate(PdfReader(str(pdf)).pages):
+
+        def seen(text, cm, tm, font, size, number=number) -> None:
+            if text.strip():
+                across = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                down = -(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+                found.append((number, down, across, text.strip()))
+
+        page.extract_text(visitor_text=seen)
+    return sorted(found)
+
+
+def test_the_files_of_an_entry_are_set_apart(work: CaseWork, tmp_path: Path) -> None:
+    """Each file's lines, its "Captured" line last, sit together, with a gap before the
+    next file: which line belongs to which file must not be in doubt."""
+    from safetycheck.evidence.capture import NewFile
+
+    work.create("Client A")
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("one\n")
+    second.write_text("two\n")
+    work.add_evidence(
+        "Two saved files",
+        files=[NewFile(first, "saved-file", "person"), NewFile(second, "screenshot")],
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    bundle_record(work.export_evidence(out / "b.zip").path, out)
+    lines = printed_lines(out / "record.pdf")
+    start = next(i for i, line in enumerate(lines) if line[3].startswith("first.txt, "))
+    column = lines[start][2]  # the files' column only, not the entry's text beside it
+    file_lines = [line for line in lines[start:] if abs(line[2] - column) < 1]
+    end = next(i for i, line in enumerate(file_lines) if line[3].startswith("second.txt"))
+    first_file, after = file_lines[:end], file_lines[end]
+    words = " ".join(line[3] for line in first_file)
+    assert words.endswith("Captured: Saved or exported file, by the person")  # its last
+    assert all(line[0] == after[0] for line in first_file)
+    pitches = [b[1] - a[1] for a, b in pairwise(first_file)]
+    assert len(pitches) >= 3 and max(pitches) - min(pitches) < 1  # one line after another
+    assert after[1] - first_file[-1][1] > max(pitches) + 5  # and then a gap

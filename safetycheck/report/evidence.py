@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Image
+from reportlab.platypus import Image, Spacer
 
 from safetycheck.case import Attachment, Case, EvidenceEntry
 from safetycheck.checklist import Library
@@ -26,6 +26,7 @@ from safetycheck.timestamps import exact, parse_time
 
 THUMBNAIL_MM = 32
 THUMBNAIL_PIXELS = 360  # enough for 32 mm at about 280 dpi; keeps the PDF small and fast
+FILE_GAP_MM = 3
 #: Pictures larger than this are listed, not shown (a thumbnail needs the whole file).
 THUMBNAIL_MAX_BYTES = 30 * 1000**2
 PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
@@ -127,7 +128,12 @@ def _row(
         )
     for index, version in enumerate(entry.versions):
         what.append(_version_text(version, index, len(entry.versions), library, w))
-    files = [_file_cell(case, a, w, store, width) for a in entry.all_attachments()]
+    files: list[object] = []
+    for attachment in entry.all_attachments():
+        if files:  # a gap between files, so each one's lines read as its own
+            files.append(Spacer(1, FILE_GAP_MM * mm))
+        cell = _file_cell(case, attachment, w, store, width)
+        files.extend(cell if isinstance(cell, list) else [cell])
     return [number, para(when, "cell"), para("\n\n".join(what), "cell"), files or para("", "cell")]
 
 
