@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
@@ -49,9 +48,9 @@ from safetycheck.settings import Settings
 
 # The storage errors are the service's own vocabulary: callers catch them from here,
 # never from the store (the interface may not import it).
-from safetycheck.storage.caselock import CaseInUseError
 from safetycheck.storage.errors import (
     CaseChangedError,
+    CaseInUseError,
     CaseNotFoundError,
     CorruptCaseError,
     KeyFileChangedError,
@@ -66,6 +65,8 @@ from safetycheck.storage.errors import (
 # used (opening a case), not here: the window's frame, with Quick Exit, is drawn before
 # they load (docs/performance.md, start-up).  tests/ui/test_ui_real_start.py checks it.
 if TYPE_CHECKING:
+    import datetime as dt
+
     from safetycheck.case import (
         Action,
         Answer,
@@ -500,6 +501,8 @@ class CaseWork:
             return False
         self.unsaved = False
         self._place_unsaved = False
+        import datetime as dt  # not loaded before the first window
+
         self._emit(Saved(dt.datetime.now()))
         return True
 
@@ -639,6 +642,8 @@ class CaseWork:
         "What you have" offers its counts before anything is saved; counting them with
         the same rule as the checks page keeps "82 checks" there from becoming "74" here.
         """
+        import datetime as dt
+
         from safetycheck.case import Case
         from safetycheck.essentials import view
 

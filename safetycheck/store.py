@@ -22,9 +22,10 @@ from safetycheck.codec import Codec, KeyMissingError, PlainCodec
 from safetycheck.durable import Platform, current_platform, write_atomic
 from safetycheck.schema import SCHEMA_VERSION, NewerSchemaError, upgrade
 from safetycheck.storage import attachments, casefile, recovery, reencrypt
-from safetycheck.storage.caselock import CaseInUseError, CaseLocks
+from safetycheck.storage.caselock import CaseLocks
 from safetycheck.storage.errors import (
     CaseChangedError,
+    CaseInUseError,
     CaseNotFoundError,
     CorruptCaseError,
     KeyFileChangedError,

@@ -34,14 +34,14 @@ from safetycheck.casework import CaseWork
 from safetycheck.paths import checklists_dir, resolve_data_dir
 from safetycheck.settings import MODE_ADVISOR, MODE_SELF, Settings, load_settings
 from ui import dialogs, quick_exit
-from ui.main_window import APP_TITLE, NEUTRAL_TITLE, MainWindow
-from ui.session import Session
+from ui.titles import APP_TITLE, NEUTRAL_TITLE
 
 if TYPE_CHECKING:
     import argparse
     from types import SimpleNamespace
 
     from safetycheck.checklist import Library
+    from ui.main_window import MainWindow
 
 PROBE_ENV = "SAFETYCHECK_STARTUP_PROBE"
 
@@ -199,6 +199,10 @@ def start(
         if not first_start(work):
             return None
         set_at_first_start = work.is_unlocked and work.is_protected
+    # Loaded only now: at first start the safety notice was shown without them.
+    from ui.main_window import MainWindow
+    from ui.session import Session
+
     session = Session(work)
     window = MainWindow(session, guard)
 

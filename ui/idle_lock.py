@@ -15,22 +15,38 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from ui.quick_exit import is_exiting
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+
     from ui.unlock import UnlockDialog
 
-ACTIVITY = {
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin,
-    QEvent.Type.Shortcut,
-}
+# QEvent is imported where it is used, once the window is on screen: importing it builds
+# the QEvent.Type enum (about 1.5 ms), and the main window's frame (which makes the lock,
+# switched off) is drawn before that (docs/performance.md, start-up).
+_ACTIVITY: set[QEvent.Type] = set()
+
+
+def _activity() -> set[QEvent.Type]:
+    """The events that count as use."""
+    if not _ACTIVITY:
+        from PySide6.QtCore import QEvent
+
+        _ACTIVITY.update(
+            {
+                QEvent.Type.KeyPress,
+                QEvent.Type.MouseButtonPress,
+                QEvent.Type.MouseMove,
+                QEvent.Type.Wheel,
+                QEvent.Type.TouchBegin,
+                QEvent.Type.Shortcut,
+            }
+        )
+    return _ACTIVITY
 CHECK_EVERY_MS = 5000
 
 
@@ -67,6 +83,7 @@ class IdleLock(QObject):
         self.timer.timeout.connect(self.check_idle)
         self.app = app
         self.watching = False
+        self._activity: set[QEvent.Type] = set()
         self.set_minutes(minutes)
 
     def set_minutes(self, minutes: int) -> None:
@@ -79,6 +96,7 @@ class IdleLock(QObject):
         if seconds > 0:
             if not self.watching:
                 # Watching every event is a Python call per event: only while the lock is on.
+                self._activity = _activity()
                 self.app.installEventFilter(self)
                 self.watching = True
             self.timer.start(int(min(CHECK_EVERY_MS, max(50, seconds * 250))))
@@ -86,7 +104,7 @@ class IdleLock(QObject):
             self.timer.stop()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() in ACTIVITY and not self.locked:
+        if event.type() in self._activity and not self.locked:
             self.last_activity = time.monotonic()
         return False
 
@@ -142,6 +160,8 @@ class Cover(QWidget):
         self.show()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import QEvent
+
         if obj is self.window_ref and event.type() == QEvent.Type.Resize:
             self.setGeometry(self.window_ref.rect())
             self.raise_()

@@ -10,13 +10,12 @@ is read, and :meth:`MainWindow.start` shows the first page once it is.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QCloseEvent, QPalette, QShowEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -34,8 +33,13 @@ from ui import dialogs
 from ui.accessible import describe
 from ui.idle_lock import IdleLock
 from ui.style import boxed, caution_color, muted, scaled_font
+from ui.titles import APP_TITLE, NEUTRAL_TITLE
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from PySide6.QtGui import QCloseEvent
+
     from ui.case_list import CaseListPage
     from ui.checking import CheckingPage
     from ui.intake import IntakePage
@@ -43,8 +47,6 @@ if TYPE_CHECKING:
     from ui.session import Session
     from ui.summary import SummaryPage
 
-APP_TITLE = "SafetyCheck"
-NEUTRAL_TITLE = "Checklist"
 
 HEADER_STYLE = (
     "QFrame#header QPushButton { padding: 4px 10px; border: 2px solid palette(mid);"
@@ -319,9 +321,15 @@ class MainWindow(QMainWindow):
             return frame
         return FRAME_GUESS
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._fitted_once:
+    def setVisible(self, visible: bool) -> None:
+        """The first time it is shown: fit it to the screen once its frame is known.
+
+        Here, not in ``showEvent``: a Python ``showEvent`` makes PySide build the
+        QEvent.Type enum (about 2 ms) before the window is mapped; this waits until
+        the window is on screen (docs/performance.md, start-up).
+        """
+        super().setVisible(visible)
+        if visible and not self._fitted_once:
             self._fitted_once = True
             QTimer.singleShot(0, self, self._fit_screen)
 

@@ -11,19 +11,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    # Types only: importing QEvent or any of its subclasses builds the QEvent.Type enum
+    # (below), so they are imported once the filter starts.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
 
 # Qt.Key values, written out so this module does not import Qt's enum namespace (~25 ms
 # at start-up): Quick Exit must be ready before anything else.
 KEY_ESCAPE = 0x01000000
 KEY_Q = 0x51
 
-# Looked up once: the filter sees every event in the app, and an enum attribute lookup on
-# each call made the first paint about 40 ms slower.
-KEY_PRESS = QEvent.Type.KeyPress
+# QEvent.Type.KeyPress, looked up once when the filter starts (``listen``): the filter
+# sees every event in the app, and an enum attribute lookup on each call made the first
+# paint about 40 ms slower.  Not at import: PySide builds the whole QEvent.Type enum (a
+# few hundred members, about 1.5 ms) when it is first touched, and that can wait until
+# the first window is shown.
+_key_press: object = None
 
 #: Two presses of Esc within this many seconds mean "Quick Exit".
 DOUBLE_ESC_SECONDS = 1.5
@@ -63,16 +72,20 @@ class QuickExit(QObject):
         every event, and the window's hundreds of start-up events (polish, layout,
         paint) took about 40 ms longer to process through it.
         """
+        global _key_press
         if not self.listening:
+            from PySide6.QtCore import QEvent
+
+            _key_press = QEvent.Type.KeyPress
             self.app.installEventFilter(self)
             self.listening = True
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() != KEY_PRESS or not isinstance(obj, QWidget):
+        if event.type() != _key_press or not isinstance(obj, QWidget):
             return False
         if not _first_receiver(obj):
             return False  # the same key press, passed on to a parent widget
-        assert isinstance(event, QKeyEvent)
+        event = cast("QKeyEvent", event)  # PySide gives a key press as a QKeyEvent
         key, modifiers = event.key(), event.modifiers()
         if key == KEY_Q and modifiers == type(modifiers).ControlModifier:
             self.trigger()

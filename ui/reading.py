@@ -11,11 +11,15 @@ and reads the labels inside it.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeyEvent
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ui.accessible import describe
 from ui.style import STRONG_FOCUS
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent  # a type only (see ui.quick_exit, QEvent.Type)
 
 READING_NAME = "reading"
 # A transparent border when not focused, so gaining focus does not move the text.

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from safetycheck.durable import Platform
 from safetycheck.paths import PRIVATE_FILE_MODE, ensure_private_dir
-from safetycheck.storage.errors import SaveError
+from safetycheck.storage.errors import CaseInUseError, SaveError
 
 #: How long a write waits for another writer: a save takes milliseconds, so a lock still
 #: held after this long is a case open somewhere else.
@@ -49,16 +49,6 @@ _NO_LOCKS_HERE = {errno.ENOLCK, errno.ENOSYS, getattr(errno, "ENOTSUP", -1), err
 
 class _CannotLock(Exception):
     pass
-
-
-class CaseInUseError(SaveError):
-    """The case is open (or being written) in another SafetyCheck window or command."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This case is open in another SafetyCheck window, or a SafetyCheck command is "
-            "using it. Close it there, then try again. Nothing was changed here."
-        )
 
 
 @dataclass

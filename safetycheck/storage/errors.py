@@ -6,7 +6,6 @@ so a full disk or a read-only folder reads the same wherever it happens.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from safetycheck.storage.summary import CaseSummary
 
 
@@ -27,6 +28,16 @@ class CaseNotFoundError(StoreError):
 
 class SaveError(StoreError):
     pass
+
+
+class CaseInUseError(SaveError):
+    """The case is open (or being written) in another SafetyCheck window or command."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This case is open in another SafetyCheck window, or a SafetyCheck command is "
+            "using it. Close it there, then try again. Nothing was changed here."
+        )
 
 
 class LockedError(SaveError):
