@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -106,9 +105,17 @@ class FirstStartDialog(QDialog):
         self.self_button.setFocus()
         self.setMinimumWidth(min(640, self.sizeHint().width() * 2))
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        fit_height(self, self.notice_scroll)
+    def setVisible(self, visible: bool) -> None:
+        """Sized to its words before it is shown (``ui.fit``), as Qt would size it.
+
+        Here, not in ``showEvent``: a Python ``showEvent`` makes PySide build the
+        QEvent.Type enum (about 2 ms) before this, the first window at first start,
+        is mapped (docs/performance.md, start-up).
+        """
+        if visible and not self.isVisible():
+            self.adjustSize()  # what showing would do first: the width fit_height keeps
+            fit_height(self, self.notice_scroll, move=False)  # Qt centres it
+        super().setVisible(visible)
 
     def _choose(self, mode: str) -> None:
         self.chosen_mode = mode

@@ -12,8 +12,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 
-def fit_height(window: QWidget, scroll: QScrollArea) -> None:
-    """Make ``window`` as tall as ``scroll``'s contents need, within the screen."""
+def fit_height(window: QWidget, scroll: QScrollArea, *, move: bool = True) -> None:
+    """Make ``window`` as tall as ``scroll``'s contents need, within the screen.
+
+    ``move=False`` before a dialog is first shown: moving it then would stop Qt from
+    centring it (which keeps it inside the screen too).
+    """
     layout, inner = window.layout(), scroll.widget()
     if layout is None or inner is None:
         return
@@ -34,7 +38,7 @@ def fit_height(window: QWidget, scroll: QScrollArea) -> None:
     if needed == window.height():
         return
     window.resize(width, needed)
-    if screen is not None:  # grown past the bottom of the screen: move it up
+    if move and screen is not None:  # grown past the bottom of the screen: move it up
         area, place = screen.availableGeometry(), window.frameGeometry()
         place.moveBottom(min(place.bottom(), area.bottom()))
         place.moveTop(max(place.top(), area.top()))

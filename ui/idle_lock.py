@@ -47,6 +47,8 @@ def _activity() -> set[QEvent.Type]:
             }
         )
     return _ACTIVITY
+
+
 CHECK_EVERY_MS = 5000
 
 
