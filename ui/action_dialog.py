@@ -20,7 +20,14 @@ from ui.style import paragraph
 
 
 class ActionDialog(DraftDialog):
-    def __init__(self, action: Action | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        action: Action | None = None,
+        parent: QWidget | None = None,
+        *,
+        self_mode: bool = False,
+    ) -> None:
+        """``self_mode``: the person is checking alone, so there is no client to name."""
         super().__init__(parent)
         self.setWindowTitle("Change action" if action else "Add an action")
         layout = QVBoxLayout(self)
@@ -39,7 +46,9 @@ class ActionDialog(DraftDialog):
         self.who = describe(
             QLineEdit(action.who if action else ""),
             "Who will do it",
-            "For example: the client with the advisor.",
+            "For example: me, with a support service."
+            if self_mode
+            else "For example: the client with the advisor.",
         )
         self.by_when = describe(
             QLineEdit(action.by_when if action else ""),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from safetycheck.case import Action, Case, EvidenceEntry, Status
 from safetycheck.evidence.check import CheckStopped, LogCheck
+from safetycheck.settings import MODE_SELF
 from ui import background
 from ui.accessible import describe
 from ui.action_dialog import ActionDialog
@@ -420,7 +421,7 @@ class SummaryPage(QWidget):
     def add_action(self) -> None:
         if is_exiting():
             return
-        dialog = ActionDialog(None, self)
+        dialog = ActionDialog(None, self, self_mode=self._alone())
         added: list[bool] = []
 
         def add() -> None:
@@ -436,9 +437,12 @@ class SummaryPage(QWidget):
         action = self._action(self._selected_action_id())
         if action is None or is_exiting():
             return
-        dialog = ActionDialog(action, self)
+        dialog = ActionDialog(action, self, self_mode=self._alone())
         if dialog.exec():
             self.session.work.update_action(action.id, **dialog.values())
+
+    def _alone(self) -> bool:
+        return self.session.settings.mode == MODE_SELF
 
     def remove_action(self) -> None:
         action_id = self._selected_action_id()

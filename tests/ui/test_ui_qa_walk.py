@@ -73,3 +73,23 @@ def test_every_tab_stop_in_the_dialogs_has_a_name(ui, qtbot) -> None:
     ):
         qtbot.addWidget(dialog)
         assert tab_stops_without_a_name(dialog) == [], type(dialog).__name__
+
+
+def test_someone_alone_is_not_shown_a_client_when_adding_an_action(ui) -> None:
+    """The "Who" box of "Add an action" said "For example: the client with the advisor."
+    (its tooltip, and what a screen reader reads) to someone checking their own devices."""
+    from PySide6.QtWidgets import QWidget
+
+    window = ui.start(mode="self")
+    window.show_page("summary")
+    texts: list[str] = []
+
+    def read_it(dialog) -> None:
+        for widget in [dialog, *dialog.findChildren(QWidget)]:
+            texts.extend([widget.toolTip(), widget.accessibleDescription()])
+            texts.append(getattr(widget, "text", lambda: "")())
+        dialog.reject()
+
+    ui.when_modal(read_it)
+    window.summary.add_action()
+    assert texts and not [t for t in texts if "client" in t.lower() or "advisor" in t.lower()]
