@@ -52,7 +52,7 @@ from safetycheck.android.scan import (
 )
 from ui import background, dialogs
 from ui.accessible import describe
-from ui.session import Session
+from ui.session import Session, for_mode
 from ui.style import (
     boxed,
     calm_color,
@@ -107,7 +107,8 @@ class AndroidScanPage(QWidget):
         caution_title = heading("Careful: this changes the phone's settings", 3)
         caution_title.setStyleSheet(f"color: {caution_color().name()}")
         caution_layout.addWidget(caution_title)
-        caution_layout.addWidget(paragraph(self.text["usb_debugging_caution"]))
+        self.caution_text = paragraph(self.text["usb_debugging_caution"])
+        caution_layout.addWidget(self.caution_text)
         self.caution_box = boxed(caution, caution_color())
         self.caution_box.setAccessibleName("Caution")
         layout.addWidget(self.caution_box)
@@ -281,6 +282,9 @@ class AndroidScanPage(QWidget):
         """Nothing typed on this page waits to be saved: every change saves at once."""
 
     def on_show(self) -> None:
+        # Someone alone reads "a support service", as on the check page (the mode can
+        # change in Settings while this page exists).
+        self.caution_text.setText(for_mode(self.session, self.text["usb_debugging_caution"]))
         self._show_adb()
         self._show_lists()
         self._update_buttons()

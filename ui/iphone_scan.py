@@ -38,7 +38,7 @@ from safetycheck.iphone.usbmux import MuxDevice, Usbmux, choose_device
 from safetycheck.iphone.wire import Cancel
 from ui import background, dialogs
 from ui.accessible import describe
-from ui.session import Session
+from ui.session import Session, for_mode
 from ui.style import (
     boxed,
     calm_color,
@@ -99,7 +99,8 @@ class IPhoneScanPage(QWidget):
         caution_title.setStyleSheet(f"color: {caution_color().name()}")
         caution_layout.addWidget(caution_title)
         caution_layout.addWidget(paragraph(self.text["trust_intro"]))
-        caution_layout.addWidget(paragraph(self.text["trust_caution"]))
+        self.caution_text = paragraph(self.text["trust_caution"])
+        caution_layout.addWidget(self.caution_text)
         self.caution_box = boxed(caution, caution_color())
         self.caution_box.setAccessibleName("Caution")
         layout.addWidget(self.caution_box)
@@ -242,6 +243,7 @@ class IPhoneScanPage(QWidget):
         """Nothing typed on this page waits to be saved."""
 
     def on_show(self) -> None:
+        self.caution_text.setText(for_mode(self.session, self.text["trust_caution"]))
         lists = IndicatorStore(self.session.data_dir).lists()
         lines = [f"{lst.label}: {lst.summary()}." for lst in lists]
         lines += [w for w in (lst.age_warning() for lst in lists) if w]
@@ -371,7 +373,7 @@ class IPhoneScanPage(QWidget):
         choice = dialogs.ask(
             self,
             self.words["trust_question"],
-            f"{self.text['trust_caution']}\n\n{self.words['trust_ask']}",
+            f"{for_mode(self.session, self.text['trust_caution'])}\n\n{self.words['trust_ask']}",
             ["Ask the iPhone", "Cancel"],
             default=1,
         )

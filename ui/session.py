@@ -118,3 +118,15 @@ class Session(QObject):
     def checks(self) -> list[tuple[Topic, Check]]:
         """Every check the checks page walks, in the order they are shown."""
         return self.work.view().checks()
+
+
+def for_mode(session: Session, text: str) -> str:
+    """``text`` as this person reads it: someone checking alone has no advisor, so the words
+    name a support service, as the check page and the plan do (``safetycheck.self_wording``)."""
+    from safetycheck.settings import MODE_SELF
+
+    if session.settings.mode != MODE_SELF:
+        return text
+    from safetycheck.self_wording import alone
+
+    return alone(text)
