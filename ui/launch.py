@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 
 
 def run_gui(args: Namespace | argparse.Namespace, qt_args: list[str]) -> int:
+    # The Qt-free modules the first window needs load before PySide6 does: once it is
+    # loaded, PySide's import hook runs for every import statement and reads the source
+    # of every new module (looking for "PySide6"), which made the same imports about
+    # 2 ms slower (docs/performance.md, start-up).
+    import safetycheck.casework  # noqa: F401  (also settings, json, dataclasses)
     from ui.app import run
     from ui.autoquit import quit_after_from_environment
 
