@@ -45,7 +45,7 @@ from safetycheck.computer.system import System
 from safetycheck.computer.tools import LOLRMM_URL, ToolListError, ToolStore
 from ui import background, dialogs
 from ui.accessible import describe
-from ui.session import Session
+from ui.session import Session, for_mode
 from ui.style import (
     boxed,
     calm_color,
@@ -271,6 +271,7 @@ class ComputerScanPage(QWidget):
         """Nothing typed on this page waits to be saved."""
 
     def on_show(self) -> None:
+        self.before.setText(for_mode(self.session, self.text["before_scan"]))
         self._show_lists()
         self._update_buttons()
 

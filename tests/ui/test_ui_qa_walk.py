@@ -99,17 +99,18 @@ def test_someone_alone_is_not_shown_a_client_when_adding_an_action(ui) -> None:
 def test_the_scan_pages_cautions_name_a_support_service_for_someone_alone(
     ui, monkeypatch, mode: str
 ) -> None:
-    """Alone, the Android and iPhone scan pages said "talk to an advisor first" in their
-    caution, while every check page said "a support service"."""
+    """Alone, the Android, iPhone and computer scan pages said "talk to an advisor first"
+    in their caution, while every check page said "a support service"."""
     real_content(monkeypatch)
     window = ui.start(mode=mode)
     if mode == "advisor":
         window.session.work.create("Scan")
     window.session.work.set_intake(["android", "iphone"])
-    for key in ("android", "iphone"):
+    for key in ("android", "iphone", "computer"):
         window.show_page(key)
         assert window.current_key == key
-        text = window.page_widget(key).caution_text.text()
+        page = window.page_widget(key)
+        text = (page.before if key == "computer" else page.caution_text).text()
         if mode == "self":
             assert "advisor" not in text and "a support service" in text, text
         else:
