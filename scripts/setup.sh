@@ -14,13 +14,14 @@ PYTHON="${PYTHON:-python3}"
 # p7zip-full (7-Zip) and libarchive-tools (bsdtar, the `tar` of a Mac) open evidence bundles
 # in tests as the people receiving them would. at-spi2-core, python3-pyatspi and dbus-daemon
 # let tests/ui/test_ui_atspi.py read the running app through AT-SPI, the accessibility bus
-# Orca uses (pyatspi is not on PyPI: the test runs it with the system python3).
+# Orca uses (pyatspi is not on PyPI: the test runs it with the system python3). xdotool
+# presses Quick Exit's keys in the real app (tests/ui/test_ui_first_keys.py).
 apt_packages=(
   libgl1 libegl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 libx11-xcb1
   poppler-utils xvfb unzip p7zip-full libarchive-tools
-  at-spi2-core python3-pyatspi dbus-daemon
+  at-spi2-core python3-pyatspi dbus-daemon xdotool
 )
 if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   apt_packages+=(python3-venv)

@@ -33,7 +33,7 @@ def why_cannot_run() -> str | None:
         return "needs an X server (Linux)"
     for program in ("Xvfb", "xdotool"):
         if shutil.which(program) is None:
-            return f"{program} is not installed"
+            return f"{program} is not installed (scripts/setup.sh installs it)"
     return None
 
 
