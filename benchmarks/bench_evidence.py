@@ -1,15 +1,20 @@
 """Evidence bundle export: 200 entries with 500 MB of files, memory and time.
 
 Run:  .venv/bin/python benchmarks/bench_evidence.py [--mb 500] [--entries 200] [--files 3]
+          [--no-photos]
 
 Each entry holds several files of different sizes, each with its own "how captured"
 (a photo of the screen, a screenshot, a saved note: 60/35/5 per cent of the entry's bytes).
+The files are random bytes (nothing to draw: the record lists them), and in one more
+case (``photos``) real pictures made with Pillow: a 12-megapixel JPEG photo of about
+1.5 MB and a phone screenshot PNG of about 0.9 MB in each entry, the note making up the
+rest, so the record draws 400 thumbnails.
 
 Target (issue 16): the bundle streams with peak memory under 200 MB and takes at most
 2x the time of copying the same bytes (the floor, measured in the same run on the
 same disk: ``shutil.copyfile`` of every stored file; and the fairer floors, the same
 stored bytes written into a zip by ``zipfile``, and into an AES-256 zip by pyzipper, 1 MiB
-at a time, as the bundle is).  Each export runs in a child
+at a time, and the zip fsynced, as the bundle is).  Each export runs in a child
 process, so its peak memory (``ru_maxrss``) is the export's alone, with the app's
 imports (Qt is not loaded; reportlab and Pillow are).  The case lives in a folder
 next to this checkout's ``build/``, never the system temp folder.  Also measured: the
@@ -68,7 +73,39 @@ KINDS = (
 )
 
 
-def make_case(data: Path, entries: int, total_mb: int, protected: bool, files: int) -> str:
+def make_pictures(folder: Path, per_entry: int) -> list[tuple[Path, str]]:
+    """A photo and a screenshot as a phone makes them, and a note making up the rest."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    w, h = 4032, 3024  # 12 megapixels
+    noise = Image.effect_noise((w // 4, h // 4), 40).resize((w, h), Image.Resampling.BICUBIC)
+    gradient = Image.linear_gradient("L").resize((w, h))
+    photo = Image.merge("RGB", (Image.blend(noise, gradient, 0.5), gradient.rotate(90), noise))
+    photo_path = folder / "photo of the screen.jpg"
+    photo.save(photo_path, "JPEG", quality=70)
+    sw, sh = 1170, 2532  # a phone's screenshot: lines of text, and a picture in it
+    shot = Image.new("RGB", (sw, sh), "white")
+    draw = ImageDraw.Draw(shot)
+    rng = random.Random(16)
+    for y in range(0, sh, 40):
+        for x in range(20, sw - 200, 120):
+            draw.rectangle(
+                [x, y + 8, x + rng.randint(30, 110), y + 28], fill=(rng.randint(0, 80),) * 3
+            )
+    shot.paste(Image.effect_noise((sw, 240), 60).convert("RGB"), (0, 800))
+    shot_path = folder / "screenshot.png"
+    shot.save(shot_path, "PNG")
+    note_path = folder / "note.txt"
+    left = max(1000, per_entry - photo_path.stat().st_size - shot_path.stat().st_size)
+    note_path.write_bytes(os.urandom(left))
+    return [(photo_path, "photo-of-screen"), (shot_path, "screenshot"), (note_path, "saved-file")]
+
+
+def make_case(
+    data: Path, entries: int, total_mb: int, protected: bool, files: int, photos: bool = False
+) -> str:
     from safetycheck.casework import CaseWork
     from safetycheck.checklist import load_checklists
     from safetycheck.evidence.capture import NewFile
@@ -85,6 +122,12 @@ def make_case(data: Path, entries: int, total_mb: int, protected: bool, files: i
     kinds = [KINDS[i % len(KINDS)] for i in range(files)]
     shares = sum(share for _, share, _ in kinds)
     sources = []
+    if photos:
+        made = make_pictures(data.parent, per_entry)
+        sources = [
+            NewFile(p, how, "person" if how == "photo-of-screen" else None) for p, how in made
+        ]
+        kinds = []
     for number, (name, share, how) in enumerate(kinds):
         source = data.parent / f"{number} {name}"
         with source.open("wb") as out:
@@ -170,6 +213,8 @@ def zip_floor(files: list[Path], target: Path, aes: bool) -> None:
             with stored.open("rb") as source, archive.open(info, "w", force_zip64=True) as out:
                 while piece := source.read(1 << 20):
                     out.write(piece)
+    with target.open("rb+") as written:  # as the bundle is: on the disk before it counts
+        os.fsync(written.fileno())
 
 
 def main() -> None:
@@ -177,6 +222,7 @@ def main() -> None:
     parser.add_argument("--mb", type=int, default=500)
     parser.add_argument("--entries", type=int, default=200)
     parser.add_argument("--files", type=int, default=3, help="files in each entry")
+    parser.add_argument("--no-photos", action="store_true", help="leave out the photos case")
     args = parser.parse_args()
     print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     work_dir = ROOT / "build" / "bench-evidence"
@@ -184,10 +230,15 @@ def main() -> None:
     work_dir.mkdir(parents=True)
     rows = []
     try:
-        for protected in (False, True):
-            data = work_dir / ("protected" if protected else "plain") / "data"
+        cases = [("plain", False), ("protected", True)] + (
+            [] if args.no_photos else [("photos", False)]
+        )
+        for name, protected in cases:
+            data = work_dir / name / "data"
             data.parent.mkdir(parents=True)
-            case_id = make_case(data, args.entries, args.mb, protected, args.files)
+            case_id = make_case(
+                data, args.entries, args.mb, protected, args.files, name == "photos"
+            )
             stored = sum(p.stat().st_size for p in (data / "attachments" / case_id).iterdir())
             bundles = [(False, "")] + ([(True, PASSPHRASE)] if protected else [])
             for protect_bundle, bundle_pass in bundles:
@@ -206,13 +257,13 @@ def main() -> None:
                         )
                     )
                     size = target.stat().st_size
-                    if run == 0 and not protected:
+                    if run == 0 and name == "plain":
                         verify = child(data, "verify", case_id, "", str(target))
                     target.unlink()
                 best = min(runs, key=lambda r: r["seconds"])
                 rows.append(
                     {
-                        "case": "protected" if protected else "plain",
+                        "case": name,
                         "bundle": "AES" if protect_bundle else "plain",
                         "stored_mb": stored / 1e6,
                         "bundle_mb": size / 1e6,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -954,20 +954,22 @@ class CaseWork:
         :meth:`record_export` afterwards, on that thread, with the bundle's path.
         """
         from safetycheck.evidence.bundle import export_bundle
+        from safetycheck.evidence.thumbnails import Made, Thumbnail
         from safetycheck.report.export import default_page_size, render_pdf
 
         case = case or self._open_case()
         library, settings = self.library, self.settings
         size = page_size or default_page_size(settings)
 
-        def pdf(shown: Case) -> bytes:
+        def pdf(shown: Case, thumbnails: Mapping[str, Thumbnail | None]) -> bytes:
+            # The bundle made the thumbnails from the files it streamed: none is read again.
             return render_pdf(
                 shown,
                 library,
                 settings,
                 "record",
                 for_police=for_police,
-                attachments=self,
+                attachments=Made(self, thumbnails),
                 page_size=size,
             )
 

@@ -9,7 +9,9 @@ to check any file by hand.
 
 Written a piece at a time: each file is streamed from the case (decrypted chunk by
 chunk with a passphrase), hashed on the way and compared with the hash recorded when
-it was added, straight into the zip, so memory stays small whatever the size.  The
+it was added, straight into the zip, so memory stays small whatever the size.  A
+picture's thumbnail for the record is made from the bytes that streamed past (on a
+worker thread, while the next files stream), so no file is read twice.  The
 zip is written beside its final name (``.<name>.<random>.tmp``, never the system temp
 folder) and renamed into place only when complete; a stop or an error removes it.
 
@@ -28,7 +30,9 @@ import hashlib
 import json
 import os
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,9 +41,12 @@ from safetycheck import __version__
 from safetycheck.case import Attachment, Case
 from safetycheck.evidence.check import FileResult, LogCheck, check_chain, file_result, with_files
 from safetycheck.evidence.manifest import FORMAT, VERSION, Selection, derive, skeleton, to_csv
+from safetycheck.evidence.thumbnails import Collector, Thumbnail, make
 from safetycheck.timestamps import exact, local_now
 
 ChunkReader = Callable[[Case, Attachment], Iterable[bytes]]
+#: The thumbnails made while the files streamed, by stored name (None: not shown).
+Thumbnails = Mapping[str, Thumbnail | None]
 Progress = Callable[[int, int], None]
 MIN_PASSPHRASE = 10
 README = "README.txt"
@@ -121,7 +128,7 @@ def export_bundle(
     case: Case,
     target: str | os.PathLike[str],
     *,
-    pdf: Callable[[Case], bytes],
+    pdf: Callable[[Case, Thumbnails], bytes],
     read: ChunkReader,
     data_dir: Path,
     selection: Selection | None = None,
@@ -133,7 +140,8 @@ def export_bundle(
     """Write the bundle for the chosen entries of ``case`` to ``target``.
 
     ``pdf`` makes the case record for a case whose log shows only the chosen entries
-    (the police copy when ``for_police``: the manifest says which copy it made);
+    (the police copy when ``for_police``: the manifest says which copy it made), with
+    the thumbnails made from the files as they streamed;
     ``read`` streams a stored file.  ``progress(done, total)`` is told the bytes of
     files written so far; ``should_stop()`` ends it early (raising :class:`Stopped`).
     """
@@ -167,18 +175,23 @@ def export_bundle(
     tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     counter = _Counter(total, progress, should_stop)
     try:
-        with _open_zip(tmp, passphrase) as archive:
+        with _Thumbnailer() as pictures, _open_zip(tmp, passphrase) as archive:
             # The files first: their hashes, taken on the way, go into the check line
             # that the record, the manifest and the README print.
             results = [
-                _copy_file(archive, item, by_stored[item["stored_as"]], case, read, made, counter)
+                _copy_file(
+                    archive,
+                    item,
+                    by_stored[item["stored_as"]],
+                    _Copying(case, read, made, counter, pictures),
+                )
                 for item in files
             ]
             check = with_files(chain_check, results)
             shown = replace(case)
             shown.evidence_shown = frozenset(chosen_ids)
             shown.evidence_check = check
-            record_pdf = pdf(shown)
+            record_pdf = pdf(shown, pictures.made())
             manifest: dict[str, Any] = {
                 "format": FORMAT,
                 "version": VERSION,
@@ -236,28 +249,67 @@ class _Counter:
             self.progress(self.done, self.total)
 
 
+class _Thumbnailer:
+    """Makes the record's thumbnails on a worker thread while the next files stream
+    (Pillow decodes and shrinks without Python's lock).  Only one picture waits at a
+    time, so at most two pictures' bytes are held, whatever the number of files."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="bundle-thumbnails")
+        self._made: dict[str, Future[Thumbnail | None] | None] = {}
+        self._waiting: deque[Future[Thumbnail | None]] = deque()
+
+    def add(self, stored_as: str, data: bytes | None) -> None:
+        """``data``: the whole picture, or None when the file is no picture we show."""
+        if data is None:
+            self._made[stored_as] = None
+            return
+        while self._waiting:
+            self._waiting.popleft().result()
+        job = self._pool.submit(make, data)
+        self._made[stored_as] = job
+        self._waiting.append(job)
+
+    def made(self) -> dict[str, Thumbnail | None]:
+        return {k: job.result() if job else None for k, job in self._made.items()}
+
+    def __enter__(self) -> _Thumbnailer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Copying:
+    """What every file's copy needs, beside the file."""
+
+    case: Case
+    read: ChunkReader
+    when: dt.datetime
+    counter: _Counter
+    pictures: _Thumbnailer
+
+
 def _copy_file(
-    archive: zipfile.ZipFile,
-    item: dict[str, Any],
-    attachment: Attachment,
-    case: Case,
-    read: ChunkReader,
-    when: dt.datetime,
-    counter: _Counter,
+    archive: zipfile.ZipFile, item: dict[str, Any], attachment: Attachment, copying: _Copying
 ) -> FileResult:
     """Stream one file into the zip, hashing it on the way.  A file that is not the
     one recorded is still handed over (the person decides), and the check line, made
     from these hashes, says so."""
-    info = _member(archive, item["path"], when, compress=False)
+    info = _member(archive, item["path"], copying.when, compress=False)
     info.file_size = attachment.size
     sha = hashlib.sha256()
     size = 0
+    picture = Collector(attachment.original_name, attachment.size)
     with archive.open(info, "w", force_zip64=True) as out:
-        for piece in _pieces(read(case, attachment), attachment):
-            counter.add(len(piece))
+        for piece in _pieces(copying.read(copying.case, attachment), attachment):
+            copying.counter.add(len(piece))
             sha.update(piece)
+            picture.feed(piece)
             size += len(piece)
             out.write(piece)
+    copying.pictures.add(attachment.stored_as, picture.data())
     return file_result(int(item["entry"]), attachment, sha.hexdigest(), size)
 
 

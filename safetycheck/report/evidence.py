@@ -9,8 +9,8 @@ Imported only when a document is made (it pulls in reportlab).  The words are in
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Iterator
+from typing import Protocol, cast
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Spacer
@@ -20,33 +20,50 @@ from safetycheck.checklist import Library
 from safetycheck.evidence.capture import describe_taken
 from safetycheck.evidence.check import LogCheck, check_log
 from safetycheck.evidence.log import BY_LABELS, HOW_LABELS, Version
+from safetycheck.evidence.thumbnails import (
+    Collector,
+    Files,
+    Made,
+    NotMade,
+    Thumbnail,
+    from_pieces,
+    looks_like_picture,
+    make,
+    may_be_picture,
+)
 from safetycheck.report import common
 from safetycheck.report.layout import para, table
 from safetycheck.timestamps import exact, parse_time
 
 THUMBNAIL_MM = 32
-THUMBNAIL_PIXELS = 360  # enough for 32 mm at about 280 dpi; keeps the PDF small and fast
 FILE_GAP_MM = 3
-#: Pictures larger than this are listed, not shown (a thumbnail needs the whole file).
-THUMBNAIL_MAX_BYTES = 30 * 1000**2
-PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
 
 
 class Reader(Protocol):
     def read_attachment(self, case: Case, attachment: Attachment) -> bytes: ...
 
 
-def log_check(case: Case, store: object | None) -> LogCheck:
-    """The check the record prints: with every file when the store can stream them."""
+def log_check(case: Case, store: object | None) -> tuple[LogCheck, object | None]:
+    """The check the record prints: with every file when the store can stream them.
+
+    Also the store to print from: while every file streams past to be hashed, the
+    pictures' thumbnails are made from the same bytes, so no picture is read again.
+    """
     chunks = getattr(store, "attachment_chunks", None)
-    read = None
-    if callable(chunks):
+    if store is None or not callable(chunks):
+        return check_log(case.id, case.evidence_log, case.stored_head, None), store
+    made: dict[str, Thumbnail | None] = {}
 
-        def read(attachment: Attachment) -> Iterable[bytes]:
-            result: Iterable[bytes] = chunks(case, attachment)
-            return result
+    def read(attachment: Attachment) -> Iterator[bytes]:
+        picture = Collector(attachment.original_name, attachment.size)
+        for piece in chunks(case, attachment):
+            picture.feed(piece)
+            yield piece
+        data = picture.data()  # reached only when the whole file was read
+        made[attachment.stored_as] = make(data) if data is not None else None
 
-    return check_log(case.id, case.evidence_log, case.stored_head, read)
+    check = check_log(case.id, case.evidence_log, case.stored_head, read)
+    return check, Made(cast("Files", store), made)
 
 
 def shown_entries(case: Case) -> list[EvidenceEntry]:
@@ -74,6 +91,11 @@ def section(
         out.append(
             para(w["evidence_chosen"].format(shown=len(shown), total=len(case.evidence)), "body")
         )
+    given = case.evidence_check
+    if check is None and isinstance(given, LogCheck):
+        check = given
+    if check is None:
+        check, store = log_check(case, store)
     widths = [0.06 * width, 0.2 * width, 0.38 * width, 0.36 * width]
     cells: list[list[object]] = [
         [para(w[k], "head") for k in ("entry_number", "when", "what", "attachment")]
@@ -81,8 +103,6 @@ def section(
     for entry in shown:
         cells.append(_row(case, library, entry, w, store, widths[3] - 8))
     out.append(table(cells, widths))
-    given = case.evidence_check
-    check = check or (given if isinstance(given, LogCheck) else log_check(case, store))
     out.append(para(check.line(), "body" if check.ok else "cellbold"))
     out.append(para(w["log_fingerprint"].format(hash=check.head), "small"))
     return out
@@ -200,34 +220,44 @@ def _file_cell(
     case: Case, attachment: Attachment, w: dict[str, str], store: object | None, width: float
 ) -> object:
     label = para(_file_details(attachment, w), "small")
-    reader = getattr(store, "read_attachment", None)
-    if (
-        reader is None
-        or not attachment.original_name.lower().endswith(PICTURES)
-        or attachment.size > THUMBNAIL_MAX_BYTES
-    ):
+    if store is None or not may_be_picture(attachment.original_name, attachment.size):
         return label
     try:
-        data = reader(case, attachment)
+        small = thumbnail_of(case, attachment, store)
     except Exception:  # a missing or undecryptable file must not stop the export
         return para(w["attachment_unreadable"].format(name=attachment.original_name), "small")
-    image = _thumbnail(data, min(width, THUMBNAIL_MM * mm))
-    return [image, label] if image else label
+    if small is None:
+        return label
+    return [_image(small, min(width, THUMBNAIL_MM * mm)), label]
 
 
-def _thumbnail(data: bytes, box: float) -> Image | None:
-    """A small copy of a picture attachment, or None if it is not a picture we can read."""
-    from PIL import Image as PILImage
+def thumbnail_of(case: Case, attachment: Attachment, store: object) -> Thumbnail | None:
+    """The thumbnail of a picture attachment, or None when it is not a picture we show.
 
-    try:
-        with PILImage.open(io.BytesIO(data)) as picture:
-            picture.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
-            small = picture.convert("RGB")
-            buffer = io.BytesIO()
-            small.save(buffer, format="JPEG", quality=80)
-            pw, ph = small.size
-    except Exception:  # not an image, damaged, or too large to open safely
+    A store that already made it (an evidence bundle, from the bytes it streamed) gives
+    it; otherwise the file's first piece is read and the rest only if it is a picture.
+    Raises what the store raises when the file cannot be read.
+    """
+    made = getattr(store, "thumbnail", None)
+    if callable(made):
+        given: Thumbnail | NotMade | None = made(case, attachment)
+        if not isinstance(given, NotMade):
+            return given
+    chunks = getattr(store, "attachment_chunks", None)
+    if callable(chunks):
+        return from_pieces(chunks(case, attachment))
+    reader = getattr(store, "read_attachment", None)
+    if not callable(reader):
         return None
-    scale = box / max(pw, ph)
-    buffer.seek(0)
-    return Image(buffer, width=pw * scale, height=ph * scale, hAlign="LEFT")
+    data: bytes = reader(case, attachment)
+    return make(data) if looks_like_picture(data[:16]) else None
+
+
+def _image(small: Thumbnail, box: float) -> Image:
+    scale = box / max(small.width, small.height)
+    return Image(
+        io.BytesIO(small.jpeg),
+        width=small.width * scale,
+        height=small.height * scale,
+        hAlign="LEFT",
+    )
