@@ -812,7 +812,12 @@ class CaseWork:
         """
         from safetycheck.case import ScanRecord
         from safetycheck.case import new_id as _new_id
+        from safetycheck.settings import MODE_SELF
 
+        if self.settings.mode == MODE_SELF:  # the log keeps the words the person was shown
+            from safetycheck.self_wording import scan_alone
+
+            report = scan_alone(report)
         case = self._open_case()
         by = self.default_by()
         chosen = range(len(report.leads)) if keep is None else sorted(set(keep))

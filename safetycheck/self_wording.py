@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from typing import Any
 
 from safetycheck.checklist import Check, Topic, Variant
 from safetycheck.report.texts import words_for
+from safetycheck.scans import ScanReport
 
 
 @functools.cache
@@ -50,3 +52,29 @@ def topic_alone(topic: Topic) -> Topic:
     return dataclasses.replace(
         topic, intro=alone(topic.intro), sign_in_warning=alone(topic.sign_in_warning)
     )
+
+
+def scan_alone(report: ScanReport) -> ScanReport:
+    """A scan's report in the words someone alone was shown, for the evidence log.
+
+    The scanners' texts (``assets/*/scan.toml``) are written for an advisor's client ("plan
+    with an advisor first"). In self mode the page showed them reworded, so the log keeps
+    what was shown: the words are chosen before the entry is saved, never changed after.
+    """
+    return dataclasses.replace(
+        report,
+        summary=alone(report.summary),
+        leads=tuple(dataclasses.replace(lead, what=alone(lead.what)) for lead in report.leads),
+        problems=tuple(alone(problem) for problem in report.problems),
+    )
+
+
+def words_alone(value: Any) -> Any:
+    """Every string in a JSON-like value reworded (a scan's ``--json`` output)."""
+    if isinstance(value, str):
+        return alone(value)
+    if isinstance(value, list):
+        return [words_alone(item) for item in value]
+    if isinstance(value, dict):
+        return {key: words_alone(item) for key, item in value.items()}
+    return value

@@ -306,7 +306,7 @@ class AndroidScanPage(QWidget):
         lists = self.store.lists()
         lines = [f"{lst.label}: {lst.summary()}." for lst in lists]
         lines += [warning for warning in (lst.age_warning() for lst in lists) if warning]
-        self.lists_label.setText("\n".join(lines))
+        self.lists_label.setText(for_mode(self.session, "\n".join(lines)))
 
     def _update_buttons(self) -> None:
         idle = not self.busy
@@ -483,7 +483,8 @@ class AndroidScanPage(QWidget):
             f"{result.scanned_at.astimezone():%H:%M on %d %B %Y}."
         )
         known = bool(result.known_stalkerware)
-        self.headline.setText(result.headline)
+        self.headline.setText(for_mode(self.session, result.headline))
+        self.leads_intro.setText(for_mode(self.session, self.text["leads_intro"]))
         color = concern_color() if known else calm_color() if result.phone_read else caution_color()
         self.headline_box.setStyleSheet(
             "QFrame#boxed { border: 1px solid palette(mid); "
@@ -494,12 +495,12 @@ class AndroidScanPage(QWidget):
             if known
             else f"{self.text['clean_next']} Then turn developer options off again."
             if result.phone_read
-            else self.text["unread_next"]
+            else for_mode(self.session, self.text["unread_next"])
         )
         self.findings.clear()
         for finding in result.findings:
             text = finding.title + (f"\n{finding.detail}" if finding.detail else "")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(for_mode(self.session, text))
             item.setData(Qt.ItemDataRole.UserRole, finding.check_id)
             # Ticked: saved with the scan.  The person may leave a lead out of the record.
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -515,7 +516,7 @@ class AndroidScanPage(QWidget):
         self.leads_intro.setVisible(bool(result.findings))
         self.findings.setVisible(bool(result.findings))
         notes = [f"Note: {p}" for p in result.problems] + list(result.list_warnings)
-        self.problems.setText("\n".join(notes))
+        self.problems.setText(for_mode(self.session, "\n".join(notes)))
         self.problems.setVisible(bool(notes))
         self.saved_status.setText(
             "" if self.session.case is not None else "Open a case to save these leads in it."

@@ -399,7 +399,8 @@ class ComputerScanPage(QWidget):
             f"services, {counts['autostart']} start-up items, {counts['extensions']} browser "
             f"add-ons, {counts['accounts']} accounts."
         )
-        self.headline.setText(result.headline)
+        self.headline.setText(for_mode(self.session, result.headline))
+        self.leads_intro.setText(for_mode(self.session, self.text["leads_intro"]))
         color = concern_color() if result.known else calm_color()
         self.headline_box.setStyleSheet(
             "QFrame#boxed { border: 1px solid palette(mid); "
@@ -442,7 +443,7 @@ class ComputerScanPage(QWidget):
             lines.append(self.text["skipped_intro"])
             lines += [f"• {line}" for line in reading.skipped]
         lines += [f"Note: {problem}" for problem in reading.problems]
-        self.skipped.setText("\n".join(lines))
+        self.skipped.setText(for_mode(self.session, "\n".join(lines)))
         self.skipped.setVisible(bool(lines))
         self.saved_status.setText(
             "" if self.session.case is not None else "Open a case to save these findings in it."
@@ -468,11 +469,15 @@ class ComputerScanPage(QWidget):
             self._update_buttons()
             return
         levels = self.text["levels"]
+
+        def shown(text: str) -> str:
+            return html.escape(for_mode(self.session, text))
+
         parts = [
-            f"<b>{html.escape(finding.title)}</b>",
-            f"<b>How sure:</b> {html.escape(levels[finding.level])}. {html.escape(finding.sure)}",
-            f"<b>Why it matters:</b> {html.escape(finding.why)}",
-            f"<b>Safe next step:</b> {html.escape(finding.next)}",
+            f"<b>{shown(finding.title)}</b>",
+            f"<b>How sure:</b> {html.escape(levels[finding.level])}. {shown(finding.sure)}",
+            f"<b>Why it matters:</b> {shown(finding.why)}",
+            f"<b>Safe next step:</b> {shown(finding.next)}",
         ]
         if finding.facts:
             parts.append("<b>What was seen:</b> " + html.escape("; ".join(finding.facts)))

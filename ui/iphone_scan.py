@@ -248,7 +248,7 @@ class IPhoneScanPage(QWidget):
         lines = [f"{lst.label}: {lst.summary()}." for lst in lists]
         lines += [w for w in (lst.age_warning() for lst in lists) if w]
         lines.append(self.words["lists_note"])
-        self.lists_label.setText("\n".join(lines))
+        self.lists_label.setText(for_mode(self.session, "\n".join(lines)))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -397,20 +397,21 @@ class IPhoneScanPage(QWidget):
             f"{result.scanned_at.astimezone():%H:%M on %d %B %Y}."
         )
         strong = any(f.strong for f in result.findings)
-        self.headline.setText(result.headline)
+        self.headline.setText(for_mode(self.session, result.headline))
+        self.leads_intro.setText(for_mode(self.session, self.text["leads_intro"]))
         color = concern_color() if strong else calm_color() if result.complete else caution_color()
         self.headline_box.setStyleSheet(
             "QFrame#boxed { border: 1px solid palette(mid); "
             f"border-left: 5px solid {color.name()}; border-radius: 4px; padding: 6px; }}"
         )
         if not result.phone_read:
-            self.next_steps.setText(self.text["unread_next"])
+            self.next_steps.setText(for_mode(self.session, self.text["unread_next"]))
         else:
             self.next_steps.setText("" if result.known_stalkerware else self.text["clean_next"])
         self.findings.clear()
         for finding in result.findings:
             text = finding.title + (f"\n{finding.detail}" if finding.detail else "")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(for_mode(self.session, text))
             item.setData(Qt.ItemDataRole.UserRole, finding.check_id)
             # Ticked: saved with the scan.  The person may leave a lead out of the record.
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -424,7 +425,7 @@ class IPhoneScanPage(QWidget):
         self.leads_intro.setVisible(bool(result.findings))
         self.findings.setVisible(bool(result.findings))
         notes = [f"Note: {p}" for p in result.problems] + list(result.list_warnings)
-        self.problems.setText("\n".join(notes))
+        self.problems.setText(for_mode(self.session, "\n".join(notes)))
         self.problems.setVisible(bool(notes))
         self.saved_status.setText("" if self.session.case is not None else self.words["open_case"])
         self.results.show()

@@ -123,16 +123,8 @@ class ScanResult:
             partial = "" if self.complete else " " + text["partial_result"]
             return str(text["clean_result"]) + partial
         products = ", ".join(sorted({f.product or "" for f in known}))
-        what = (
-            "Known monitoring app found"
-            if all(f.watchware for f in known)
-            else "Known stalkerware found"
-        )
-        return (
-            f"{what}: {products}. This is a strong lead, not proof. "
-            "Do not remove it yet: removing it can alert the person who installed it. "
-            "Record it and plan with an advisor first."
-        )
+        key = "watchware_headline" if all(f.watchware for f in known) else "known_headline"
+        return str(text[key]).format(products=products)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -19,7 +19,8 @@ from safetycheck.android.indicators import (
 )
 from safetycheck.android.scan import WORK_FOLDER, run_scan, scan_report
 from safetycheck.cli import UserError
-from safetycheck.commands.common import data_dir, open_case, open_work
+from safetycheck.commands.common import checking_alone, data_dir, open_case, open_work
+from safetycheck.self_wording import alone, words_alone
 from safetycheck.settings import load_settings
 
 
@@ -147,6 +148,8 @@ def update_indicators(args: argparse.Namespace) -> int:
 
 def scan_android(args: argparse.Namespace) -> int:
     settings = load_settings(data_dir(args))
+    alone_mode = checking_alone(args)
+    words = alone if alone_mode else str
     work = None
     case = None
     if args.case:
@@ -169,34 +172,38 @@ def scan_android(args: argparse.Namespace) -> int:
     if case is not None and work is not None:
         recorded = len(work.record_scan(scan_report(result)).evidence_ids)
     if args.json:
-        data = result.to_dict()
+        data = words_alone(result.to_dict()) if alone_mode else result.to_dict()
         if case is not None:
             data["recorded_in_case"] = case.reference
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0 if result.phone_read else 1
+
+    def say(line: str = "") -> None:
+        print(words(line))
+
     text = scan_text()
-    print(f"Phone: {result.device.describe()}")
-    print(f"Apps read: {result.app_count}")
-    print()
-    print(result.headline)
+    say(f"Phone: {result.device.describe()}")
+    say(f"Apps read: {result.app_count}")
+    say()
+    say(result.headline)
     if result.known_stalkerware:
-        print()
+        say()
     else:
-        print(text["clean_next"] if result.phone_read else text["unread_next"])
-        print()
+        say(text["clean_next"] if result.phone_read else text["unread_next"])
+        say()
     if result.findings:
-        print(text["leads_intro"])
+        say(text["leads_intro"])
         for finding in result.findings:
-            print(f"- {finding.title}")
+            say(f"- {finding.title}")
             if finding.detail:
-                print(f"    {finding.detail}")
+                say(f"    {finding.detail}")
     for problem in result.problems:
-        print(f"Note: {problem}")
-    print()
-    print("Lists used: " + "; ".join(result.lists))
+        say(f"Note: {problem}")
+    say()
+    say("Lists used: " + "; ".join(result.lists))
     for warning in result.list_warnings:
-        print(f"Warning: {warning}")
-    print(CREDIT)
+        say(f"Warning: {warning}")
+    say(CREDIT)
     if case is not None:
         print(f"Recorded {recorded} entries in the evidence log of {case.reference}.")
     return 0 if result.phone_read else 1  # a scan that read nothing is not a success

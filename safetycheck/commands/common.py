@@ -22,6 +22,14 @@ def data_dir(args: argparse.Namespace) -> Path:
     return resolve_data_dir(getattr(args, "data_dir", None))
 
 
+def checking_alone(args: argparse.Namespace) -> bool:
+    """Someone checking alone (self mode) has no advisor: the scans' words name a support
+    service for them (``safetycheck.self_wording``), as the app's pages do."""
+    from safetycheck.settings import MODE_SELF
+
+    return load_settings(data_dir(args)).mode == MODE_SELF
+
+
 def library() -> Library:
     return load_checklists(checklists_dir())
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from safetycheck.casework import CaseWork
 from safetycheck.cli import UserError
-from safetycheck.commands.common import data_dir, library, open_case, open_work
+from safetycheck.commands.common import checking_alone, data_dir, library, open_case, open_work
 from safetycheck.computer.scan import (
     INFO,
     SOURCE,
@@ -31,6 +32,7 @@ from safetycheck.computer.scan import (
 )
 from safetycheck.computer.system import System, recorded_system, this_computer
 from safetycheck.computer.tools import LOLRMM_URL, ToolListError, ToolStore
+from safetycheck.self_wording import alone, words_alone
 
 
 def register(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:  # type: ignore[type-arg]
@@ -158,20 +160,22 @@ def scan_computer(args: argparse.Namespace) -> int:
         lists = _store(args).lists()
     except ToolListError as exc:
         raise UserError(str(exc)) from exc
+    alone_mode = checking_alone(args)
+    words: Callable[[str], str] = alone if alone_mode else str
     if not args.json:
-        print(f"Before you start: {text['before_scan']}")
+        print(f"Before you start: {words(text['before_scan'])}")
         print(text["no_changes"])
         print()
         sys.stdout.flush()
     result = run_scan(system, lists)
     recorded = _record(work, result, args) if work is not None else None
     if args.json:
-        data = result.to_dict()
+        data = words_alone(result.to_dict()) if alone_mode else result.to_dict()
         if recorded is not None:
             data["recorded_in_case"] = recorded
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print_result(result)
+    print_result(result, words)
     if recorded is not None:
         print()
         print(
@@ -213,60 +217,65 @@ def _record(work: CaseWork, result: ScanResult, args: argparse.Namespace) -> dic
     }
 
 
-def print_result(result: ScanResult) -> None:
+def print_result(result: ScanResult, words: Callable[[str], str] = str) -> None:
+    """``words``: how this person reads the scan's texts (``checking_alone``)."""
+
+    def say(line: str = "") -> None:
+        print(words(line))
+
     text = scan_text()
     reading = result.reading
     checks = library()
     admin = "an administrator" if reading.is_admin else "not an administrator"
-    print(f"Computer: {result.device}, account {reading.user or '?'} ({admin})")
+    say(f"Computer: {result.device}, account {reading.user or '?'} ({admin})")
     if reading.source != "this computer":
-        print(f"Read from a {reading.source}")
-    print(f"Checked: {scanned_at_text(reading.read_at)}")
+        say(f"Read from a {reading.source}")
+    say(f"Checked: {scanned_at_text(reading.read_at)}")
     counts = reading.counts()
-    print(
+    say(
         f"Read: {counts['installed']} installed programs, {counts['processes']} running, "
         f"{counts['services']} services, {counts['autostart']} start-up items, "
         f"{counts['extensions']} browser add-ons, {counts['accounts']} accounts"
     )
-    print()
-    print(result.headline)
-    print(text["limits"])
+    say()
+    say(result.headline)
+    say(text["limits"])
     leads = [f for f in result.findings if f.level != INFO]
     if leads:
-        print()
-        print(text["leads_intro"])
+        say()
+        say(text["leads_intro"])
     for number, finding in enumerate(result.findings, start=1):
         if finding.level == INFO and (number == 1 or result.findings[number - 2].level != INFO):
-            print()
-            print("For your records:")
-        print()
-        print(f"{number:2d}. [{text['levels'][finding.level]}] {finding.title}")
-        print(f"    Why it matters: {finding.why}")
-        print(f"    How sure: {finding.sure}")
-        print(f"    Safe next step: {finding.next}")
+            say()
+            say("For your records:")
+        say()
+        say(f"{number:2d}. [{text['levels'][finding.level]}] {finding.title}")
+        say(f"    Why it matters: {finding.why}")
+        say(f"    How sure: {finding.sure}")
+        say(f"    Safe next step: {finding.next}")
         if finding.facts:
-            print(f"    Seen: {'; '.join(finding.facts)}")
+            say(f"    Seen: {'; '.join(finding.facts)}")
         if finding.check_id:
             check = checks.check(finding.check_id)
             title = f' ("{check.title}")' if check else ""
-            print(f"    Manual check: {finding.check_id}{title}")
+            say(f"    Manual check: {finding.check_id}{title}")
         elif reading.platform == "linux":
-            print(f"    Manual check: {text['linux_checks']}")
+            say(f"    Manual check: {text['linux_checks']}")
         for log in finding.logs:
-            print(f"    Connection log: {log.path} ({log.size} bytes). {text['log_offer']}")
+            say(f"    Connection log: {log.path} ({log.size} bytes). {text['log_offer']}")
     if reading.problems:
-        print()
-        print("What should have been readable and was not:")
+        say()
+        say("What should have been readable and was not:")
         for problem in reading.problems:
-            print(f"  - {problem}")
+            say(f"  - {problem}")
     if reading.skipped:
-        print()
+        say()
         if not reading.is_admin:
-            print(text["not_admin"])
-        print(text["skipped_intro"])
+            say(text["not_admin"])
+        say(text["skipped_intro"])
         for line in reading.skipped:
-            print(f"  - {line}")
-    print()
-    print(f"{text['credit_intro']} " + "; ".join(result.lists))
+            say(f"  - {line}")
+    say()
+    say(f"{text['credit_intro']} " + "; ".join(result.lists))
     for credit in result.credits:
-        print(credit)
+        say(credit)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from safetycheck.android.indicators import CREDIT, IndicatorStore
 from safetycheck.cli import UserError
-from safetycheck.commands.common import data_dir, library, open_case, open_work
+from safetycheck.commands.common import checking_alone, data_dir, library, open_case, open_work
 from safetycheck.iphone.errors import (
     IPhoneError,
     LinkMissingError,
@@ -26,6 +27,7 @@ from safetycheck.iphone.pairing import forget_record
 from safetycheck.iphone.scan import ScanResult, run_scan, scan_report
 from safetycheck.iphone.text import message, scan_text
 from safetycheck.iphone.usbmux import Usbmux
+from safetycheck.self_wording import alone, words_alone
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> list[argparse.ArgumentParser]:
@@ -61,16 +63,17 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _trust_help() -> str:
+def _trust_help(words: Callable[[str], str]) -> str:
     text = scan_text()
     undo = "\n".join(f"  - {step}" for step in text["undo_steps"][1:3])
-    return (
-        f"{text['trust_intro']}\n\n{text['trust_caution']}\n\n{undo}\n\n{text['cli']['pair_hint']}"
-    )
+    caution = words(text["trust_caution"])
+    return f"{text['trust_intro']}\n\n{caution}\n\n{undo}\n\n{text['cli']['pair_hint']}"
 
 
 def scan_iphone(args: argparse.Namespace) -> int:
     folder = data_dir(args)
+    alone_mode = checking_alone(args)
+    words: Callable[[str], str] = alone if alone_mode else str
     # Unlocked first: a protected folder keeps SafetyCheck's key for the phone sealed.
     work = open_work(args)
     case = None
@@ -78,7 +81,7 @@ def scan_iphone(args: argparse.Namespace) -> int:
         case = open_case(work, args.case)  # before the scan: a wrong reference scans nothing
     if args.pair:
         text = scan_text()
-        _say(f"{text['trust_caution']}\n")
+        _say(f"{words(text['trust_caution'])}\n")
     try:
         result = run_scan(
             Usbmux(),
@@ -94,7 +97,7 @@ def scan_iphone(args: argparse.Namespace) -> int:
     except LinkMissingError as exc:
         raise UserError(f"{exc}\n\n{exc.guidance}") from exc
     except NotTrustedError as exc:
-        raise UserError(f"{exc}\n\n{_trust_help()}") from exc
+        raise UserError(f"{exc}\n\n{_trust_help(words)}") from exc
     except SeveralPhonesError as exc:
         raise UserError(f"{exc} {scan_text()['cli']['choose_hint']}") from exc
     except IPhoneError as exc:
@@ -103,44 +106,47 @@ def scan_iphone(args: argparse.Namespace) -> int:
     if case is not None and work is not None:
         recorded = len(work.record_scan(scan_report(result)).evidence_ids)
     if args.json:
-        data = result.to_dict()
+        data = words_alone(result.to_dict()) if alone_mode else result.to_dict()
         if case is not None:
             data["recorded_in_case"] = case.reference
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print(result, {c.id: c.title for t in library().topics for c in t.checks})
+        _print(result, {c.id: c.title for t in library().topics for c in t.checks}, words)
         if case is not None:
             print(scan_text()["cli"]["recorded"].format(count=recorded, case=case.reference))
     return 0 if result.phone_read else 1  # a scan that read no apps is not a success
 
 
-def _print(result: ScanResult, titles: dict[str, str]) -> None:
+def _print(result: ScanResult, titles: dict[str, str], words: Callable[[str], str]) -> None:
+    def say(line: str = "") -> None:
+        print(words(line))
+
     text = scan_text()
-    print(f"iPhone: {result.device.describe()}")
-    print(f"  id (UDID): {result.device.udid}")
-    print(f"Apps read: {result.app_count} ({result.user_app_count} not Apple's own)")
-    print()
-    print(result.headline)
+    say(f"iPhone: {result.device.describe()}")
+    say(f"  id (UDID): {result.device.udid}")
+    say(f"Apps read: {result.app_count} ({result.user_app_count} not Apple's own)")
+    say()
+    say(result.headline)
     if not result.phone_read:
-        print(text["unread_next"])
+        say(text["unread_next"])
     elif not result.known_stalkerware:
-        print(text["clean_next"])
-    print()
+        say(text["clean_next"])
+    say()
     if result.findings:
-        print(text["leads_intro"])
+        say(text["leads_intro"])
         for finding in result.findings:
-            print(f"- {finding.title}")
+            say(f"- {finding.title}")
             if finding.detail:
-                print(f"    {finding.detail}")
+                say(f"    {finding.detail}")
             title = titles.get(finding.check_id, finding.check_id)
-            print("    " + text["cli"]["check_by_hand"].format(title=title))
+            say("    " + text["cli"]["check_by_hand"].format(title=title))
     for problem in result.problems:
-        print(f"Note: {problem}")
+        say(f"Note: {problem}")
     for warning in result.list_warnings:
-        print(f"Note: {warning}")
-    print()
-    print("Lists used: " + "; ".join(result.lists))
-    print(CREDIT)
+        say(f"Note: {warning}")
+    say()
+    say("Lists used: " + "; ".join(result.lists))
+    say(CREDIT)
 
 
 def forget_iphone(args: argparse.Namespace) -> int:

@@ -226,3 +226,25 @@ def test_quick_exit_during_a_check_hides_at_once(ui, real_content, machine) -> N
     # It ends without harm; its outcome is dropped (Quick Exit), so nothing reaches the page.
     ui.qtbot.waitUntil(lambda: not background.runner().jobs, timeout=30000)
     assert ui.store().load(case.id).evidence == []
+
+
+def test_someone_alone_reads_a_support_service_in_the_results(ui, real_content, machine) -> None:
+    """The results said "plan with an advisor first" (headline, leads, each safe next step)
+    to someone checking alone, whose caution above already said "a support service"."""
+    machine("windows-planted")
+    window = ui.start(mode="self")
+    window.session.work.create("My laptop")
+    window.pages["computer"].button.click()
+    page = window.page_widget("computer")
+    scan(ui, page)
+    shown = [page.headline.text(), page.leads_intro.text()]
+    for row in range(page.findings.count()):
+        page.findings.setCurrentRow(row)
+        shown.append(page.detail.text())
+    text = "\n".join(shown)
+    assert "advisor" not in text.lower(), text[:2000]
+    assert "plan with a support service first" in page.headline.text()
+    assert "Plan with a support service" in text  # a finding's safe next step
+    click(ui.qtbot, page.save_button)
+    saved = ui.store().load(window.session.case.id)
+    assert not [e.what for e in saved.evidence if "advisor" in e.what.lower()]
