@@ -84,8 +84,12 @@ def platform_key() -> str:
     return "linux"
 
 
-def install_guidance(platform: str | None = None) -> str:
+def install_guidance(platform: str | None = None, *, cli: bool = False) -> str:
+    """What to install, for this (or the given) system. ``cli``: the words for the command
+    line, which names ``--adb`` where the app names its Settings window."""
     text = scan_text()["adb_missing"]
+    if cli:
+        text = {**text, **text.get("cli", {})}
     return f"{text['intro']}\n\n{text[platform or platform_key()]}"
 
 

@@ -10,7 +10,14 @@ import argparse
 import json
 from pathlib import Path
 
-from safetycheck.android.adb import Adb, AdbMissingError, AndroidError, find_adb, scan_text
+from safetycheck.android.adb import (
+    Adb,
+    AdbMissingError,
+    AndroidError,
+    find_adb,
+    install_guidance,
+    scan_text,
+)
 from safetycheck.android.indicators import (
     CREDIT,
     DEFAULT_INDICATORS_URL,
@@ -165,7 +172,7 @@ def scan_android(args: argparse.Namespace) -> int:
             work_dir=data_dir(args) / WORK_FOLDER,
         )
     except AdbMissingError as exc:
-        raise UserError(f"{exc}\n\n{exc.guidance}") from exc
+        raise UserError(f"{exc}\n\n{install_guidance(cli=True)}") from exc
     except AndroidError as exc:
         raise UserError(str(exc)) from exc
     recorded = 0

@@ -25,7 +25,7 @@ from safetycheck.iphone.errors import (
 )
 from safetycheck.iphone.pairing import forget_record
 from safetycheck.iphone.scan import ScanResult, run_scan, scan_report
-from safetycheck.iphone.text import message, scan_text
+from safetycheck.iphone.text import link_guidance, message, scan_text
 from safetycheck.iphone.usbmux import Usbmux
 from safetycheck.self_wording import alone, words_alone
 
@@ -95,7 +95,7 @@ def scan_iphone(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         raise UserError(message("cancelled")) from exc
     except LinkMissingError as exc:
-        raise UserError(f"{exc}\n\n{exc.guidance}") from exc
+        raise UserError(f"{exc}\n\n{link_guidance(exc.platform, cli=True)}") from exc
     except NotTrustedError as exc:
         raise UserError(f"{exc}\n\n{_trust_help(words)}") from exc
     except SeveralPhonesError as exc:

@@ -24,6 +24,7 @@ class LinkMissingError(IPhoneError):
 
     def __init__(self, text: str, platform: str | None = None) -> None:
         super().__init__(text)
+        self.platform = platform
         self.guidance = link_guidance(platform)
 
 

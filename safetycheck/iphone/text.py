@@ -37,7 +37,10 @@ def platform_key() -> str:
     return "linux"
 
 
-def link_guidance(platform: str | None = None) -> str:
-    """What to install so this computer can reach iPhones, for this (or the given) system."""
+def link_guidance(platform: str | None = None, *, cli: bool = False) -> str:
+    """What to install so this computer can reach iPhones, for this (or the given) system.
+    ``cli``: the words for the command line, which has no 'Find connected iPhones' button."""
     text = scan_text()["link_missing"]
+    if cli:
+        text = {**text, **text.get("cli", {})}
     return f"{text['intro']}\n\n{text[platform or platform_key()]}"
