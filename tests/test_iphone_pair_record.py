@@ -144,3 +144,31 @@ def test_the_command_line_unlocks_first_and_keeps_the_record_sealed(untrusting, 
     forgot = run_cli("forget-iphone", UDID)
     assert forgot.returncode == 0 and "deleted" in forgot.stdout
     assert not sealed_path(data_dir, UDID).exists()
+
+
+def test_the_command_line_asks_for_the_passphrase_only_when_it_needs_it(
+    untrusting, tmp_path, data_dir, library
+) -> None:
+    """scan-iphone asked for the passphrase of a protected folder even when it wrote in no
+    case and used no key of its own (the phone trusted this computer through the system)."""
+    _protected(data_dir, library)
+    trusted = FakeUsbmuxd(tmp_path / "trusted", "clean")
+    try:
+        env = {"USBMUXD_SOCKET_ADDRESS": trusted.address}
+        plain = run_cli("scan-iphone", env=env, input="")
+        assert plain.returncode == 0, plain.stderr
+        assert "passphrase" not in plain.stderr.lower()
+        in_case = run_cli("scan-iphone", "--case", "X", env=env, input="")
+        assert in_case.returncode == 1 and "passphrase" in in_case.stderr.lower()
+    finally:
+        trusted.close()
+    # A key SafetyCheck sealed for a phone needs the passphrase: asked for then, not before.
+    fake, _mux = untrusting
+    env = {"USBMUXD_SOCKET_ADDRESS": fake.address}
+    paired = run_cli("scan-iphone", "--pair", env={**env, "SAFETYCHECK_PASSPHRASE": PASSPHRASE})
+    assert paired.returncode == 0, paired.stderr
+    locked = run_cli("scan-iphone", env=env, input="")
+    assert locked.returncode == 1 and "passphrase" in locked.stderr.lower()
+    again = run_cli("scan-iphone", env={**env, "SAFETYCHECK_PASSPHRASE": PASSPHRASE})
+    assert again.returncode == 0, again.stderr
+    assert fake.requests("lockdown").count("Pair") == 1

@@ -15,10 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from safetycheck.android.indicators import CREDIT, IndicatorStore
+from safetycheck.casework import CaseWork
 from safetycheck.cli import UserError
+from safetycheck.codec import Codec
 from safetycheck.commands.common import checking_alone, data_dir, library, open_case, open_work
 from safetycheck.iphone.errors import (
     IPhoneError,
+    KeyLockedError,
     LinkMissingError,
     NotTrustedError,
     SeveralPhonesError,
@@ -28,6 +31,7 @@ from safetycheck.iphone.scan import ScanResult, run_scan, scan_report
 from safetycheck.iphone.text import link_guidance, message, scan_text
 from safetycheck.iphone.usbmux import Usbmux
 from safetycheck.self_wording import alone, words_alone
+from safetycheck.vault import is_protected
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> list[argparse.ArgumentParser]:
@@ -74,24 +78,38 @@ def scan_iphone(args: argparse.Namespace) -> int:
     folder = data_dir(args)
     alone_mode = checking_alone(args)
     words: Callable[[str], str] = alone if alone_mode else str
-    # Unlocked first: a protected folder keeps SafetyCheck's key for the phone sealed.
-    work = open_work(args)
+    # The passphrase is asked for only when it is needed: to write in a case, to seal a new
+    # key for the phone (--pair in a protected folder), or to open the key SafetyCheck
+    # sealed for this phone before (then the scan starts again, unlocked).
+    work: CaseWork | None = None
     case = None
-    if args.case:
+    if args.case or (args.pair and is_protected(folder)):
+        work = open_work(args)
+    if args.case and work is not None:
         case = open_case(work, args.case)  # before the scan: a wrong reference scans nothing
     if args.pair:
         text = scan_text()
         _say(f"{words(text['trust_caution'])}\n")
-    try:
-        result = run_scan(
+
+    def scan(codec: Codec | None) -> ScanResult:
+        return run_scan(
             Usbmux(),
             IndicatorStore(folder).index(),
             folder,
             udid=args.udid,
             progress=_say if args.pair else None,
             allow_pair=args.pair,
-            codec=work.codec,
+            codec=codec,
         )
+
+    try:
+        try:
+            result = scan(work.codec if work is not None else None)
+        except KeyLockedError:
+            if work is not None:
+                raise
+            work = open_work(args)
+            result = scan(work.codec)
     except KeyboardInterrupt as exc:
         raise UserError(message("cancelled")) from exc
     except LinkMissingError as exc:
