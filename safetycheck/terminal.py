@@ -29,6 +29,13 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def one_line_shown(text: object) -> str:
+    """``text`` on one line: a line break or tab in it (a case reference, a file name the
+    person typed) shown as ``\\u000a``, as :func:`guard` shows every other control
+    character, so one thing printed is one line and a name cannot fake the line after it."""
+    return re.sub("[\t\n\r]", lambda m: f"\\u{ord(m.group()):04x}", str(text))
+
+
 class SafeStream:
     """A text stream that passes everything written through :func:`printable`."""
 

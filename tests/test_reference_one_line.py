@@ -52,3 +52,17 @@ def test_list_cases_prints_one_line_a_case_even_for_a_reference_saved_with_a_new
 def test_one_line_leaves_ordinary_text_alone() -> None:
     assert one_line("Case 7F3K") == "Case 7F3K"
     assert one_line("Siân Llŷr – 12/3") == "Siân Llŷr – 12/3"
+
+
+def test_export_prints_a_file_name_typed_with_a_line_break_on_one_line(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """``export -o`` printed "Saved /tmp/evil" and, on a line of its own, the rest of the
+    name: a name can fake the line after it. Shown as list-cases shows a reference."""
+    made = run_cli("demo-case", "--reference", "Case NL")
+    assert made.returncode == 0, made.stderr
+    wanted = tmp_path / "evil\nSaved elsewhere.pdf"
+    result = run_cli("export", "Case NL", "--kind", "plan", "-o", str(wanted))
+    assert result.returncode == 0, result.stderr
+    assert wanted.is_file()  # the file has the name the person typed
+    assert result.stdout.splitlines() == [f"Saved {tmp_path}/evil\\u000aSaved elsewhere.pdf"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 
 from safetycheck.commands.common import open_work
+from safetycheck.terminal import one_line_shown
 
 
 def register(
@@ -48,14 +48,8 @@ def list_cases(args: argparse.Namespace) -> int:
         concerns = f"{s.progress.concerns} concern(s)"
         problem = f"  [{s.problem}]" if s.problem else ""
         # One case a line, whatever a file holds (a reference saved by something else).
-        print(f"{_one_line(s.reference)}\t{updated}\t{progress}\t{concerns}{problem}")
+        print(f"{one_line_shown(s.reference)}\t{updated}\t{progress}\t{concerns}{problem}")
     return 0
-
-
-def _one_line(reference: str) -> str:
-    """A line break or tab shown as ``\\u000a``, as the terminal guard shows every other
-    control character (``safetycheck.terminal``): one case a line, whatever a file holds."""
-    return re.sub("[\t\n\r]", lambda m: f"\\u{ord(m.group()):04x}", reference)
 
 
 def demo_case(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from safetycheck.commands.common import ask_passphrase, open_case, open_work
+from safetycheck.terminal import one_line_shown
 
 ENV_BUNDLE_PASSPHRASE = "SAFETYCHECK_BUNDLE_PASSPHRASE"
 
@@ -132,7 +133,7 @@ def run_export(args: argparse.Namespace) -> int:
     except (BundleError, ReportError) as exc:
         raise UserError(str(exc)) from exc
     work.record_export(result.path)
-    print(f"Saved {result.path} ({result.entries} entries, {result.files} files).")
+    print(f"Saved {one_line_shown(result.path)} ({result.entries} entries, {result.files} files).")
     print(f"The record in it: {result.record_copy()}.")
     print(result.check.line())
     print(

@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from safetycheck.cli import UserError
     from safetycheck.report import ReportError, default_file_name, default_page_size
     from safetycheck.report.texts import save_warning
+    from safetycheck.terminal import one_line_shown
 
     if args.for_police and args.kind != "record":
         raise UserError("--for-police is for the case record only (--kind record).")
@@ -94,6 +95,6 @@ def run(args: argparse.Namespace) -> int:
             f"The PDF was not saved: SafetyCheck could not note it in the case ({exc}). "
             "Nothing was written."
         ) from exc
-    print(f"Saved {path}")
+    print(f"Saved {one_line_shown(path)}")  # a name typed with a line break still prints as one
     print(save_warning(), file=sys.stderr)
     return 0
