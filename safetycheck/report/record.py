@@ -56,7 +56,11 @@ def story(
     out += _concerns(case, library, w, removed, width, for_police, self_mode)
     out += _actions(case, w, words["common"], width, for_police)
     out += _evidence(case, library, w, width, store)
-    out += _checked(case, scope, w, words["common"], removed, width, for_police, self_mode)
+    numbers = {
+        row.check_id: number
+        for number, row in enumerate(common.rows_with(case, library, Status.CONCERN), start=1)
+    }
+    out += _checked(case, scope, w, words["common"], removed, width, for_police, self_mode, numbers)
     out += _unchecked(case, scope, w)
     if for_police:
         out += [new_page(), *_collected(case, settings, w, width, self_mode)]
@@ -200,8 +204,12 @@ def _checked(
     width: float,
     for_police: bool,
     self_mode: bool,
+    concern_numbers: dict[str, int],
 ) -> Story:
-    """A table per topic of the checks that hold something; never a page of empty rows."""
+    """A table per topic of the checks that hold something; never a page of empty rows.
+
+    A concern's note is already printed whole in the concerns section (two 5,000-character
+    notes made ten pages when printed twice): here it is its beginning and where it is."""
     alone = check_alone if self_mode else (lambda check: check)
     heading = [para(w["checks_heading"], "h1"), para(w["checks_intro"], "lead")]
     out: Story = []
@@ -211,24 +219,25 @@ def _checked(
     else:
         widths = [0.31 * width, 0.15 * width, 0.34 * width, 0.2 * width]
         keys = [w["check"], common_words["status_heading"], w["note"], w["updated_col"]]
-    parts: list[tuple[str, list[tuple[str, Answer]]]] = []
+    parts: list[tuple[str, list[tuple[str, str, Answer]]]] = []
     for part in scope.topics:
         title = part.topic.title + ("" if part.chosen else f" {w['not_ticked']}")
-        named = [(_check_name(case, alone(c), w), case.answer(c.id)) for c in part.checks]
+        named = [(c.id, _check_name(case, alone(c), w), case.answer(c.id)) for c in part.checks]
         parts.append((title, named))
     if scope.retired:
-        parts.append((w["other_answers"], [(cid, case.answer(cid)) for cid in scope.retired]))
+        retired = [(cid, cid, case.answer(cid)) for cid in scope.retired]
+        parts.append((w["other_answers"], retired))
     for title, answers in parts:
         shown = [
-            (name, answer)
-            for name, answer in answers
+            (check_id, name, answer)
+            for check_id, name, answer in answers
             if answer.status.is_answered or (not for_police and holds_something(answer))
         ]
         if not shown:
             continue
         cells: list[list[object]] = [[para(k, "head") for k in keys]]
         shaded = []
-        for index, (name, answer) in enumerate(shown, start=1):
+        for index, (check_id, name, answer) in enumerate(shown, start=1):
             status = answer.status
             if status is Status.CONCERN:
                 shaded.append(index)
@@ -237,7 +246,9 @@ def _checked(
                 para(status.label, "cellbold" if status is Status.CONCERN else "cell"),
             ]
             if not for_police:
-                row.append(_cell(common.clean_note(answer.note, removed)))
+                note = common.clean_note(answer.note, removed)
+                number = concern_numbers.get(check_id) if status is Status.CONCERN else None
+                row.append(_cell(_note_in_concerns(note, number, w) if note and number else note))
             row.append(_cell(common.exact_time(answer.changed_at), "small"))
             cells.append(row)
         # The topic's title is part of the table, so it repeats on every page the table
@@ -249,6 +260,19 @@ def _checked(
         else:
             out += [gap(4), block]
     return out or heading
+
+
+#: How much of a concern's note the table of checks gives before pointing to the whole.
+NOTE_START_CHARS = 80
+
+
+def _note_in_concerns(note: str, number: int, w: Words) -> str:
+    first = note.splitlines()[0].strip() if note.strip() else ""
+    if len(first) > NOTE_START_CHARS:
+        first = first[:NOTE_START_CHARS].rsplit(" ", 1)[0] or first[:NOTE_START_CHARS]
+    if first == note.strip():  # nothing left out: point to it only, never print it twice
+        return say(w, "note_in_concerns", number=number)
+    return say(w, "note_start_in_concerns", start=first, number=number)
 
 
 def _alone(row: common.Row) -> common.Row:
