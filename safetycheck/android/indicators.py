@@ -169,17 +169,18 @@ class IndicatorList:
         today = today or dt.date.today()
         return _add_months(as_of, STALE_AFTER_MONTHS) < today
 
-    def age_warning(self, today: dt.date | None = None) -> str | None:
-        """One plain sentence when the list is more than six months old, else None."""
+    def age_warning(self, today: dt.date | None = None, *, cli: bool = False) -> str | None:
+        """One plain sentence when the list is more than six months old, else None.
+        ``cli``: the words for the command line, which names a command, not a button."""
         if not self.is_stale(today):
             return None
+        from safetycheck.android.adb import scan_text
+
+        text = scan_text()["list_age"]
         months = self.age_in_months(today)
-        age = f"{months} months old" if months is not None else "of unknown age"
-        return (
-            f'The list "{self.label}" is {age}. Newer spy apps will not be on it. '
-            "Press Update indicators to download the newest list (this uses the internet), "
-            "or ask your advisor for a newer copy of SafetyCheck."
-        )
+        age = text["months"].format(months=months) if months is not None else text["unknown"]
+        key = "cli" if cli else "app"
+        return str(text[key]).format(label=self.label, age=age)
 
     def to_dict(self) -> dict[str, Any]:
         return {

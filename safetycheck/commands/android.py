@@ -94,7 +94,7 @@ def show_indicators(args: argparse.Namespace) -> int:
                 "stale": lst.is_stale(),
                 "shipped_with_safetycheck": lst.bundled,
                 "summary": lst.summary(),
-                "warning": lst.age_warning(),
+                "warning": lst.age_warning(cli=True),
             }
             for lst in lists
         ]
@@ -113,7 +113,7 @@ def show_indicators(args: argparse.Namespace) -> int:
         print(f"- {lst.label}: {lst.summary()}{age}")
         print(f"    {lst.package_count} package names, {lst.certificate_count} certificates")
         print(f"    source: {lst.source}")
-        warning = lst.age_warning()
+        warning = lst.age_warning(cli=True)
         if warning:
             print(f"    Warning: {warning}")
     if not imported:
@@ -164,9 +164,10 @@ def scan_android(args: argparse.Namespace) -> int:
         case = open_case(work, args.case)  # before the scan: a wrong reference scans nothing
     try:
         adb = Adb(find_adb(args.adb or settings.adb_path or None))
+        index = _store(args).index()
         result = run_scan(
             adb,
-            _store(args).index(),
+            index,
             serial=args.serial,
             read_certificates=not args.no_certificates,
             work_dir=data_dir(args) / WORK_FOLDER,
@@ -175,6 +176,8 @@ def scan_android(args: argparse.Namespace) -> int:
         raise UserError(f"{exc}\n\n{install_guidance(cli=True)}") from exc
     except AndroidError as exc:
         raise UserError(str(exc)) from exc
+    # An old list's warning names the command that updates it, not the app's button.
+    result.list_warnings = [w for w in (lst.age_warning(cli=True) for lst in index.lists) if w]
     recorded = 0
     if case is not None and work is not None:
         recorded = len(work.record_scan(scan_report(result)).evidence_ids)

@@ -91,10 +91,12 @@ def scan_iphone(args: argparse.Namespace) -> int:
         text = scan_text()
         _say(f"{words(text['trust_caution'])}\n")
 
+    index = IndicatorStore(folder).index()
+
     def scan(codec: Codec | None) -> ScanResult:
         return run_scan(
             Usbmux(),
-            IndicatorStore(folder).index(),
+            index,
             folder,
             udid=args.udid,
             progress=_say if args.pair else None,
@@ -120,6 +122,8 @@ def scan_iphone(args: argparse.Namespace) -> int:
         raise UserError(f"{exc} {scan_text()['cli']['choose_hint']}") from exc
     except IPhoneError as exc:
         raise UserError(str(exc)) from exc
+    # An old list's warning names the command that updates it, not the app's button.
+    result.list_warnings = [w for w in (lst.age_warning(cli=True) for lst in index.lists) if w]
     recorded = 0
     if case is not None and work is not None:
         recorded = len(work.record_scan(scan_report(result)).evidence_ids)
