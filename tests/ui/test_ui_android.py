@@ -291,3 +291,32 @@ def test_adb_chosen_in_settings_reaches_the_page_at_once(ui, real_content, tmp_p
     window.open_settings()
     assert window.current_key == "android"
     assert "Ready." in page.adb_status.text() and page.find_button.isEnabled()
+
+
+def test_someone_alone_reads_a_support_service_in_the_results(
+    ui, real_content, tmp_path: Path
+) -> None:
+    """Alone, the results said "Record it and plan with an advisor first" (the headline, the
+    leads) and the old list's warning "ask your advisor", under a caution that already
+    named a support service; the evidence log kept the advisor too."""
+    store = IndicatorStore(ui.data_dir)
+    store.import_file(IOC)
+    data = json.loads(store.path.read_text(encoding="utf-8"))
+    data["imported_at"] = "2025-01-10T09:00:00+00:00"
+    store.path.write_text(json.dumps(data), encoding="utf-8")
+    fake = FakeAdb(tmp_path, "stalkerware")
+    window = ui.start(adb_path=str(fake.path), mode="self")
+    window.session.work.create("My phone")
+    window.session.work.set_intake(["android"])
+    window.pages["android"].button.click()
+    page = window.page_widget("android")
+    assert "months old" in page.lists_label.text()
+    find_and_scan(ui, page)
+    items = [page.findings.item(row).text() for row in range(page.findings.count())]
+    shown = [page.headline.text(), page.leads_intro.text(), page.lists_label.text(), *items]
+    shown.append(page.problems.text())
+    assert not [text for text in shown if "advisor" in text.lower()], shown
+    assert "plan with a support service first" in page.headline.text()
+    click(ui.qtbot, page.save_button)
+    saved = ui.store().load(window.session.case.id)
+    assert saved.evidence and not [e.what for e in saved.evidence if "advisor" in e.what.lower()]
