@@ -40,23 +40,31 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs SIGKILL")
 
 @pytest.mark.slow
 def test_sigkill_in_a_loop_never_loses_a_reported_save(tmp_path: Path) -> None:
-    store = CaseStore(tmp_path)
+    data = tmp_path / "data"
+    # What a child says when it dies: a child that saved nothing is a failure to explain
+    # (an import broken by a checkout changing under a running suite looks the same).
+    child_errors = tmp_path / "child-stderr.txt"
+    store = CaseStore(data)
     case = store.create("Kill test")
     rng = random.Random(20261128)
     reported: set[int] = set()
     next_index = 0
     rounds = 25
     for _ in range(rounds):
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(tmp_path), case.id, str(next_index)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+        with child_errors.open("a") as errors:
+            child = subprocess.Popen(
+                [sys.executable, "-c", CHILD, str(data), case.id, str(next_index)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            )
         # Wait until it is saving, then kill it at a random moment.
         first = child.stdout.readline()
-        assert first, "the child saved nothing"
+        if not first:
+            child.wait(timeout=30)
+            said = child_errors.read_text(errors="replace")[-3000:]
+            pytest.fail(f"the child saved nothing (exit {child.returncode}):\n{said}")
         reported.add(int(first))
         time.sleep(rng.uniform(0.0, 0.05))
         os.kill(child.pid, signal.SIGKILL)
@@ -67,15 +75,15 @@ def test_sigkill_in_a_loop_never_loses_a_reported_save(tmp_path: Path) -> None:
         for line in rest.split("\n")[:-1]:  # only whole lines were reported
             if line.isdigit():
                 reported.add(int(line))
-        loaded = CaseStore(tmp_path).load(case.id)  # must never raise
+        loaded = CaseStore(data).load(case.id)  # must never raise
         saved = {int(k.split("-")[1]) for k in loaded.answers}
         missing = reported - saved
         assert not missing, f"answers reported saved but lost: {sorted(missing)[:5]}"
         next_index = max(saved | reported) + 1
     assert len(reported) > rounds, "the child should have saved many answers"
     # Killed saves leave temp files; once stale, the next load tidies them away.
-    temps = [p for p in (tmp_path / "cases").iterdir() if p.name.endswith(".tmp")]
+    temps = [p for p in (data / "cases").iterdir() if p.name.endswith(".tmp")]
     for temp in temps:
         os.utime(temp, (1_000_000_000, 1_000_000_000))
-    CaseStore(tmp_path).load(case.id)
-    assert not [p for p in (tmp_path / "cases").iterdir() if p.name.endswith(".tmp")]
+    CaseStore(data).load(case.id)
+    assert not [p for p in (data / "cases").iterdir() if p.name.endswith(".tmp")]
