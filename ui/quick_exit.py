@@ -1,7 +1,9 @@
 """Quick Exit: hide every window at once, save, quit.  Never asks "are you sure".
 
 It is an application-wide event filter, so Esc twice or Ctrl+Q works from the
-main window, from any dialog and from any page a later helper adds.  The
+main window, from any dialog and from any page a later helper adds.  The same
+filter guards every modal dialog as it is shown (``ui.modal_guard``), so the keys
+and the button still work when a dialog fails to come on screen.  The
 windows are hidden before anything else happens (saving takes a few
 milliseconds; a hidden window is what keeps the person safe), all in the same
 event-loop turn as the key press or click.
@@ -33,6 +35,8 @@ KEY_Q = 0x51
 # few hundred members, about 1.5 ms) when it is first touched, and that can wait until
 # the first window is shown.
 _key_press: object = None
+#: QEvent.Type.Show, likewise: a modal dialog being shown is guarded (``ui.modal_guard``).
+_show: object = None
 
 #: Two presses of Esc within this many seconds mean "Quick Exit".
 DOUBLE_ESC_SECONDS = 1.5
@@ -72,16 +76,26 @@ class QuickExit(QObject):
         every event, and the window's hundreds of start-up events (polish, layout,
         paint) took about 40 ms longer to process through it.
         """
-        global _key_press
+        global _key_press, _show
         if not self.listening:
             from PySide6.QtCore import QEvent
 
             _key_press = QEvent.Type.KeyPress
+            _show = QEvent.Type.Show
             self.app.installEventFilter(self)
             self.listening = True
+            # A dialog already open (the first start's, shown before this turn) is guarded too.
+            modal = QApplication.activeModalWidget()
+            if modal is not None:
+                self._guard(modal)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() != _key_press or not isinstance(obj, QWidget):
+        kind = event.type()
+        if kind != _key_press:
+            if kind == _show and isinstance(obj, QWidget) and obj.isWindow() and obj.isModal():
+                self._guard(obj)
+            return False
+        if not isinstance(obj, QWidget):
             return False
         if not _first_receiver(obj):
             return False  # the same key press, passed on to a parent widget
@@ -91,15 +105,28 @@ class QuickExit(QObject):
             self.trigger()
             return True
         if key == KEY_ESCAPE and not event.isAutoRepeat():
-            now = time.monotonic()
-            if now - self._last_escape <= self._escape_window:
-                self.trigger()
-                return True
-            self._last_escape = now
-            self._escape_window = (
-                DOUBLE_ESC_AFTER_CLOSING_SECONDS if _closes_something(obj) else DOUBLE_ESC_SECONDS
-            )
+            return self.escape_pressed(closes_something=_closes_something(obj))
         return False
+
+    def escape_pressed(self, *, closes_something: bool) -> bool:
+        """Count one press of Esc; the second in time is Quick Exit (True: it has started).
+
+        ``closes_something``: this press has a job of its own (closing a dialog or a
+        pop-up), so only a deliberate double-press after it exits."""
+        now = time.monotonic()
+        if now - self._last_escape <= self._escape_window:
+            self.trigger()
+            return True
+        self._last_escape = now
+        self._escape_window = (
+            DOUBLE_ESC_AFTER_CLOSING_SECONDS if closes_something else DOUBLE_ESC_SECONDS
+        )
+        return False
+
+    def _guard(self, dialog: QWidget) -> None:
+        from ui import modal_guard  # loaded with the first modal dialog
+
+        modal_guard.guard(dialog, self)
 
     def trigger(self) -> None:
         global _exiting
