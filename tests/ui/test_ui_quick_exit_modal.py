@@ -27,7 +27,7 @@ def visible_windows() -> list:
 
 
 class NeverOnScreen(ActionDialog):
-    """"Add an action" as the QA walk saw it: open, modal, and nowhere on screen."""
+    """ "Add an action" as the QA walk saw it: open, modal, and nowhere on screen."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
