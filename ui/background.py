@@ -14,6 +14,7 @@ so cutting it off loses nothing that was saved.
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -69,6 +70,15 @@ class Job(Generic[T]):
         for action in list(self._on_stop):
             action()
 
+    def let_go(self) -> None:
+        """Forget the callbacks and the owner once the outcome is handled (GUI thread), so
+        that the worker thread, which still holds the job while it ends, holds no widget."""
+        self.on_done = _ignore
+        self.on_error = _ignore
+        self.on_progress = None
+        self.owner = None
+        self._on_stop = []
+
     def say(self, message: str) -> None:
         """Report progress from the worker thread; shown on the GUI thread."""
         runner = _runner
@@ -80,7 +90,8 @@ class Background(QObject):
     """The app's one runner.  Use :func:`run`; the instance lives as long as the app."""
 
     progressed = Signal(object, str)
-    finished = Signal(object, object, object)  # job, value, error (one of them None)
+    #: job, value, error (one of them None), the emptied-here box that held the work
+    finished = Signal(object, object, object, object)
 
     def __init__(self, parent: QObject | None) -> None:
         super().__init__(parent)
@@ -93,36 +104,48 @@ class Background(QObject):
         if job.busy_cursor:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
-        def target() -> None:
-            try:
-                value = work(job)
-            except BaseException as exc:  # handed to on_error on the GUI thread
-                _emit(self.finished.emit, job, None, exc)
-            else:
-                _emit(self.finished.emit, job, value, None)
-
-        threading.Thread(target=target, name=f"safetycheck-{name}", daemon=True).start()
+        # The thread must never hold the last reference to a Qt object: the object would be
+        # destroyed on it, and Qt and PySide then deadlock (each waits for a lock the other
+        # holds) or crash.  So the work (often a closure over a widget) travels in a box
+        # that goes back with the outcome and is emptied on the GUI thread, an error keeps
+        # its traceback as text, not frames, and the GUI thread clears the job's callbacks
+        # once it has used them (see _finished).
+        box: list[Callable[[Job[T]], T]] = [work]
+        del work
+        threading.Thread(
+            target=_work_thread,
+            args=(self.finished.emit, job, box),
+            name=f"safetycheck-{name}",
+            daemon=True,
+        ).start()
 
     def _progressed(self, job: Job[object], message: str) -> None:
         if not job.stopped and job.on_progress is not None:
             job.on_progress(message)
 
-    def _finished(self, job: Job[object], value: object, error: BaseException | None) -> None:
+    def _finished(
+        self, job: Job[object], value: object, error: BaseException | None, box: list[object]
+    ) -> None:
         from ui.quick_exit import is_exiting
+
+        box.clear()  # the work, let go of here on the GUI thread
 
         job.finished = True
         if job in self.jobs:
             self.jobs.remove(job)
         if job.busy_cursor:
             QApplication.restoreOverrideCursor()
-        if job.abandoned or is_exiting():
-            return  # the windows are gone: nobody is waiting for the answer
-        if job.owner is not None and not isValid(job.owner):
-            return  # the window that asked was closed meanwhile
-        if error is not None:
-            job.on_error(error)
-        else:
-            job.on_done(value)
+        try:
+            if job.abandoned or is_exiting():
+                return  # the windows are gone: nobody is waiting for the answer
+            if job.owner is not None and not isValid(job.owner):
+                return  # the window that asked was closed meanwhile
+            if error is not None:
+                job.on_error(error)
+            else:
+                job.on_done(value)
+        finally:
+            job.let_go()
 
     def stop_all(self) -> None:
         for job in list(self.jobs):
@@ -164,6 +187,36 @@ def stop_all() -> None:
     """Quick Exit: stop every job (their outcomes are dropped)."""
     if _runner is not None:
         _runner.stop_all()
+
+
+def _ignore(_value: object) -> None:
+    """A finished job's callbacks: its outcome has been handled."""
+
+
+def _work_thread(
+    emit: Callable[..., object], job: Job[T], box: list[Callable[[Job[T]], T]]
+) -> None:
+    """Run the work, then send the outcome, and the work with it, to the GUI thread."""
+    try:
+        value = box[0](job)
+    except BaseException as exc:  # handed to on_error on the GUI thread
+        _drop_frames(exc)
+        _emit(emit, job, None, exc, box)
+    else:
+        _emit(emit, job, value, None, box)
+
+
+def _drop_frames(exc: BaseException) -> None:
+    """Keep an error's traceback as text, not as frames (they hold the work's widgets)."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if error.__traceback__ is not None:
+            text = "".join(traceback.format_tb(error.__traceback__))
+            error.add_note(f"Worker thread traceback:\n{text}")
+            error.__traceback__ = None
+        error = error.__cause__ or error.__context__
 
 
 def _emit(emit: Callable[..., object], *args: object) -> None:
