@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -56,10 +55,12 @@ from ui.session import Session, for_mode
 from ui.style import (
     boxed,
     calm_color,
+    caution_box,
     caution_color,
     concern_color,
     heading,
-    list_html,
+    lead_list,
+    list_label,
     muted,
     paragraph,
     scrolling_page,
@@ -101,28 +102,16 @@ class AndroidScanPage(QWidget):
                 "look at, not proof."
             )
         )
-        caution = QWidget()
-        caution_layout = QVBoxLayout(caution)
-        caution_layout.setContentsMargins(0, 0, 0, 0)
-        caution_title = heading("Careful: this changes the phone's settings", 3)
-        caution_title.setStyleSheet(f"color: {caution_color().name()}")
-        caution_layout.addWidget(caution_title)
         self.caution_text = paragraph(self.text["usb_debugging_caution"])
-        caution_layout.addWidget(self.caution_text)
-        self.caution_box = boxed(caution, caution_color())
-        self.caution_box.setAccessibleName("Caution")
+        self.caution_box = caution_box(
+            "Careful: this changes the phone's settings", [self.caution_text], "Caution"
+        )
         layout.addWidget(self.caution_box)
 
         layout.addWidget(heading("Turn on USB debugging", 3))
-        steps = QLabel(list_html(self.text["usb_debugging_steps"], ordered=True))
-        steps.setWordWrap(True)
-        steps.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(steps)
+        layout.addWidget(list_label(self.text["usb_debugging_steps"], ordered=True))
         layout.addWidget(heading("When you have finished", 3))
-        off = QLabel(list_html(self.text["turn_off_steps"], ordered=True))
-        off.setWordWrap(True)
-        off.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(off)
+        layout.addWidget(list_label(self.text["turn_off_steps"], ordered=True))
 
         # 1. adb
         layout.addWidget(heading("1. The program that reads the phone", 2))
@@ -210,16 +199,12 @@ class AndroidScanPage(QWidget):
         self.leads_intro = paragraph(self.text["leads_intro"])
         results_layout.addWidget(self.leads_intro)
         self.findings = describe(
-            QListWidget(),
+            lead_list(14),
             "Leads",
             "Each line is a lead to look at, not proof. Ticked leads are saved to the evidence "
             "log; untick one to leave it out. Press Enter or double-click to open the check "
             "it belongs to.",
         )
-        self.findings.setWordWrap(True)
-        self.findings.setAlternatingRowColors(True)
-        self.findings.setSpacing(3)
-        self.findings.setMinimumHeight(self.findings.fontMetrics().lineSpacing() * 14)
         results_layout.addWidget(self.findings)
         self.problems = muted(paragraph())
         results_layout.addWidget(self.problems)

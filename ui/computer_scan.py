@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -49,18 +48,16 @@ from ui.session import Session, for_mode
 from ui.style import (
     boxed,
     calm_color,
+    caution_box,
     caution_color,
     concern_color,
     heading,
+    lead_list,
+    list_label,
     muted,
     paragraph,
     scrolling_page,
 )
-
-
-def _bullets(items: list[str]) -> str:
-    rows = "".join(f"<li>{html.escape(i)}</li>" for i in items)
-    return f"<ul style='margin-left:0px'>{rows}</ul>"
 
 
 class ComputerScanPage(QWidget):
@@ -100,23 +97,12 @@ class ComputerScanPage(QWidget):
                 "at, not proof."
             )
         )
-        caution = QWidget()
-        caution_layout = QVBoxLayout(caution)
-        caution_layout.setContentsMargins(0, 0, 0, 0)
-        title = heading("Before you start", 3)
-        title.setStyleSheet(f"color: {caution_color().name()}")
-        caution_layout.addWidget(title)
         self.before = paragraph(self.text["before_scan"])
-        caution_layout.addWidget(self.before)
-        self.caution_box = boxed(caution, caution_color())
-        self.caution_box.setAccessibleName("Before you start")
+        self.caution_box = caution_box("Before you start", [self.before], "Before you start")
         layout.addWidget(self.caution_box)
 
         layout.addWidget(heading("What the check looks at", 3))
-        reads = QLabel(_bullets(list(self.text["what_it_reads"])))
-        reads.setWordWrap(True)
-        reads.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(reads)
+        layout.addWidget(list_label(self.text["what_it_reads"], ordered=False))
         layout.addWidget(paragraph(self.text["no_changes"]))
 
         row = QHBoxLayout()
@@ -159,16 +145,12 @@ class ComputerScanPage(QWidget):
         self.leads_intro = paragraph(self.text["leads_intro"])
         results_layout.addWidget(self.leads_intro)
         self.findings = describe(
-            QListWidget(),
+            lead_list(10, spacing=2),
             "Findings",
             "Each line is a finding: a lead to look at, not proof. Ticked findings are saved "
             "to the evidence log when you press Save; press Space to tick or untick one. The "
             "details of the chosen finding are shown below the list.",
         )
-        self.findings.setWordWrap(True)
-        self.findings.setAlternatingRowColors(True)
-        self.findings.setSpacing(2)
-        self.findings.setMinimumHeight(self.findings.fontMetrics().lineSpacing() * 10)
         results_layout.addWidget(self.findings)
         self.detail = paragraph()
         self.detail.setTextFormat(Qt.TextFormat.RichText)

@@ -9,14 +9,12 @@ log", and then only the leads left ticked, through the case service.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -42,21 +40,16 @@ from ui.session import Session, for_mode
 from ui.style import (
     boxed,
     calm_color,
+    caution_box,
     caution_color,
     concern_color,
     heading,
+    lead_list,
+    list_label,
     muted,
     paragraph,
     scrolling_page,
 )
-
-
-def _steps(items: list[str]) -> QLabel:
-    rows = "".join(f"<li style='margin-bottom:4px'>{html.escape(i)}</li>" for i in items)
-    label = QLabel(f"<ol style='margin-left:0px'>{rows}</ol>")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    return label
 
 
 def _button(text: str, name: str, description: str) -> QPushButton:
@@ -92,22 +85,17 @@ class IPhoneScanPage(QWidget):
         layout.addWidget(heading("Scan an iPhone"))
         layout.addWidget(paragraph(words["intro"]))
 
-        caution = QWidget()
-        caution_layout = QVBoxLayout(caution)
-        caution_layout.setContentsMargins(0, 0, 0, 0)
-        caution_title = heading(words["caution_title"], 3)
-        caution_title.setStyleSheet(f"color: {caution_color().name()}")
-        caution_layout.addWidget(caution_title)
-        caution_layout.addWidget(paragraph(self.text["trust_intro"]))
         self.caution_text = paragraph(self.text["trust_caution"])
-        caution_layout.addWidget(self.caution_text)
-        self.caution_box = boxed(caution, caution_color())
-        self.caution_box.setAccessibleName("Caution")
+        self.caution_box = caution_box(
+            words["caution_title"],
+            [paragraph(self.text["trust_intro"]), self.caution_text],
+            "Caution",
+        )
         layout.addWidget(self.caution_box)
         layout.addWidget(heading("Before you scan", 3))
-        layout.addWidget(_steps(self.text["trust_steps"]))
+        layout.addWidget(list_label(self.text["trust_steps"], ordered=True))
         layout.addWidget(heading("When you have finished", 3))
-        layout.addWidget(_steps(self.text["undo_steps"]))
+        layout.addWidget(list_label(self.text["undo_steps"], ordered=True))
 
         # 1. the computer's USB helper and the phone
         layout.addWidget(heading("1. Choose the iPhone", 2))
@@ -176,16 +164,12 @@ class IPhoneScanPage(QWidget):
         self.leads_intro = paragraph(self.text["leads_intro"])
         results_layout.addWidget(self.leads_intro)
         self.findings = describe(
-            QListWidget(),
+            lead_list(14),
             "Leads",
             "Each line is a lead to look at, not proof. Ticked leads are saved to the evidence "
             "log; untick one to leave it out. Press Enter or double-click to open the check "
             "it belongs to.",
         )
-        self.findings.setWordWrap(True)
-        self.findings.setAlternatingRowColors(True)
-        self.findings.setSpacing(3)
-        self.findings.setMinimumHeight(self.findings.fontMetrics().lineSpacing() * 14)
         results_layout.addWidget(self.findings)
         self.problems = muted(paragraph())
         results_layout.addWidget(self.problems)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QLabel,
+    QListWidget,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 # numbers Qt defines (tests/ui/test_ui_real_start.py checks both: the numbers, and that the
 # namespace is not built before the first window shows).
 PLAIN_TEXT = 0  # Qt.TextFormat.PlainText
+RICH_TEXT = 1  # Qt.TextFormat.RichText
 SELECTABLE_BY_MOUSE = 1  # Qt.TextInteractionFlag.TextSelectableByMouse
 NO_FOCUS = 0  # Qt.FocusPolicy.NoFocus
 STRONG_FOCUS = 11  # Qt.FocusPolicy.StrongFocus
@@ -93,6 +95,14 @@ def list_html(items: Iterable[str], *, ordered: bool) -> str:
     return f"<{tag} style='margin-left:0px'>{rows}</{tag}>"
 
 
+def list_label(items: Iterable[str], *, ordered: bool) -> QLabel:
+    """A label showing :func:`list_html`: a page's steps or what a check reads."""
+    label = QLabel(list_html(items, ordered=ordered))
+    label.setWordWrap(True)
+    label.setProperty("textFormat", RICH_TEXT)
+    return label
+
+
 def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
@@ -132,6 +142,32 @@ def boxed(widget: QWidget, color: QColor) -> QFrame:
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(8, 6, 8, 6)
     layout.addWidget(widget)
+    return frame
+
+
+def lead_list(lines: int, spacing: int = 3) -> QListWidget:
+    """The list of a scan's leads: wrapped, striped rows, ``lines`` lines high at least."""
+    leads = QListWidget()
+    leads.setWordWrap(True)
+    leads.setAlternatingRowColors(True)
+    leads.setSpacing(spacing)
+    leads.setMinimumHeight(leads.fontMetrics().lineSpacing() * lines)
+    return leads
+
+
+def caution_box(title: str, texts: Iterable[QLabel], name: str) -> QFrame:
+    """The framed caution a scan page opens with: a coloured title, then its paragraphs
+    (kept by the caller, which rewords them for someone on their own)."""
+    caution = QWidget()
+    layout = QVBoxLayout(caution)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = heading(title, 3)
+    label.setStyleSheet(f"color: {caution_color().name()}")
+    layout.addWidget(label)
+    for text in texts:
+        layout.addWidget(text)
+    frame = boxed(caution, caution_color())
+    frame.setAccessibleName(name)
     return frame
 
 

@@ -253,120 +253,78 @@ def to_csv(manifest: JSON) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+
+    def row(number: int, record: str, status: str, **cells: object) -> None:
+        """A row by column name; the columns a kind of row does not have stay empty."""
+        named = {"entry": number, "record": record, "status": status, **cells}
+        writer.writerow(_cell(named.get(column, "")) for column in CSV_COLUMNS)
+
     for entry in manifest["entries"]:
-        number = entry["number"]
+        number, status = entry["number"], entry["status"]
         for version in entry["versions"]:
             label = (
                 "original" if version["version"] == 1 else f"correction {version['version'] - 1}"
             )
-            writer.writerow(
-                _cell(v)
-                for v in [
-                    number,
-                    label,
-                    entry["status"],
-                    version["seen"]["text"],
-                    version["seen"]["utc"],
-                    version["written"]["text"],
-                    version["written"]["utc"],
-                    BY_LABELS.get(version["by"], version["by"]),
-                    version["what"],
-                    version["where"],
-                    version["check_id"] or "",
-                    HOW_LABELS.get(version["how"], version["how"]),
-                    version["why_corrected"],
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    version["chain_hash"],
-                ]
+            row(
+                number,
+                label,
+                status,
+                **{
+                    "seen (local)": version["seen"]["text"],
+                    "seen (UTC)": version["seen"]["utc"],
+                    "written down (local)": version["written"]["text"],
+                    "written down (UTC)": version["written"]["utc"],
+                    "by": BY_LABELS.get(version["by"], version["by"]),
+                    "what": version["what"],
+                    "where": version["where"],
+                    "check": version["check_id"] or "",
+                    "how captured": HOW_LABELS.get(version["how"], version["how"]),
+                    "why corrected or withdrawn": version["why_corrected"],
+                    "chain hash": version["chain_hash"],
+                },
             )
         if entry["withdrawal"]:
             w = entry["withdrawal"]
-            writer.writerow(
-                _cell(v)
-                for v in [
-                    number,
-                    "withdrawal",
-                    entry["status"],
-                    "",
-                    "",
-                    w["written"]["text"],
-                    w["written"]["utc"],
-                    BY_LABELS.get(w["by"], w["by"]),
-                    "",
-                    "",
-                    "",
-                    "",
-                    w["reason"],
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    w["chain_hash"],
-                ]
+            row(
+                number,
+                "withdrawal",
+                status,
+                **{
+                    "written down (local)": w["written"]["text"],
+                    "written down (UTC)": w["written"]["utc"],
+                    "by": BY_LABELS.get(w["by"], w["by"]),
+                    "why corrected or withdrawn": w["reason"],
+                    "chain hash": w["chain_hash"],
+                },
             )
         if entry["deleted"]:
             d = entry["deleted"]
-            writer.writerow(
-                _cell(v)
-                for v in [
-                    number,
-                    "deleted for good",
-                    entry["status"],
-                    "",
-                    "",
-                    d["written"]["text"],
-                    d["written"]["utc"],
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    d["chain_hash"],
-                ]
+            row(
+                number,
+                "deleted for good",
+                status,
+                **{
+                    "written down (local)": d["written"]["text"],
+                    "written down (UTC)": d["written"]["utc"],
+                    "chain hash": d["chain_hash"],
+                },
             )
         for path in entry["files"]:
             f = files[path]
-            writer.writerow(
-                _cell(v)
-                for v in [
-                    number,
-                    "file",
-                    entry["status"],
-                    "",
-                    "",
-                    "",
-                    "",
-                    BY_LABELS.get(f["by"], f["by"]),
-                    "",
-                    "",
-                    "",
-                    HOW_LABELS.get(f["how"], f["how"]),
-                    "",
-                    path,
-                    f["original_name"],
-                    f["size"],
-                    f["sha256"],
-                    f["modified"]["utc"] if f["modified"] else "",
-                    describe_taken(f["exif_taken"], f["exif_taken_offset"]),
-                    f["exif_device"] or "",
-                    "",
-                ]
+            row(
+                number,
+                "file",
+                status,
+                **{
+                    "by": BY_LABELS.get(f["by"], f["by"]),
+                    "how captured": HOW_LABELS.get(f["how"], f["how"]),
+                    "file in this bundle": path,
+                    "original file name": f["original_name"],
+                    "size (bytes)": f["size"],
+                    "SHA-256": f["sha256"],
+                    "file last changed (UTC)": f["modified"]["utc"] if f["modified"] else "",
+                    "photo taken (EXIF)": describe_taken(f["exif_taken"], f["exif_taken_offset"]),
+                    "camera (EXIF)": f["exif_device"] or "",
+                },
             )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

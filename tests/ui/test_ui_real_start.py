@@ -166,6 +166,7 @@ def test_the_numbers_set_before_qt_enums_load_mean_what_they_say(qapp) -> None:
     from ui import style
 
     assert Qt.TextFormat.PlainText.value == style.PLAIN_TEXT
+    assert Qt.TextFormat.RichText.value == style.RICH_TEXT
     assert Qt.TextInteractionFlag.TextSelectableByMouse.value == style.SELECTABLE_BY_MOUSE
     assert Qt.FocusPolicy.NoFocus.value == style.NO_FOCUS
     assert Qt.FocusPolicy.StrongFocus.value == style.STRONG_FOCUS
