@@ -34,6 +34,7 @@ from safetycheck.casework import CaseWork
 from safetycheck.paths import checklists_dir, resolve_data_dir
 from safetycheck.settings import MODE_ADVISOR, MODE_SELF, Settings, load_settings
 from ui import dialogs, quick_exit
+from ui.autoquit import quit_after_from_environment
 from ui.titles import APP_TITLE, NEUTRAL_TITLE
 
 if TYPE_CHECKING:
@@ -243,6 +244,7 @@ def start(
 
 def run(args: argparse.Namespace | SimpleNamespace, qt_args: list[str]) -> int:
     app = application(qt_args)
+    quit_after_from_environment(app)
     shown = ready = None
     if os.environ.get(PROBE_ENV):
 

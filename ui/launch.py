@@ -24,9 +24,7 @@ def run_gui(args: Namespace | argparse.Namespace, qt_args: list[str]) -> int:
     # 2 ms slower (docs/performance.md, start-up).
     import safetycheck.casework  # noqa: F401  (also settings, json, dataclasses)
     from ui.app import run
-    from ui.autoquit import quit_after_from_environment
 
-    quit_after_from_environment()
     return run(args, qt_args)
 
 

@@ -173,3 +173,49 @@ def test_the_numbers_set_before_qt_enums_load_mean_what_they_say(qapp) -> None:
     label = style.paragraph("<b>not bold</b>")
     assert label.textFormat() == Qt.TextFormat.PlainText
     assert label.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def run_with_quit_after(data_dir: Path, seconds: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SAFETYCHECK_QUIT_AFTER": seconds}
+    env.pop("SAFETYCHECK_DATA_DIR", None)
+    env.pop("SAFETYCHECK_STARTUP_PROBE", None)
+    return subprocess.run(
+        [sys.executable, "main.py", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("first_start_done", [True, False])
+def test_quit_after_closes_the_app_the_ordinary_way(tmp_path: Path, first_start_done) -> None:
+    """What the installers' smoke test does: start the app, let it run, ask it to quit.
+
+    A thread that queued "close all windows" and then "quit" once raced the app and printed
+    a traceback about a deleted QApplication (a CI run failed on it).  With the main window
+    open and at the first-start questions alike, it must leave cleanly and print nothing
+    but its one line.
+    """
+    data = tmp_path / "data"
+    data.mkdir()
+    if first_start_done:
+        (data / "settings.json").write_text(
+            json.dumps({"first_start_done": True, "mode": "self"}), encoding="utf-8"
+        )
+    result = run_with_quit_after(data, "0.5")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "quitting after 0.5 s" in result.stderr
+    if first_start_done:  # the main window really opened the case before it quit
+        assert len(list((data / "cases").glob("*.case"))) == 1
+
+
+def test_quit_after_ignores_what_is_not_a_delay() -> None:
+    from ui.autoquit import quit_after_seconds
+
+    assert quit_after_seconds({}) is None
+    assert quit_after_seconds({"SAFETYCHECK_QUIT_AFTER": "soon"}) is None
+    assert quit_after_seconds({"SAFETYCHECK_QUIT_AFTER": "-1"}) is None
+    assert quit_after_seconds({"SAFETYCHECK_QUIT_AFTER": "2.5"}) == 2.5
