@@ -11,7 +11,8 @@ Steps: ``--version``; ``check-content``; ``demo-case``; ``export`` of both PDFs 
 header, end marker, the case reference in the text when ``pdftotext`` is present);
 ``export-evidence`` of the demo case, plain and protected with a passphrase (AES, through
 pyzipper and pycryptodomex, which are imported only then), each checked by
-``verify-evidence`` and opened with ``zipfile``, and a copy with one byte changed refused;
+``verify-evidence`` and opened with ``zipfile``, and a copy with one byte changed refused
+(the record made by the built program's own helper process, which must work);
 and the app itself started offscreen, left to run, and asked to quit
 (``SAFETYCHECK_QUIT_AFTER``).
 
@@ -155,6 +156,10 @@ def check_evidence(
     program: Path, env: dict[str, str], data_args: list[str], reference: str, out: Path
 ) -> None:
     """The demo case's evidence as a bundle, plain and protected, checked by the program."""
+    # The record is laid out by the built program started again as its own helper process
+    # (safetycheck.evidence.record_helper): required here, so that a helper that cannot
+    # start in the built program fails the test instead of quietly making it in-process.
+    env = {**env, "SAFETYCHECK_RECORD_HELPER": "require"}
     protected_env = {**env, "SAFETYCHECK_BUNDLE_PASSPHRASE": BUNDLE_PASSPHRASE}
     for kind, extra, use_env in (
         ("plain", [], env),

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -958,30 +958,24 @@ class CaseWork:
         ``case``, a copy of the open case taken on the service's thread; call
         :meth:`record_export` afterwards, on that thread, with the bundle's path.
         """
+        from safetycheck.evidence import record_helper
         from safetycheck.evidence.bundle import export_bundle
-        from safetycheck.evidence.thumbnails import Made, Thumbnail
-        from safetycheck.report.export import default_page_size, render_pdf
+        from safetycheck.report.export import default_page_size
 
         case = case or self._open_case()
         library, settings = self.library, self.settings
         size = page_size or default_page_size(settings)
 
-        def pdf(shown: Case, thumbnails: Mapping[str, Thumbnail | None]) -> bytes:
-            # The bundle made the thumbnails from the files it streamed: none is read again.
-            return render_pdf(
-                shown,
-                library,
-                settings,
-                "record",
-                for_police=for_police,
-                attachments=Made(self, thumbnails),
-                page_size=size,
-            )
+        def record(shown: Case) -> record_helper.RecordMaker:
+            # Laid out in a helper process while the files stream, each entry as its
+            # files' thumbnails are made from the streamed bytes: none is read again.
+            job = record_helper.RecordJob(shown, library, settings, for_police, size)
+            return record_helper.start(job, self)
 
         return export_bundle(
             case,
             target,
-            pdf=pdf,
+            record=record,
             read=self.store.attachment_chunks,
             data_dir=self.data_dir,
             selection=selection,

@@ -10,6 +10,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# An evidence bundle's record comes from a helper process, or is made in-process when the
+# helper fails.  The tests require the helper, so that a broken one fails them instead of
+# being hidden by the fallback (tests of the fallback say so themselves).
+os.environ.setdefault("SAFETYCHECK_RECORD_HELPER", "require")
 
 
 @pytest.fixture(autouse=True)

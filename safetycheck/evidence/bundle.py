@@ -31,7 +31,7 @@ import json
 import os
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,12 +41,11 @@ from safetycheck import __version__
 from safetycheck.case import Attachment, Case
 from safetycheck.evidence.check import FileResult, LogCheck, check_chain, file_result, with_files
 from safetycheck.evidence.manifest import FORMAT, VERSION, Selection, derive, skeleton, to_csv
-from safetycheck.evidence.thumbnails import Collector, Thumbnail, make
+from safetycheck.evidence.record_helper import UNREADABLE, RecordMaker, ThumbnailNews
+from safetycheck.evidence.thumbnails import Collector, Thumbnail, from_pieces, make, may_be_picture
 from safetycheck.timestamps import exact, local_now
 
 ChunkReader = Callable[[Case, Attachment], Iterable[bytes]]
-#: The thumbnails made while the files streamed, by stored name (None: not shown).
-Thumbnails = Mapping[str, Thumbnail | None]
 Progress = Callable[[int, int], None]
 MIN_PASSPHRASE = 10
 README = "README.txt"
@@ -128,7 +127,7 @@ def export_bundle(
     case: Case,
     target: str | os.PathLike[str],
     *,
-    pdf: Callable[[Case, Thumbnails], bytes],
+    record: Callable[[Case], RecordMaker],
     read: ChunkReader,
     data_dir: Path,
     selection: Selection | None = None,
@@ -139,11 +138,12 @@ def export_bundle(
 ) -> BundleResult:
     """Write the bundle for the chosen entries of ``case`` to ``target``.
 
-    ``pdf`` makes the case record for a case whose log shows only the chosen entries
-    (the police copy when ``for_police``: the manifest says which copy it made), with
-    the thumbnails made from the files as they streamed;
-    ``read`` streams a stored file.  ``progress(done, total)`` is told the bytes of
-    files written so far; ``should_stop()`` ends it early (raising :class:`Stopped`).
+    ``record`` starts making the case record for a case whose log shows only the chosen
+    entries (the police copy when ``for_police``: the manifest says which copy it made);
+    it is told each thumbnail as it is made from the streamed files, and then the log
+    check (``safetycheck.evidence.record_helper``).  ``read`` streams a stored file.
+    ``progress(done, total)`` is told the bytes of files written so far;
+    ``should_stop()`` ends it early (raising :class:`Stopped`).
     """
     selection = selection or Selection()
     path = Path(target).expanduser()
@@ -159,39 +159,49 @@ def export_bundle(
         )
     chosen = [e for e in case.evidence if selection.chooses(e)]
     chosen_ids = {e.id for e in chosen}
-    protected = passphrase is not None
-    chain_check = check_chain(case.id, case.evidence_log, case.stored_head)
-    numbers = {e.id: e.number for e in case.evidence}
-    contents = {
-        str(r.seq): r.content
-        for r in case.evidence_log
-        if r.entry in chosen_ids and r.content is not None
-    }
-    chain = [skeleton(r, numbers.get(r.entry), r.entry in chosen_ids) for r in case.evidence_log]
-    entries, files = derive(chain, contents, protected)
-    by_stored = {a.stored_as: a for e in chosen for a in e.all_attachments()}
-    total = sum(by_stored[f["stored_as"]].size for f in files)
-    made = local_now()
-    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-    counter = _Counter(total, progress, should_stop)
+    shown = replace(case)
+    shown.evidence_shown = frozenset(chosen_ids)
+    # Started first, so that the record's helper starts up while the rest is got ready.
+    maker = record(shown)
     try:
-        with _Thumbnailer() as pictures, _open_zip(tmp, passphrase) as archive:
+        protected = passphrase is not None
+        chain_check = check_chain(case.id, case.evidence_log, case.stored_head)
+        numbers = {e.id: e.number for e in case.evidence}
+        contents = {
+            str(r.seq): r.content
+            for r in case.evidence_log
+            if r.entry in chosen_ids and r.content is not None
+        }
+        chain = [
+            skeleton(r, numbers.get(r.entry), r.entry in chosen_ids) for r in case.evidence_log
+        ]
+        entries, files = derive(chain, contents, protected)
+        by_stored = {a.stored_as: a for e in chosen for a in e.all_attachments()}
+        total = sum(by_stored[f["stored_as"]].size for f in files)
+        made = local_now()
+        tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+        counter = _Counter(total, progress, should_stop)
+    except BaseException:
+        maker.close()
+        raise
+    try:
+        with (
+            contextlib.closing(maker),
+            _Thumbnailer(maker) as pictures,
+            _open_zip(tmp, passphrase) as archive,
+        ):
             # The files first: their hashes, taken on the way, go into the check line
-            # that the record, the manifest and the README print.
-            results = [
-                _copy_file(
-                    archive,
-                    item,
-                    by_stored[item["stored_as"]],
-                    _Copying(case, read, made, counter, pictures),
-                )
-                for item in files
-            ]
+            # that the record, the manifest and the README print.  The record is being
+            # laid out meanwhile, each entry as its files' thumbnails come.
+            results = []
+            for item in files:
+                copying = _Copying(case, read, made, counter, pictures)
+                results.append(_copy_file(archive, item, by_stored[item["stored_as"]], copying))
+                pictures.pass_on()
+            pictures.pass_on(wait=True)
+            _pass_on_the_rest(shown, read, pictures)
             check = with_files(chain_check, results)
-            shown = replace(case)
-            shown.evidence_shown = frozenset(chosen_ids)
-            shown.evidence_check = check
-            record_pdf = pdf(shown, pictures.made())
+            record_pdf = maker.finish(check)
             manifest: dict[str, Any] = {
                 "format": FORMAT,
                 "version": VERSION,
@@ -251,16 +261,20 @@ class _Counter:
 
 class _Thumbnailer:
     """Makes the record's thumbnails on a worker thread while the next files stream
-    (Pillow decodes and shrinks without Python's lock).  Only one picture waits at a
-    time, so at most two pictures' bytes are held, whatever the number of files."""
+    (Pillow decodes and shrinks without Python's lock), and passes them on, in the order
+    of the files, to whoever makes the record.  Only one picture waits at a time, so at
+    most two pictures' bytes are held, whatever the number of files."""
 
-    def __init__(self) -> None:
+    def __init__(self, maker: RecordMaker) -> None:
+        self._maker = maker
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="bundle-thumbnails")
         self._made: dict[str, Future[Thumbnail | None] | None] = {}
         self._waiting: deque[Future[Thumbnail | None]] = deque()
+        self._to_pass: deque[str] = deque()
 
     def add(self, stored_as: str, data: bytes | None) -> None:
         """``data``: the whole picture, or None when the file is no picture we show."""
+        self._to_pass.append(stored_as)
         if data is None:
             self._made[stored_as] = None
             return
@@ -270,14 +284,46 @@ class _Thumbnailer:
         self._made[stored_as] = job
         self._waiting.append(job)
 
-    def made(self) -> dict[str, Thumbnail | None]:
-        return {k: job.result() if job else None for k, job in self._made.items()}
+    def has(self, stored_as: str) -> bool:
+        return stored_as in self._made
+
+    def give(self, stored_as: str, made: ThumbnailNews) -> None:
+        """One not made from streamed bytes (a file shown but not streamed)."""
+        self._made[stored_as] = None
+        self._maker.thumbnail(stored_as, made)
+
+    def pass_on(self, *, wait: bool = False) -> None:
+        """Tell the maker of every thumbnail made so far, in order (all, when ``wait``)."""
+        while self._to_pass:
+            job = self._made[self._to_pass[0]]
+            if job is not None and not job.done() and not wait:
+                return
+            self._maker.thumbnail(self._to_pass.popleft(), job.result() if job else None)
 
     def __enter__(self) -> _Thumbnailer:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pass_on_the_rest(shown: Case, read: ChunkReader, pictures: _Thumbnailer) -> None:
+    """The thumbnails of files the record shows that did not stream (there should be none:
+    every file of a chosen entry is in the bundle), made by reading them, as a record
+    made on its own would."""
+    for entry in shown.evidence:
+        if shown.evidence_shown is not None and entry.id not in shown.evidence_shown:
+            continue
+        for attachment in entry.all_attachments():
+            if pictures.has(attachment.stored_as):
+                continue
+            if not may_be_picture(attachment.original_name, attachment.size):
+                continue
+            try:
+                made: ThumbnailNews = from_pieces(read(shown, attachment))
+            except Exception:  # as a record made on its own: that file says "could not read"
+                made = UNREADABLE
+            pictures.give(attachment.stored_as, made)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Protocol, cast
+from typing import Protocol, cast, runtime_checkable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Spacer
+from reportlab.platypus import Image, Spacer, Table
+from reportlab.platypus.flowables import SetPageTopFlowables
 
 from safetycheck.case import Attachment, Case, EvidenceEntry
 from safetycheck.checklist import Library
@@ -32,10 +33,11 @@ from safetycheck.evidence.thumbnails import (
     may_be_picture,
 )
 from safetycheck.report import common
-from safetycheck.report.layout import para, table
+from safetycheck.report.layout import Later, para, table
 from safetycheck.timestamps import exact, parse_time
 
 THUMBNAIL_MM = 32
+HEADINGS = ("entry_number", "when", "what", "attachment")
 FILE_GAP_MM = 3
 
 
@@ -94,17 +96,69 @@ def section(
     given = case.evidence_check
     if check is None and isinstance(given, LogCheck):
         check = given
-    if check is None:
-        check, store = log_check(case, store)
+    if check is None and isinstance(given, CheckToCome):
+        to_come: CheckToCome | None = given
+    else:
+        to_come = None
+        if check is None:
+            check, store = log_check(case, store)
     widths = [0.06 * width, 0.2 * width, 0.38 * width, 0.36 * width]
-    cells: list[list[object]] = [
-        [para(w[k], "head") for k in ("entry_number", "when", "what", "attachment")]
-    ]
+    out.extend(_rows(case, library, shown, w, store, widths))
+    if to_come is not None:  # an evidence bundle's: its files are still streaming
+        waiting = to_come
+        out.append(Later(lambda: _check_line(waiting.result())))
+        out.append(Later(lambda: _fingerprint(waiting.result(), w)))
+    else:
+        assert check is not None
+        out += [_check_line(check), _fingerprint(check, w)]
+    return out
+
+
+@runtime_checkable
+class CheckToCome(Protocol):
+    """The log check of an evidence bundle, known once its files have streamed."""
+
+    def result(self) -> LogCheck: ...
+
+
+def _check_line(check: LogCheck) -> object:
+    return para(check.line(), "body" if check.ok else "cellbold")
+
+
+def _fingerprint(check: LogCheck, w: dict[str, str]) -> object:
+    return para(w["log_fingerprint"].format(hash=check.head), "small")
+
+
+def _rows(
+    case: Case,
+    library: Library,
+    shown: list[EvidenceEntry],
+    w: dict[str, str],
+    store: object | None,
+    widths: list[float],
+) -> list[object]:
+    """The log as one table to the eye: its headings, then a table of one row per entry.
+
+    Each entry's row is made when the layout reaches it (:class:`Later`), so an evidence
+    bundle's record waits only for that entry's files; the headings are printed again at
+    the top of every page the log goes on to, as a single table's would be.
+    """
+
+    def headings() -> Table:
+        return table([[para(w[k], "head") for k in HEADINGS]], widths)
+
+    first = headings()
+    first.keepWithNext = True  # never the headings alone at the foot of a page
+    out: list[object] = [first, SetPageTopFlowables([headings()])]
     for entry in shown:
-        cells.append(_row(case, library, entry, w, store, widths[3] - 8))
-    out.append(table(cells, widths))
-    out.append(para(check.line(), "body" if check.ok else "cellbold"))
-    out.append(para(w["log_fingerprint"].format(hash=check.head), "small"))
+
+        def row(entry: EvidenceEntry = entry) -> object:
+            return table(
+                [_row(case, library, entry, w, store, widths[3] - 8)], widths, header=False
+            )
+
+        out.append(Later(row))
+    out.append(SetPageTopFlowables([]))
     return out
 
 

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     HRFlowable,
     KeepTogether,
@@ -378,6 +379,60 @@ def keep(*flowables: object) -> KeepTogether:
     return KeepOnPage(list(flowables))
 
 
+class Later(Flowable):  # reportlab has no types: Flowable is Any
+    """A flowable made only when the layout reaches it.
+
+    An evidence bundle streams its files while its record is laid out in a helper
+    process (``safetycheck.evidence.record_helper``): an entry's row needs the thumbnails
+    of its files, which exist only once those files have streamed past.  Made here, the
+    row waits for its own files only, so the record keeps pace with the files instead of
+    waiting for all of them.  The document resolves it as it comes to it (``_Document``);
+    inside a group kept together it stands in for what it makes.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        super().__init__()
+        self._make: Callable[[], Any] | None = make
+        self._made: Any = None
+
+    def made(self) -> Any:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return self._made
+
+    def wrapOn(self, canv: Any, aW: float, aH: float) -> tuple[float, float]:
+        size: tuple[float, float] = self.made().wrapOn(canv, aW, aH)
+        return size
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        size: tuple[float, float] = self.made().wrap(aW, aH)
+        return size
+
+    def splitOn(self, canv: Any, aW: float, aH: float) -> list[Any]:
+        parts: list[Any] = self.made().splitOn(canv, aW, aH)
+        return parts
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        parts: list[Any] = self.made().split(aW, aH)
+        return parts
+
+    def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+        self.made().drawOn(canv, x, y, _sW)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.made().getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.made().getSpaceAfter())
+
+
+class _Document(BaseDocTemplate):  # reportlab has no types: BaseDocTemplate is Any
+    def filterFlowables(self, flowables: list[Any]) -> None:
+        # What the layout reaches next is made now and laid out as itself.
+        while flowables and isinstance(flowables[0], Later):
+            flowables[0] = flowables[0].made()
+
+
 def writing_line(width: float) -> HRFlowable:
     """A ruled line to write on by hand (e.g. the advisor's number when the app has none)."""
     return HRFlowable(width=width, thickness=0.6, color=RULE, spaceBefore=9 * mm, spaceAfter=2 * mm)
@@ -474,7 +529,7 @@ def build(
     """Lay ``story`` out; ``progress(done, total)`` hears each flowable placed (and may
     raise to stop: a cancelled export)."""
     size = PAGE_SIZES[page_size]
-    doc = BaseDocTemplate(
+    doc = _Document(
         path_or_file,
         pagesize=size,
         leftMargin=MARGIN_SIDE,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import warnings
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QWidget
 
+# As in tests/conftest.py: a broken record helper must fail the tests, not be hidden.
+os.environ.setdefault("SAFETYCHECK_RECORD_HELPER", "require")
 CONTENT = Path(__file__).resolve().parent / "content"
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 PINNED_FONT = "Noto Sans"
