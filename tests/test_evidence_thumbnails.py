@@ -224,3 +224,40 @@ def test_a_drawn_thumbnail_lets_go_of_its_decoded_picture_at_once() -> None:
     canvas.save()
     for pdf in (first, again):
         assert images_in(pdf.getvalue()) == [(small.width, small.height)]
+
+
+def test_two_small_pictures_decode_together_and_a_big_one_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bundle shrinks two pictures at once; what is decoded at once stays under the cap."""
+    import threading
+
+    monkeypatch.setattr(thumbnails, "MAX_PIXELS", 100)
+    budget = thumbnails.PixelBudget()
+    inside = threading.Event()
+    with budget.hold(40):
+        # Another 40 fits beside it: it does not wait.
+        done = threading.Event()
+
+        def small() -> None:
+            with budget.hold(40):
+                done.set()
+
+        threading.Thread(target=small).start()
+        assert done.wait(5)
+
+        # 90 does not fit beside 40: it waits until the first is done.
+        def big() -> None:
+            with budget.hold(90):
+                inside.set()
+
+        waiting = threading.Thread(target=big)
+        waiting.start()
+        assert not inside.wait(0.2)
+        assert budget.used == 40
+    assert inside.wait(5)
+    waiting.join()
+    assert budget.used == 0
+    # Alone, even a picture at the cap goes ahead.
+    with budget.hold(100):
+        assert budget.used == 100

@@ -260,14 +260,17 @@ class _Counter:
 
 
 class _Thumbnailer:
-    """Makes the record's thumbnails on a worker thread while the next files stream
-    (Pillow decodes and shrinks without Python's lock), and passes them on, in the order
-    of the files, to whoever makes the record.  Only one picture waits at a time, so at
-    most two pictures' bytes are held, whatever the number of files."""
+    """Makes the record's thumbnails on two worker threads while the next files stream
+    (Pillow decodes and shrinks without Python's lock; ``thumbnails.PixelBudget`` keeps
+    what is decoded at once under the cap), and passes them on, in the order of the
+    files, to whoever makes the record.  At most two pictures wait, so at most three
+    pictures' bytes are held (30 MB each at most), whatever the number of files."""
+
+    WORKERS = 2
 
     def __init__(self, maker: RecordMaker) -> None:
         self._maker = maker
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="bundle-thumbnails")
+        self._pool = ThreadPoolExecutor(self.WORKERS, thread_name_prefix="bundle-thumbnails")
         self._made: dict[str, Future[Thumbnail | None] | None] = {}
         self._waiting: deque[Future[Thumbnail | None]] = deque()
         self._to_pass: deque[str] = deque()
@@ -278,7 +281,7 @@ class _Thumbnailer:
         if data is None:
             self._made[stored_as] = None
             return
-        while self._waiting:
+        while len(self._waiting) >= self.WORKERS:
             self._waiting.popleft().result()
         job = self._pool.submit(make, data)
         self._made[stored_as] = job

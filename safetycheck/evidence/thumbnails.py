@@ -11,7 +11,9 @@ Pillow is imported only when a picture is decoded (the core stays light to impor
 
 from __future__ import annotations
 
+import contextlib
 import io
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -68,16 +70,51 @@ def make(data: bytes) -> Thumbnail | None:
 
     try:
         with Image.open(io.BytesIO(data)) as picture:
-            if _decoded_pixels(picture) > MAX_PIXELS:
+            pixels = _decoded_pixels(picture)
+            if pixels > MAX_PIXELS:
                 return None
-            picture.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
-            small = picture.convert("RGB")
+            with _DECODING.hold(pixels):
+                picture.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+                small = picture.convert("RGB")
             buffer = io.BytesIO()
             small.save(buffer, format="JPEG", quality=80)
             width, height = small.size
     except Exception:  # not an image, damaged, or too large to open safely
         return None
     return Thumbnail(buffer.getvalue(), width, height)
+
+
+class PixelBudget:
+    """At most ``MAX_PIXELS`` decoded at once, however many threads make thumbnails.
+
+    Two threads shrink a bundle's pictures side by side (Pillow decodes without Python's
+    lock); two phone photos decode to well under a million pixels each at the scale a
+    thumbnail needs, so they go together, while a picture near the cap waits until it is
+    alone.  So memory stays where one picture at a time put it.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._used = 0
+
+    @contextlib.contextmanager
+    def hold(self, pixels: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self._used == 0 or self._used + pixels <= MAX_PIXELS)
+            self._used += pixels
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._used -= pixels
+                self._changed.notify_all()
+
+    @property
+    def used(self) -> int:
+        return self._used
+
+
+_DECODING = PixelBudget()
 
 
 def _decoded_pixels(picture: object) -> int:
