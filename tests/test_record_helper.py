@@ -291,3 +291,31 @@ def test_a_later_flowable_is_made_when_the_layout_reaches_it(tmp_path: Path) -> 
     pages = pages_text(target.getvalue())
     assert "Made when reached" not in pages[0]
     assert pages[1].count("Made when reached") == 2
+
+
+def test_a_helper_that_never_answers_leaves_the_record_to_be_made_here(
+    work: CaseWork, tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped but alive (security software can suspend a process): the wait ends."""
+    import os
+    import signal
+
+    filled(work, tmp_path)
+    monkeypatch.setenv(HELPER_ENV, "")
+    monkeypatch.setattr(RecordInHelper, "answer_within", 1.0)
+    real_start = record_helper.start
+    makers: list[RecordInHelper] = []
+
+    def start_then_suspend(*args: object, **kwargs: object) -> object:
+        maker = real_start(*args, **kwargs)  # type: ignore[arg-type]
+        assert isinstance(maker, RecordInHelper)
+        os.kill(maker._process.pid, signal.SIGSTOP)
+        makers.append(maker)
+        return maker
+
+    monkeypatch.setattr(record_helper, "start", start_then_suspend)
+    result = work.export_evidence(out / "b.zip")
+    assert result.check.ok and verify_bundle(out / "b.zip").ok
+    assert "did not answer" in makers[0].failure
+    assert not makers[0]._process.is_alive()
+    assert "Unknown app on her phone" in "\n".join(pages_text(record_of(out / "b.zip")))

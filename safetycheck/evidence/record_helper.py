@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -108,12 +109,16 @@ class RecordHere:
 class RecordInHelper(RecordHere):
     """The record made by a helper process as the files stream; here if that fails."""
 
+    #: How long, once every file has streamed, the helper may take to send the record.
+    answer_within = 120.0
+
     def __init__(self, job: RecordJob, files: Files, *, required: bool = False) -> None:
         super().__init__(job, files)
         import multiprocessing
 
         self.required = required
         self.failure = ""
+        self._answered = False
         context = multiprocessing.get_context("spawn")
         # One pipe each way: nothing is ever sent both ways at once on one pipe.
         to_helper, self._out = context.Pipe(duplex=False)
@@ -149,6 +154,7 @@ class RecordInHelper(RecordHere):
         if self.working:  # (the check may still be on its way: the helper's answer waits for it)
             news = self._receive()
             if news is not None and news[0] == "pdf":
+                self._answered = True
                 self.close()
                 return bytes(news[1])
             if news is not None:
@@ -159,13 +165,19 @@ class RecordInHelper(RecordHere):
         return super().finish(check)
 
     def close(self) -> None:
+        # Having answered, it is on its way out; otherwise (a stop, a failure) it is ended.
+        self._process.join(timeout=1 if self._answered else 0)
         if self._process.is_alive():
-            self._process.terminate()  # the export stopped or failed: its record is not needed
+            self._process.terminate()
+            self._process.join(timeout=2)
+        if self._process.is_alive():
+            self._process.kill()  # a suspended process does not hear terminate
+        self._process.join(timeout=5)
+        # Gone, it no longer holds the pipe: a send still waiting on it fails and ends.
         self._outgoing.put(_END)
         self._sender.join(timeout=5)
         for end in (self._out, self._in):
             end.close()
-        self._process.join(timeout=5)
 
     def _send(self, message: object) -> None:
         if self.working:
@@ -178,13 +190,19 @@ class RecordInHelper(RecordHere):
             try:
                 self._out.send(message)
             except (OSError, ValueError) as exc:
-                self.failure = f"it stopped listening ({exc})"
+                self.failure = self.failure or f"it stopped listening ({exc})"
 
     def _receive(self) -> tuple[str, Any] | None:
-        # Wait while it works; a helper that dies (killed, out of memory) ends the wait.
+        # Wait while it works; a helper that dies (killed, out of memory) ends the wait,
+        # and so does one that never answers (stopped by security software, say): the
+        # record is then made here.  Its last pages take well under a second.
+        deadline = time.monotonic() + self.answer_within
         while not self._in.poll(0.25):
             if not self._process.is_alive() and not self._in.poll(0):
                 self.failure = f"it ended with exit code {self._process.exitcode}"
+                return None
+            if time.monotonic() > deadline:
+                self.failure = f"it did not answer within {self.answer_within:g} s"
                 return None
         try:
             news: tuple[str, Any] = self._in.recv()
