@@ -960,7 +960,7 @@ class CaseWork:
         """
         from safetycheck.evidence import record_helper
         from safetycheck.evidence.bundle import export_bundle
-        from safetycheck.report.export import default_page_size
+        from safetycheck.report.export import default_page_size, refuse_text_too_long_to_print
 
         case = case or self._open_case()
         library, settings = self.library, self.settings
@@ -969,6 +969,7 @@ class CaseWork:
         def record(shown: Case) -> record_helper.RecordMaker:
             # Laid out in a helper process while the files stream, each entry as its
             # files' thumbnails are made from the streamed bytes: none is read again.
+            refuse_text_too_long_to_print(shown)  # before a single file streams
             job = record_helper.RecordJob(shown, library, settings, for_police, size)
             return record_helper.start(job, self)
 

@@ -319,3 +319,48 @@ def test_a_helper_that_never_answers_leaves_the_record_to_be_made_here(
     assert "did not answer" in makers[0].failure
     assert not makers[0]._process.is_alive()
     assert "Unknown app on her phone" in "\n".join(pages_text(record_of(out / "b.zip")))
+
+
+def test_a_record_too_long_to_print_is_refused_before_any_file_streams(
+    work: CaseWork, tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Said plainly and at once, as the record alone would say it; no helper is started."""
+    from safetycheck.case import Status
+    from safetycheck.report import ReportError
+    from safetycheck.user_text import MAX_CHARS
+
+    filled(work, tmp_path)
+    check = work.library.topics[0].checks[0].id
+    work.set_answer(check, Status.CONCERN, "a short note")
+    assert work.case is not None
+    work.case.answers[check].note = "word " * MAX_CHARS  # an old file, from before the limit
+    makers = caught_makers(monkeypatch)
+    streamed: list[str] = []
+    real_chunks = work.store.attachment_chunks
+    monkeypatch.setattr(
+        work.store,
+        "attachment_chunks",
+        lambda case, attachment: (
+            streamed.append(attachment.stored_as) or real_chunks(case, attachment)
+        ),
+    )
+    with pytest.raises(ReportError, match="too long to print"):
+        work.export_evidence(out / "b.zip")
+    assert makers == [] and streamed == []
+    assert list(out.iterdir()) == []
+
+
+def test_a_record_refused_in_the_helper_is_refused_plainly(work: CaseWork, tmp_path: Path) -> None:
+    """Should the helper itself refuse (it checks again), the person hears the same words."""
+    from safetycheck.report import ReportError
+    from safetycheck.user_text import MAX_CHARS
+
+    filled(work, tmp_path)
+    assert work.case is not None
+    shown = work.case
+    shown.evidence[0].records[0].content["what"] = "word " * MAX_CHARS  # type: ignore[index]
+    job = RecordJob(shown, work.library, work.settings, True, "a4")
+    maker = record_helper.start(job, work, {HELPER_ENV: "require"})
+    with pytest.raises(ReportError, match="too long to print"):
+        maker.finish(LogCheck(entries=4, records=1, head="ab" * 32))
+    maker.close()

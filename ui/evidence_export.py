@@ -37,6 +37,7 @@ from safetycheck.evidence.bundle import (
     suggested_name,
 )
 from safetycheck.evidence.manifest import Selection
+from safetycheck.report import ReportError
 from safetycheck.settings import MODE_SELF
 from ui import background, dialogs
 from ui.accessible import describe
@@ -279,7 +280,7 @@ def run_export_evidence(
             say("")
         if isinstance(exc, Stopped):
             return
-        if isinstance(exc, (BundleError, StoreError)):
+        if isinstance(exc, (BundleError, StoreError, ReportError)):
             message = str(exc)
         elif isinstance(exc, OSError):
             message = f"It could not be written ({exc.strerror or exc})."

@@ -157,6 +157,11 @@ class RecordInHelper(RecordHere):
                 self._answered = True
                 self.close()
                 return bytes(news[1])
+            if news is not None and news[0] == "refused":  # as it would be here: said plainly
+                from safetycheck.report.export import ReportError
+
+                self.close()
+                raise ReportError(str(news[1]))
             if news is not None:
                 self.failure = str(news[1])
         self.close()
@@ -248,9 +253,15 @@ def helper_main(inbox: Connection, outbox: Connection) -> None:
         arriving = _Arriving(inbox)
         threading.Thread(target=arriving.listen, name="record-inbox", daemon=True).start()
         outbox.send(("pdf", job.render(arriving, arriving)))
-    except BaseException:  # anything: the export then makes the record itself
+    except BaseException as exc:  # anything: the export then makes the record itself
+        from safetycheck.report.export import ReportError
+
+        if isinstance(exc, ReportError):  # the document cannot be made, here or there
+            news = ("refused", str(exc))
+        else:
+            news = ("error", traceback.format_exc(limit=8))
         try:
-            outbox.send(("error", traceback.format_exc(limit=8)))
+            outbox.send(news)
         except (OSError, ValueError):
             pass
 

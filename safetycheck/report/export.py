@@ -201,8 +201,10 @@ def save_pdf(target: Path, data: bytes) -> None:
         ) from exc
 
 
-def _refuse_text_too_long_to_print(case: Case) -> None:
+def refuse_text_too_long_to_print(case: Case) -> None:
     """Stop at once, with a reason, rather than spend minutes laying out a huge text.
+
+    An evidence bundle asks first, before it streams any file.
 
     The app refuses such texts when they are typed (``user_text``); only a file from
     before that limit, or one changed by hand, can still hold one.
@@ -244,7 +246,7 @@ def render_pdf(
     from safetycheck.report.fonts import register_fonts
     from safetycheck.report.texts import words_for
 
-    _refuse_text_too_long_to_print(case)
+    refuse_text_too_long_to_print(case)
     register_fonts()
     self_mode = settings.mode == MODE_SELF
     words = words_for(self_mode=self_mode, for_police=for_police and kind == "record")

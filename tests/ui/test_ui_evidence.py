@@ -219,3 +219,30 @@ def test_export_evidence_from_the_summary(ui, tmp_path: Path) -> None:
     result = verify_bundle(target, "blue kettle on the stove")
     assert result.ok and result.entries == 1 and result.files == 1
     assert str(target) in window.session.case.exported_files
+
+
+def test_an_evidence_export_that_cannot_print_its_record_says_why(
+    ui, tmp_path: Path, monkeypatch
+) -> None:
+    """A note too long to print (from an old file): the person reads why, not an error name."""
+    from safetycheck.case import Status
+    from safetycheck.user_text import MAX_CHARS
+
+    qtbot = ui.qtbot
+    window = summary_with_case(ui)
+    work = window.session.work
+    work.add_evidence("One")
+    check = work.library.topics[0].checks[0].id
+    work.set_answer(check, Status.CONCERN, "a short note")
+    work.case.answers[check].note = "word " * MAX_CHARS  # as an old file could hold
+    window.summary.refresh()
+    target = tmp_path / "out" / "evidence.zip"
+    target.parent.mkdir()
+    ui.dialogs.queue("ask_save_bundle", str(target))
+    ui.when_modal(lambda dialog: click(qtbot, dialog.ok))
+    click(qtbot, window.summary.export_evidence_button)
+    qtbot.waitUntil(lambda: bool(ui.dialogs.told), timeout=20000)
+    title, message = ui.dialogs.told[-1][:2]
+    assert title == "The bundle could not be saved"
+    assert "too long to print" in message and "Your case is safe." in message
+    assert not target.exists()
