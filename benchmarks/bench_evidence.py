@@ -252,6 +252,9 @@ def main() -> None:
             case_id = make_case(
                 data, args.entries, args.mb, protected, args.files, name == "photos"
             )
+            # The case's 500 MB were just written: flush them now, so the kernel's write-back
+            # of them does not land in whichever of the floor or the export comes first.
+            os.sync()
             stored = sum(p.stat().st_size for p in (data / "attachments" / case_id).iterdir())
             bundles = [(False, "")] + ([(True, PASSPHRASE)] if protected else [])
             for protect_bundle, bundle_pass in bundles:
