@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Protocol, cast, runtime_checkable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Spacer, Table
+from reportlab.platypus import Image, Spacer
 from reportlab.platypus.flowables import SetPageTopFlowables
 
 from safetycheck.case import Attachment, Case, EvidenceEntry
@@ -140,24 +140,23 @@ def _rows(
     """The log as one table to the eye: its headings, then a table of one row per entry.
 
     Each entry's row is made when the layout reaches it (:class:`Later`), so an evidence
-    bundle's record waits only for that entry's files; the headings are printed again at
-    the top of every page the log goes on to, as a single table's would be.
+    bundle's record waits only for that entry's files.  The first entry's table carries
+    the headings (so they never stand alone at the foot of a page, and repeat if that entry
+    goes over a page); from the next entry on, they are printed at the top of every page
+    the log goes on to, as a single table's would be.
     """
+    head = [para(w[k], "head") for k in HEADINGS]
+    out: list[object] = []
+    for index, entry in enumerate(shown):
 
-    def headings() -> Table:
-        return table([[para(w[k], "head") for k in HEADINGS]], widths)
+        def row(entry: EvidenceEntry = entry, first: bool = index == 0) -> object:
+            cells = [_row(case, library, entry, w, store, widths[3] - 8)]
+            return table([head, *cells] if first else cells, widths, header=first)
 
-    first = headings()
-    first.keepWithNext = True  # never the headings alone at the foot of a page
-    out: list[object] = [first, SetPageTopFlowables([headings()])]
-    for entry in shown:
-
-        def row(entry: EvidenceEntry = entry) -> object:
-            return table(
-                [_row(case, library, entry, w, store, widths[3] - 8)], widths, header=False
-            )
-
-        out.append(Later(row))
+        out.append(Later(row, starts_list=index == 0 and len(shown) > 1))
+        if index == 0:
+            headings = table([[para(w[k], "head") for k in HEADINGS]], widths)
+            out.append(SetPageTopFlowables([headings]))
     out.append(SetPageTopFlowables([]))
     return out
 

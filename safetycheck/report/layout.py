@@ -369,7 +369,10 @@ class KeepOnPage(KeepTogether):
                 and bool(getattr(last, "repeatRows", 0))  # headings that repeat: a list
                 and frame._height * LONG_TABLE_SHARE < self._H
             )
-            if too_tall or long_table:
+            # The first of a list's tables, one per item (the evidence log): the list is
+            # long, so it starts here, as one long table would.
+            list_start = bool(getattr(last, "starts_list", False))
+            if too_tall or long_table or list_start:
                 return list(self._content)
         parts: list[Any] = super().split(aW, aH)
         return parts
@@ -390,10 +393,11 @@ class Later(Flowable):  # reportlab has no types: Flowable is Any
     inside a group kept together it stands in for what it makes.
     """
 
-    def __init__(self, make: Callable[[], Any]) -> None:
+    def __init__(self, make: Callable[[], Any], *, starts_list: bool = False) -> None:
         super().__init__()
         self._make: Callable[[], Any] | None = make
         self._made: Any = None
+        self.starts_list = starts_list  # see KeepOnPage
 
     def made(self) -> Any:
         if self._make is not None:
