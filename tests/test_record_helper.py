@@ -368,3 +368,26 @@ def test_a_record_refused_in_the_helper_is_refused_plainly(work: CaseWork, tmp_p
     with pytest.raises(ReportError, match="too long to print"):
         maker.finish(LogCheck(entries=4, records=1, head="ab" * 32))
     maker.close()
+
+
+def test_a_helper_that_cannot_start_leaves_the_record_to_be_made_here(
+    work: CaseWork, tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused at the start (security software, no processes left): the bundle is made."""
+    import multiprocessing.context
+
+    filled(work, tmp_path)
+    monkeypatch.setenv(HELPER_ENV, "")
+
+    def refuse(self: object) -> None:
+        raise OSError("not allowed to start a process")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refuse)
+    makers = caught_makers(monkeypatch)
+    result = work.export_evidence(out / "b.zip")
+    assert type(makers[0]) is RecordHere
+    assert result.check.ok and verify_bundle(out / "b.zip").ok
+    monkeypatch.setenv(HELPER_ENV, "require")
+    with pytest.raises(OSError, match="not allowed"):
+        work.export_evidence(out / "c.zip")
+    assert sorted(p.name for p in out.iterdir()) == ["b.zip"]

@@ -131,6 +131,10 @@ class RecordInHelper(RecordHere):
         )
         try:
             self._process.start()
+        except BaseException:
+            for end in (self._out, self._in):
+                end.close()  # no helper: the record is made here, and no pipe is left open
+            raise
         finally:
             to_helper.close()
             from_helper.close()
