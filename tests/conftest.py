@@ -34,6 +34,29 @@ def library():
     return lib
 
 
+@pytest.fixture
+def work(data_dir: Path, library):
+    """The case service as an advisor's app has it, unlocked, with no passphrase.
+
+    The evidence tests share it; a test module that needs other settings defines its own.
+    """
+    from safetycheck.casework import CaseWork
+    from safetycheck.settings import MODE_ADVISOR
+
+    work = CaseWork(data_dir, library)
+    work.settings.mode = MODE_ADVISOR
+    work.unlock(None)
+    return work
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """An empty folder for what a test exports."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
 def run_cli(*args: str, env: dict | None = None, input: str | None = None):
     """Run ``python main.py ARGS`` in a real child process, as a person would."""
     import subprocess

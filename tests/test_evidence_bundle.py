@@ -23,25 +23,9 @@ from safetycheck.evidence.capture import NewFile
 from safetycheck.evidence.manifest import Selection
 from safetycheck.evidence.names import safe_name
 from safetycheck.evidence.verify import VerifyError, verify_bundle
-from safetycheck.settings import MODE_ADVISOR
 
 BUNDLE_PASSPHRASE = "blue kettle on the stove"
 FAST_KDF = {"name": "scrypt", "n": 2**10, "r": 8, "p": 1}
-
-
-@pytest.fixture
-def work(data_dir: Path, library) -> CaseWork:
-    work = CaseWork(data_dir, library)
-    work.settings.mode = MODE_ADVISOR
-    work.unlock(None)
-    return work
-
-
-@pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
 
 
 def sha(data: bytes) -> str:

@@ -8,7 +8,6 @@ import zipfile
 from itertools import pairwise
 from pathlib import Path
 
-import pytest
 from conftest import run_cli
 from report_helpers import page_texts
 from test_evidence_bundle import rewrite
@@ -18,17 +17,8 @@ from safetycheck.case import Status
 from safetycheck.casework import CaseWork
 from safetycheck.evidence.bundle import readme
 from safetycheck.evidence.verify import verify_bundle
-from safetycheck.settings import MODE_ADVISOR
 
 PRIVATE = "She is staying at her sister's in Leeds from Friday"
-
-
-@pytest.fixture
-def work(data_dir: Path, library) -> CaseWork:
-    work = CaseWork(data_dir, library)
-    work.settings.mode = MODE_ADVISOR
-    work.unlock(None)
-    return work
 
 
 def with_private_note(work: CaseWork, tmp_path: Path) -> None:

@@ -14,18 +14,9 @@ from PIL import Image
 from safetycheck.casework import CaseWork, StoreError
 from safetycheck.evidence.capture import NewFile
 from safetycheck.schema import upgrade
-from safetycheck.settings import MODE_ADVISOR
 from safetycheck.store import CaseStore
 
 OK = "Evidence log checked: {n} entries, unchanged since they were recorded."
-
-
-@pytest.fixture
-def work(data_dir: Path, library) -> CaseWork:
-    work = CaseWork(data_dir, library)
-    work.settings.mode = MODE_ADVISOR
-    work.unlock(None)
-    return work
 
 
 def jpeg_with_exif(path: Path) -> Path:

@@ -23,15 +23,6 @@ from safetycheck.evidence import thumbnails
 from safetycheck.evidence.capture import NewFile
 from safetycheck.evidence.thumbnails import Collector, from_pieces, make
 from safetycheck.report import export_pdf
-from safetycheck.settings import MODE_ADVISOR
-
-
-@pytest.fixture
-def work(data_dir: Path, library) -> CaseWork:
-    work = CaseWork(data_dir, library)
-    work.settings.mode = MODE_ADVISOR
-    work.unlock(None)
-    return work
 
 
 def picture(kind: str, size: tuple[int, int]) -> bytes:

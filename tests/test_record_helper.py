@@ -32,22 +32,6 @@ from safetycheck.evidence.record_helper import (
 )
 from safetycheck.evidence.verify import verify_bundle
 from safetycheck.frozen_helper import is_helper_start, run_if_helper
-from safetycheck.settings import MODE_ADVISOR
-
-
-@pytest.fixture
-def work(data_dir: Path, library) -> CaseWork:
-    work = CaseWork(data_dir, library)
-    work.settings.mode = MODE_ADVISOR
-    work.unlock(None)
-    return work
-
-
-@pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
 
 
 def pictures_case(work: CaseWork, tmp_path: Path, entries: int = 12) -> None:

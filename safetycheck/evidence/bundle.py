@@ -41,8 +41,8 @@ from safetycheck import __version__
 from safetycheck.case import Attachment, Case
 from safetycheck.evidence.check import FileResult, LogCheck, check_chain, file_result, with_files
 from safetycheck.evidence.manifest import FORMAT, VERSION, Selection, derive, skeleton, to_csv
-from safetycheck.evidence.record_helper import UNREADABLE, RecordMaker, ThumbnailNews
-from safetycheck.evidence.thumbnails import Collector, Thumbnail, from_pieces, make, may_be_picture
+from safetycheck.evidence.record_helper import RecordMaker
+from safetycheck.evidence.thumbnails import Collector, Thumbnail, make
 from safetycheck.timestamps import exact, local_now
 
 ChunkReader = Callable[[Case, Attachment], Iterable[bytes]]
@@ -159,31 +159,24 @@ def export_bundle(
         )
     chosen = [e for e in case.evidence if selection.chooses(e)]
     chosen_ids = {e.id for e in chosen}
+    protected = passphrase is not None
+    chain_check = check_chain(case.id, case.evidence_log, case.stored_head)
+    numbers = {e.id: e.number for e in case.evidence}
+    contents = {
+        str(r.seq): r.content
+        for r in case.evidence_log
+        if r.entry in chosen_ids and r.content is not None
+    }
+    chain = [skeleton(r, numbers.get(r.entry), r.entry in chosen_ids) for r in case.evidence_log]
+    entries, files = derive(chain, contents, protected)
+    by_stored = {a.stored_as: a for e in chosen for a in e.all_attachments()}
+    total = sum(by_stored[f["stored_as"]].size for f in files)
+    made = local_now()
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    counter = _Counter(total, progress, should_stop)
     shown = replace(case)
     shown.evidence_shown = frozenset(chosen_ids)
-    # Started first, so that the record's helper starts up while the rest is got ready.
     maker = record(shown)
-    try:
-        protected = passphrase is not None
-        chain_check = check_chain(case.id, case.evidence_log, case.stored_head)
-        numbers = {e.id: e.number for e in case.evidence}
-        contents = {
-            str(r.seq): r.content
-            for r in case.evidence_log
-            if r.entry in chosen_ids and r.content is not None
-        }
-        chain = [
-            skeleton(r, numbers.get(r.entry), r.entry in chosen_ids) for r in case.evidence_log
-        ]
-        entries, files = derive(chain, contents, protected)
-        by_stored = {a.stored_as: a for e in chosen for a in e.all_attachments()}
-        total = sum(by_stored[f["stored_as"]].size for f in files)
-        made = local_now()
-        tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-        counter = _Counter(total, progress, should_stop)
-    except BaseException:
-        maker.close()
-        raise
     try:
         with (
             contextlib.closing(maker),
@@ -194,12 +187,11 @@ def export_bundle(
             # that the record, the manifest and the README print.  The record is being
             # laid out meanwhile, each entry as its files' thumbnails come.
             results = []
+            copying = _Copying(case, read, made, counter, pictures)
             for item in files:
-                copying = _Copying(case, read, made, counter, pictures)
                 results.append(_copy_file(archive, item, by_stored[item["stored_as"]], copying))
                 pictures.pass_on()
             pictures.pass_on(wait=True)
-            _pass_on_the_rest(shown, read, pictures)
             check = with_files(chain_check, results)
             record_pdf = maker.finish(check)
             manifest: dict[str, Any] = {
@@ -287,14 +279,6 @@ class _Thumbnailer:
         self._made[stored_as] = job
         self._waiting.append(job)
 
-    def has(self, stored_as: str) -> bool:
-        return stored_as in self._made
-
-    def give(self, stored_as: str, made: ThumbnailNews) -> None:
-        """One not made from streamed bytes (a file shown but not streamed)."""
-        self._made[stored_as] = None
-        self._maker.thumbnail(stored_as, made)
-
     def pass_on(self, *, wait: bool = False) -> None:
         """Tell the maker of every thumbnail made so far, in order (all, when ``wait``)."""
         while self._to_pass:
@@ -308,25 +292,6 @@ class _Thumbnailer:
 
     def __exit__(self, *_exc: object) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _pass_on_the_rest(shown: Case, read: ChunkReader, pictures: _Thumbnailer) -> None:
-    """The thumbnails of files the record shows that did not stream (there should be none:
-    every file of a chosen entry is in the bundle), made by reading them, as a record
-    made on its own would."""
-    for entry in shown.evidence:
-        if shown.evidence_shown is not None and entry.id not in shown.evidence_shown:
-            continue
-        for attachment in entry.all_attachments():
-            if pictures.has(attachment.stored_as):
-                continue
-            if not may_be_picture(attachment.original_name, attachment.size):
-                continue
-            try:
-                made: ThumbnailNews = from_pieces(read(shown, attachment))
-            except Exception:  # as a record made on its own: that file says "could not read"
-                made = UNREADABLE
-            pictures.give(attachment.stored_as, made)
 
 
 @dataclass(frozen=True)

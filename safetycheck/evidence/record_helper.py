@@ -41,10 +41,6 @@ if TYPE_CHECKING:
     from safetycheck.settings import Settings
 
 HELPER_ENV = "SAFETYCHECK_RECORD_HELPER"
-#: Sent for a file whose thumbnail could not be made because it could not be read: the
-#: record says so for that file, as a record made here does.
-UNREADABLE = "unreadable"
-ThumbnailNews = Thumbnail | None | str
 _END = object()  # tells the sending thread that nothing more will be sent
 
 
@@ -55,7 +51,7 @@ class HelperFailed(Exception):
 class RecordMaker(Protocol):
     """What an evidence bundle needs from whoever makes its record."""
 
-    def thumbnail(self, stored_as: str, made: ThumbnailNews) -> None: ...
+    def thumbnail(self, stored_as: str, made: Thumbnail | None) -> None: ...
 
     def finish(self, check: LogCheck) -> bytes: ...
 
@@ -94,13 +90,13 @@ class RecordHere:
 
     def __init__(self, job: RecordJob, files: Files) -> None:
         self.job, self.files = job, files
-        self.given: dict[str, ThumbnailNews] = {}
+        self.given: dict[str, Thumbnail | None] = {}
 
-    def thumbnail(self, stored_as: str, made: ThumbnailNews) -> None:
+    def thumbnail(self, stored_as: str, made: Thumbnail | None) -> None:
         self.given[stored_as] = made
 
     def finish(self, check: LogCheck) -> bytes:
-        return self.job.render(_Given(self.files, self.given), check)
+        return self.job.render(Made(self.files, self.given), check)
 
     def close(self) -> None:
         return None
@@ -149,7 +145,7 @@ class RecordInHelper(RecordHere):
     def working(self) -> bool:
         return not self.failure
 
-    def thumbnail(self, stored_as: str, made: ThumbnailNews) -> None:
+    def thumbnail(self, stored_as: str, made: Thumbnail | None) -> None:
         super().thumbnail(stored_as, made)
         self._send(("thumbnail", stored_as, made))
 
@@ -234,19 +230,6 @@ def start(job: RecordJob, files: Files, environ: Mapping[str, str] | None = None
         return RecordHere(job, files)
 
 
-class _Given(Made):
-    """Thumbnails given as the files streamed; a file that could not be read says so."""
-
-    def __init__(self, store: Files, given: Mapping[str, ThumbnailNews]) -> None:
-        super().__init__(store, {k: v for k, v in given.items() if not isinstance(v, str)})
-        self._unreadable = {k for k, v in given.items() if v == UNREADABLE}
-
-    def thumbnail(self, case: Case, attachment: Attachment) -> Thumbnail | NotMade | None:
-        if attachment.stored_as in self._unreadable:
-            raise OSError(f"{attachment.original_name} could not be read")
-        return super().thumbnail(case, attachment)
-
-
 # -- in the helper process ----------------------------------------------------------------------
 
 
@@ -280,7 +263,7 @@ class _Arriving:
     def __init__(self, inbox: Connection) -> None:
         self._inbox = inbox
         self._changed = threading.Condition()
-        self._thumbnails: dict[str, ThumbnailNews] = {}
+        self._thumbnails: dict[str, Thumbnail | None] = {}
         self._check: LogCheck | None = None
         self._gone = False
 
@@ -308,10 +291,9 @@ class _Arriving:
         key = attachment.stored_as
         with self._changed:
             self._changed.wait_for(lambda: key in self._thumbnails or self._done())
-            made = self._thumbnails.get(key)  # never sent: no picture to show
-        if isinstance(made, str):  # UNREADABLE
-            raise OSError(f"{attachment.original_name} could not be read")
-        return made
+            # Every file of a chosen entry streams, so each is sent; one never sent would
+            # be listed without a picture.
+            return self._thumbnails.get(key)
 
     def read_attachment(self, case: Case, attachment: Attachment) -> bytes:
         # The helper reads no files (it has no keys); every thumbnail is sent to it.

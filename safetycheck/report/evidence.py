@@ -97,20 +97,16 @@ def section(
     if check is None and isinstance(given, LogCheck):
         check = given
     if check is None and isinstance(given, CheckToCome):
-        to_come: CheckToCome | None = given
+        result = given.result  # an evidence bundle's: known once its files have streamed
     else:
-        to_come = None
         if check is None:
             check, store = log_check(case, store)
+        known = check
+        result = lambda: known  # noqa: E731
     widths = [0.06 * width, 0.2 * width, 0.38 * width, 0.36 * width]
     out.extend(_rows(case, library, shown, w, store, widths))
-    if to_come is not None:  # an evidence bundle's: its files are still streaming
-        waiting = to_come
-        out.append(Later(lambda: _check_line(waiting.result())))
-        out.append(Later(lambda: _fingerprint(waiting.result(), w)))
-    else:
-        assert check is not None
-        out += [_check_line(check), _fingerprint(check, w)]
+    out.append(Later(lambda: _check_line(result())))
+    out.append(Later(lambda: _fingerprint(result(), w)))
     return out
 
 
@@ -145,18 +141,20 @@ def _rows(
     goes over a page); from the next entry on, they are printed at the top of every page
     the log goes on to, as a single table's would be.
     """
-    head = [para(w[k], "head") for k in HEADINGS]
+
+    def headings() -> list[object]:
+        return [para(w[k], "head") for k in HEADINGS]
+
     out: list[object] = []
     for index, entry in enumerate(shown):
 
         def row(entry: EvidenceEntry = entry, first: bool = index == 0) -> object:
             cells = [_row(case, library, entry, w, store, widths[3] - 8)]
-            return table([head, *cells] if first else cells, widths, header=first)
+            return table([headings(), *cells] if first else cells, widths, header=first)
 
         out.append(Later(row, starts_list=index == 0 and len(shown) > 1))
         if index == 0:
-            headings = table([[para(w[k], "head") for k in HEADINGS]], widths)
-            out.append(SetPageTopFlowables([headings]))
+            out.append(SetPageTopFlowables([table([headings()], widths)]))
     out.append(SetPageTopFlowables([]))
     return out
 
